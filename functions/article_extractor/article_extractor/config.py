@@ -1,0 +1,55 @@
+"""Environment -> validated settings, read once per cold start."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+DEFAULT_OUTPUT_PREFIX = "extracted/"
+DEFAULT_MAX_INPUT_BYTES = 10 * 1024 * 1024
+
+
+class ConfigurationError(ValueError):
+    """The function's environment is invalid; raised at cold start with a message saying why."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the function needs from its environment.
+
+    Example::
+
+        settings = Settings.from_environ({"OUTPUT_BUCKET": "my-output"})
+        settings.output_prefix  # "extracted/"
+    """
+
+    output_bucket: str
+    output_prefix: str = DEFAULT_OUTPUT_PREFIX
+    max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
+
+    @classmethod
+    def from_environ(cls, environ: Mapping[str, str]) -> Settings:
+        output_bucket = environ.get("OUTPUT_BUCKET", "").strip()
+        if not output_bucket:
+            raise ConfigurationError("OUTPUT_BUCKET is required: the bucket results are written to")
+        output_prefix = environ.get("OUTPUT_PREFIX", DEFAULT_OUTPUT_PREFIX)
+        if output_prefix.startswith("/"):
+            raise ConfigurationError(f"OUTPUT_PREFIX must not start with '/': {output_prefix!r}")
+        return cls(
+            output_bucket=output_bucket,
+            output_prefix=output_prefix,
+            max_input_bytes=_positive_int(environ, "MAX_INPUT_BYTES", DEFAULT_MAX_INPUT_BYTES),
+        )
+
+
+def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number of bytes, got {raw!r}") from None
+    if value <= 0:
+        raise ConfigurationError(f"{name} must be positive, got {value}")
+    return value

@@ -1,0 +1,164 @@
+"""HTML bytes -> text: BOM, then declared charset (HTTP header, then <meta>), then detection."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+
+from .errors import ErrorCode, ProcessingError
+
+_BOMS = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+# Labels browsers treat as a superset encoding (WHATWG Encoding Standard); decoding with the
+# superset is what a reader of the page saw.
+_SUPERSETS = {
+    "ascii": "cp1252",
+    "latin-1": "cp1252",
+    "iso8859-1": "cp1252",
+    "gb2312": "gb18030",
+    "gbk": "gb18030",
+    "shift_jis": "cp932",
+    "euc_kr": "cp949",
+}
+_META_PRESCAN_BYTES = 4096
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:\-]+)""", re.IGNORECASE
+)
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([a-zA-Z0-9_.:\-]+)""", re.IGNORECASE)
+_DETECTION_SAMPLE_BYTES = 256 * 1024
+# Signatures of common binary formats that get uploaded with an .html name by mistake.
+_BINARY_SIGNATURES = {
+    b"\x89PNG\r\n\x1a\n": "PNG image",
+    b"%PDF-": "PDF document",
+    b"PK\x03\x04": "ZIP archive",
+    b"GIF87a": "GIF image",
+    b"GIF89a": "GIF image",
+    b"\xff\xd8\xff": "JPEG image",
+    b"RIFF": "RIFF media file",
+    b"\x7fELF": "ELF binary",
+    b"BZh": "bzip2 archive",
+    b"\xfd7zXZ\x00": "xz archive",
+    b"7z\xbc\xaf\x27\x1c": "7-Zip archive",
+}
+_MAX_CONTROL_RATIO = 0.05
+
+
+@dataclass(frozen=True)
+class DecodedHtml:
+    text: str
+    encoding: str
+    encoding_source: str  # "bom" | "http" | "meta" | "detected"
+
+
+def normalize_encoding(label: str | None) -> str | None:
+    """A Python codec name for a charset label, or None when it is unknown."""
+    if not label:
+        return None
+    try:
+        name = codecs.lookup(label.strip().strip("\"'").lower()).name
+    except LookupError:
+        return None
+    return _SUPERSETS.get(name, name)
+
+
+def charset_from_content_type(content_type: str | None) -> str | None:
+    match = _HEADER_CHARSET.search(content_type or "")
+    return match.group(1) if match else None
+
+
+def charset_from_meta(data: bytes) -> str | None:
+    match = _META_CHARSET.search(data[:_META_PRESCAN_BYTES])
+    return match.group(1).decode("ascii", "ignore") if match else None
+
+
+def reject_binary(data: bytes) -> None:
+    """Raise `not_html` for content that is plainly not a text document."""
+    for signature, kind in _BINARY_SIGNATURES.items():
+        if data.startswith(signature):
+            raise ProcessingError(ErrorCode.NOT_HTML, f"content is a {kind}, not HTML")
+
+
+def decode_html(data: bytes, content_type: str | None = None) -> DecodedHtml:
+    """Decode HTML bytes the way a browser would, falling back to detection.
+
+    Example::
+
+        decode_html(b'<meta charset="windows-1251">\\xcf\\xf0\\xe8').text  # '<meta ...>При'
+    """
+    reject_binary(data)
+    decoded = _decode(data, content_type)
+    _reject_control_characters(decoded.text)
+    return decoded
+
+
+def _decode(data: bytes, content_type: str | None) -> DecodedHtml:
+    for bom, bom_encoding in _BOMS:
+        if data.startswith(bom):
+            return DecodedHtml(
+                data[len(bom) :].decode(bom_encoding, "replace"), bom_encoding, "bom"
+            )
+    utf16 = _utf16_without_bom(data)
+    if utf16:
+        return DecodedHtml(data.decode(utf16, "replace"), utf16, "detected")
+    declared = (
+        ("http", normalize_encoding(charset_from_content_type(content_type))),
+        ("meta", normalize_encoding(charset_from_meta(data))),
+    )
+    # Valid UTF-8 with non-ASCII bytes is almost never legacy text, whatever a copied template
+    # declares; pages that say ISO-8859-1 but are UTF-8 are far more common than the reverse.
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    else:
+        label = next((src for src, enc in declared if enc == "utf-8"), "detected")
+        return DecodedHtml(text, "utf-8", label)
+    for source, encoding in declared:
+        # A declaration that cannot decode the bytes is wrong; UTF-16/32 need a BOM to be trusted.
+        if encoding and encoding != "utf-8" and not encoding.startswith(("utf-16", "utf-32")):
+            try:
+                return DecodedHtml(data.decode(encoding), encoding, source)
+            except UnicodeDecodeError:
+                continue
+    text = data.decode("utf-8", "replace")
+    if text.count("\ufffd") <= max(1, len(text) // 1000):
+        return DecodedHtml(text, "utf-8", "detected")  # UTF-8 with a few broken bytes
+    return _detect(data)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text without a BOM: markup is ASCII, so every other byte is NUL."""
+    sample = data[:1024]
+    if len(sample) < 16:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.9 * len(odd) and even.count(0) < 0.1 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.9 * len(even) and odd.count(0) < 0.1 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _detect(data: bytes) -> DecodedHtml:
+    from charset_normalizer import from_bytes  # only pages that are not UTF-8 pay for it
+
+    best = from_bytes(data[:_DETECTION_SAMPLE_BYTES]).best()
+    encoding = normalize_encoding(best.encoding if best else None) or "cp1252"
+    return DecodedHtml(data.decode(encoding, "replace"), encoding, "detected")
+
+
+def _reject_control_characters(text: str) -> None:
+    sample = text[:_DETECTION_SAMPLE_BYTES]
+    if not sample:
+        return
+    controls = sum(1 for char in sample if char < " " and char not in "\t\n\r\f")
+    if controls / len(sample) > _MAX_CONTROL_RATIO:
+        raise ProcessingError(
+            ErrorCode.NOT_HTML, f"{controls} control characters in the first {len(sample)}: binary"
+        )

@@ -1,0 +1,93 @@
+"""The output document (schema in `schema/output-document.schema.json`) and its JSON form."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from enum import StrEnum
+from typing import Any
+
+SCHEMA_VERSION = "1.0"
+
+
+class Status(StrEnum):
+    OK = "ok"  # article text extracted
+    EMPTY = "empty"  # the input holds no article text (empty object, no main content)
+    SKIPPED = "skipped"  # deliberately not processed (not an input type, over a size limit)
+    FAILED = "failed"  # the input cannot be processed (not HTML, corrupt gzip, gone)
+
+
+@dataclass(frozen=True)
+class Source:
+    bucket: str | None
+    key: str
+    version_id: str | None = None
+    etag: str | None = None
+    size: int | None = None
+    content_type: str | None = None
+    url: str | None = None  # the hint from object metadata `source-url`
+
+
+@dataclass(frozen=True)
+class Article:
+    url: str | None
+    canonical_url: str | None
+    title: str | None
+    author: str | None
+    date: str | None
+    sitename: str | None
+    description: str | None
+    language: str | None
+    hostname: str | None
+    image: str | None
+    categories: list[str]
+    tags: list[str]
+    text: str
+    word_count: int
+
+
+@dataclass(frozen=True)
+class Extraction:
+    extractor: str
+    extractor_version: str
+    package_version: str
+    duration_ms: float
+    processed_at: str
+    input_encoding: str | None = None
+    cleaning: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Error:
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class OutputDocument:
+    """One result record: exactly one per input object."""
+
+    status: Status
+    source: Source
+    extraction: Extraction
+    document: Article | None = None
+    error: Error | None = None
+    schema_version: str = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "schema_version": self.schema_version,
+            "status": str(self.status),
+            "source": asdict(self.source),
+            "document": asdict(self.document) if self.document else None,
+            "extraction": asdict(self.extraction),
+        }
+        if self.error is not None:
+            data["error"] = asdict(self.error)
+        return data
+
+    def to_json(self, indent: int | None = None) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def to_bytes(self) -> bytes:
+        return self.to_json().encode("utf-8")

@@ -1,0 +1,181 @@
+"""HTML text -> `ExtractedArticle`: trafilatura for the body and metadata, plus the page's
+own declarations (language, canonical URL) read from the same parsed tree."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+from trafilatura.metadata import extract_metadata
+from trafilatura.utils import load_html
+
+from .errors import ErrorCode, ProcessingError
+
+EXTRACTOR_NAME = "trafilatura"
+
+
+@dataclass(frozen=True)
+class ExtractedArticle:
+    """Main text and metadata of one page, before cleaning."""
+
+    text: str
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    sitename: str | None = None
+    description: str | None = None
+    language: str | None = None
+    url: str | None = None
+    canonical_url: str | None = None
+    hostname: str | None = None
+    image: str | None = None
+    categories: tuple[str, ...] = field(default_factory=tuple)
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+@cache
+def extractor_version() -> str:
+    try:
+        return version(EXTRACTOR_NAME)
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
+    """Extract the main article text (comments excluded) and metadata from one page.
+
+    Returns an article with empty `text` when the page has metadata but no article body.
+    Raises ProcessingError `extraction_error` when the HTML cannot be parsed at all.
+
+    Example::
+
+        article = extract_article(html, url="https://example.com/news/1")
+        article.title, article.text
+    """
+    try:
+        tree = load_html(html)
+    except Exception as error:  # lxml raises several unrelated types on hostile input
+        raise ProcessingError(
+            ErrorCode.EXTRACTION_ERROR, f"HTML could not be parsed: {error}"
+        ) from error
+    if tree is None:
+        raise ProcessingError(ErrorCode.EXTRACTION_ERROR, "HTML could not be parsed")
+    declared_language = page_language(tree)
+    canonical = canonical_url(tree, url)
+    try:
+        result = bare_extraction(
+            tree,
+            url=url,
+            include_comments=False,
+            include_tables=True,
+            with_metadata=True,
+            deduplicate=False,
+        )
+    except Exception as error:  # a crash on one page must become its error record
+        raise ProcessingError(
+            ErrorCode.EXTRACTION_ERROR, f"{type(error).__name__}: {error}"
+        ) from error
+    fields: dict[str, Any]
+    if result is None or isinstance(result, dict):
+        fields = _metadata_only(tree, url)
+    else:
+        fields = {slot: getattr(result, slot, None) for slot in _FIELDS}
+        fields["text"] = result.text or ""
+    return ExtractedArticle(
+        text=fields["text"],
+        title=_clean_str(fields.get("title")),
+        author=_clean_str(fields.get("author")),
+        date=_clean_str(fields.get("date")),
+        sitename=_clean_str(fields.get("sitename")),
+        description=_clean_str(fields.get("description")),
+        language=declared_language or _language_code(fields.get("language")),
+        url=_clean_str(fields.get("url")) or canonical or url,
+        canonical_url=canonical,
+        hostname=_clean_str(fields.get("hostname")),
+        image=_clean_str(fields.get("image")),
+        categories=_str_tuple(fields.get("categories")),
+        tags=_str_tuple(fields.get("tags")),
+    )
+
+
+_FIELDS = (
+    "title",
+    "author",
+    "date",
+    "sitename",
+    "description",
+    "language",
+    "url",
+    "hostname",
+    "image",
+    "categories",
+    "tags",
+)
+
+
+def _metadata_only(tree: HtmlElement, url: str | None) -> dict[str, Any]:
+    try:
+        metadata = extract_metadata(tree, url)
+    except Exception:  # metadata of a page without text is a bonus, never a failure
+        return {"text": ""}
+    fields = {slot: getattr(metadata, slot, None) for slot in _FIELDS}
+    fields["text"] = ""
+    return fields
+
+
+def page_language(tree: HtmlElement) -> str | None:
+    """The language the page declares: <html lang>, Content-Language, or og:locale."""
+    candidates = [
+        tree.get("lang"),
+        tree.get("{http://www.w3.org/XML/1998/namespace}lang"),
+        *tree.xpath(
+            '//meta[translate(@http-equiv, "CONTENTLAG", "contentlag")="content-language"]/@content'
+        ),
+        *tree.xpath('//meta[@property="og:locale"]/@content'),
+    ]
+    for candidate in candidates:
+        code = _language_code(candidate)
+        if code:
+            return code
+    return None
+
+
+def canonical_url(tree: HtmlElement, base_url: str | None) -> str | None:
+    """The page's <link rel="canonical">, or og:url, made absolute against `base_url`."""
+    hrefs = [
+        *tree.xpath('//link[translate(@rel, "CANONICAL", "canonical")="canonical"]/@href'),
+        *tree.xpath('//meta[@property="og:url"]/@content'),
+    ]
+    for href in hrefs:
+        href = str(href).strip()
+        if href:
+            absolute = urljoin(base_url, href) if base_url else href
+            if absolute.startswith(("http://", "https://")):
+                return absolute
+    return None
+
+
+def _language_code(value: object) -> str | None:
+    """'en-GB' / 'de_DE' / 'FR' -> 'en' / 'de' / 'fr'; None for anything else."""
+    if not isinstance(value, str):
+        return None
+    primary = value.strip().replace("_", "-").split("-")[0].lower()
+    return primary if 2 <= len(primary) <= 3 and primary.isalpha() else None
+
+
+def _clean_str(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = " ".join(value.split())
+    return value or None
+
+
+def _str_tuple(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list | tuple):
+        return ()
+    return tuple(item for item in (_clean_str(v) for v in value) if item)

@@ -1,0 +1,360 @@
+"""The embedded local stack behind `make demo` and `article-extractor serve`.
+
+A moto server on 127.0.0.1 plays S3 and SQS: an input bucket notifies a queue (suffix filters as
+in `template.yaml`), and a local worker receives the messages and calls `lambda_handler` with
+exactly the event Lambda's SQS poller would pass, then deletes what the handler did not report as
+failed. No AWS account or network is involved.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+import boto3
+
+from .keys import SUPPORTED_SUFFIXES
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import MessageTypeDef
+
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"
+FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+NOTIFIED_SUFFIXES = (".html", ".htm", ".html.gz")
+Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+
+
+@dataclass
+class LocalLambdaContext:
+    """The attributes of Lambda's context object that the handler and Powertools read."""
+
+    function_name: str = "article-extractor-local"
+    function_version: str = "$LATEST"
+    memory_limit_in_mb: int = 1024
+    timeout_seconds: float = 60.0
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    log_group_name: str = "/aws/lambda/article-extractor-local"
+    log_stream_name: str = "local"
+    _deadline: float = field(default=0.0, repr=False)
+
+    def __post_init__(self) -> None:
+        self._deadline = time.monotonic() + self.timeout_seconds
+
+    @property
+    def invoked_function_arn(self) -> str:
+        return f"arn:aws:lambda:{REGION}:{ACCOUNT_ID}:function:{self.function_name}"
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self._deadline - time.monotonic()) * 1000))
+
+
+@dataclass(frozen=True)
+class LocalPipeline:
+    """The AWS shape of one deployment, on a local endpoint."""
+
+    endpoint_url: str
+    input_bucket: str
+    output_bucket: str
+    output_prefix: str
+    queue_url: str
+    queue_arn: str
+    s3: S3Client
+    sqs: SQSClient
+
+
+@contextmanager
+def moto_server(port: int = 0) -> Iterator[str]:
+    """Start moto's server on 127.0.0.1 (port 0: any free port) and yield its endpoint URL."""
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log per request
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    try:
+        _, bound_port = server.get_host_and_port()
+        yield f"http://127.0.0.1:{bound_port}"
+    finally:
+        server.stop()
+
+
+@contextmanager
+def lambda_environment(pipeline: LocalPipeline, **extra: str) -> Iterator[None]:
+    """The environment the deployed function would have, pointed at the local endpoint."""
+    from .handler import runtime
+
+    values = {
+        **FAKE_CREDENTIALS,
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_ENDPOINT_URL": pipeline.endpoint_url,
+        "OUTPUT_BUCKET": pipeline.output_bucket,
+        "OUTPUT_PREFIX": pipeline.output_prefix,
+        **extra,
+    }
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    runtime.cache_clear()  # a fresh "cold start" with these settings
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        runtime.cache_clear()
+
+
+def clients(endpoint_url: str) -> tuple[S3Client, SQSClient]:
+    session = boto3.Session(
+        aws_access_key_id=FAKE_CREDENTIALS["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=FAKE_CREDENTIALS["AWS_SECRET_ACCESS_KEY"],
+        region_name=REGION,
+    )
+    return (
+        session.client("s3", endpoint_url=endpoint_url),
+        session.client("sqs", endpoint_url=endpoint_url),
+    )
+
+
+def create_pipeline(
+    endpoint_url: str,
+    input_bucket: str = "article-input",
+    output_bucket: str = "article-output",
+    output_prefix: str = "extracted/",
+    queue_name: str = "article-extractor-queue",
+) -> LocalPipeline:
+    """Buckets, queue and the input bucket's notification to the queue, as deployed."""
+    s3, sqs = clients(endpoint_url)
+    for bucket in (input_bucket, output_bucket):
+        s3.create_bucket(Bucket=bucket)
+    queue_url = sqs.create_queue(QueueName=queue_name, Attributes={"VisibilityTimeout": "30"})[
+        "QueueUrl"
+    ]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+        "Attributes"
+    ]["QueueArn"]
+    s3.put_bucket_notification_configuration(
+        Bucket=input_bucket,
+        NotificationConfiguration={
+            "QueueConfigurations": [
+                {
+                    "Id": f"html-{suffix.strip('.').replace('.', '-')}",
+                    "QueueArn": queue_arn,
+                    "Events": ["s3:ObjectCreated:*"],
+                    "Filter": {"Key": {"FilterRules": [{"Name": "suffix", "Value": suffix}]}},
+                }
+                for suffix in NOTIFIED_SUFFIXES
+            ]
+        },
+    )
+    return LocalPipeline(
+        endpoint_url, input_bucket, output_bucket, output_prefix, queue_url, queue_arn, s3, sqs
+    )
+
+
+def sqs_lambda_event(messages: list[MessageTypeDef], queue_arn: str) -> dict[str, Any]:
+    """The event Lambda's SQS event source mapping passes for these received messages."""
+    return {
+        "Records": [
+            {
+                "messageId": message["MessageId"],
+                "receiptHandle": message["ReceiptHandle"],
+                "body": message["Body"],
+                "attributes": dict(message.get("Attributes", {})),
+                "messageAttributes": dict(message.get("MessageAttributes", {})),
+                "md5OfBody": message["MD5OfBody"],
+                "eventSource": "aws:sqs",
+                "eventSourceARN": queue_arn,
+                "awsRegion": REGION,
+            }
+            for message in messages
+        ]
+    }
+
+
+def poll_once(pipeline: LocalPipeline, handler: Handler, wait_seconds: int = 0) -> int:
+    """Receive up to 10 messages, invoke the handler once, delete what succeeded.
+
+    Returns the number of messages received (0 when the queue had nothing visible).
+    """
+    received = pipeline.sqs.receive_message(
+        QueueUrl=pipeline.queue_url,
+        MaxNumberOfMessages=10,
+        WaitTimeSeconds=wait_seconds,
+        AttributeNames=["All"],
+        MessageAttributeNames=["All"],
+    )
+    messages = received.get("Messages", [])
+    if not messages:
+        return 0
+    response = handler(sqs_lambda_event(messages, pipeline.queue_arn), LocalLambdaContext())
+    failed = {item["itemIdentifier"] for item in response.get("batchItemFailures", [])}
+    done = [m for m in messages if m["MessageId"] not in failed]
+    if done:
+        pipeline.sqs.delete_message_batch(
+            QueueUrl=pipeline.queue_url,
+            Entries=[
+                {"Id": str(index), "ReceiptHandle": message["ReceiptHandle"]}
+                for index, message in enumerate(done)
+            ],
+        )
+    return len(messages)
+
+
+def drain(pipeline: LocalPipeline, handler: Handler) -> int:
+    """Poll until the queue has no visible message; returns how many messages were received."""
+    total = 0
+    while received := poll_once(pipeline, handler):
+        total += received
+    return total
+
+
+def sample_files(directory: Path) -> list[Path]:
+    return sorted(
+        path for path in directory.iterdir() if path.is_file() and not path.name.startswith(".")
+    )
+
+
+def demo_key(path: Path) -> str:
+    """Sample keys under `demo/`; one name shows the decoding of spaces, `+` and non-ASCII."""
+    if path.name.startswith("deutscher-artikel"):
+        return "demo/Straßenbahn + Bücherei/deutscher artikel.html"
+    return f"demo/{path.name}"
+
+
+def upload(pipeline: LocalPipeline, key: str, body: bytes, metadata: Mapping[str, str]) -> None:
+    pipeline.s3.put_object(
+        Bucket=pipeline.input_bucket, Key=key, Body=body, Metadata=dict(metadata)
+    )
+
+
+def read_results(pipeline: LocalPipeline) -> dict[str, dict[str, Any]]:
+    """Every result document in the output bucket, by source key."""
+    results: dict[str, dict[str, Any]] = {}
+    paginator = pipeline.s3.get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=pipeline.output_bucket, Prefix=pipeline.output_prefix):
+        for item in page.get("Contents", []):
+            body = pipeline.s3.get_object(Bucket=pipeline.output_bucket, Key=item["Key"])["Body"]
+            document = json.loads(body.read())
+            results[document["source"]["key"]] = document
+    return results
+
+
+def results_table(results: Mapping[str, Mapping[str, Any]]) -> str:
+    rows = [("key", "status", "title", "words", "error")]
+    for key in sorted(results):
+        document = results[key]
+        article = document.get("document") or {}
+        rows.append(
+            (
+                key,
+                document["status"],
+                _shorten(article.get("title") or "", 48),
+                str(article.get("word_count", "")),
+                (document.get("error") or {}).get("code", ""),
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = [
+        "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in rows
+    ]
+    lines.insert(1, "  ".join("-" * width for width in widths))
+    return "\n".join(line.rstrip() for line in lines)
+
+
+def quiet_function_output() -> None:
+    """Demo and serve print a table, not the function's JSON logs and EMF metrics (which
+    Powertools reads from the environment when the handler module is imported)."""
+    os.environ.setdefault("POWERTOOLS_LOG_LEVEL", "WARNING")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+
+
+def run_demo(samples: Path, out: TextIO) -> int:
+    """Upload every sample page, process the queue with the real handler, print the results."""
+    quiet_function_output()
+    from .handler import lambda_handler
+
+    if not samples.is_dir():
+        print(f"error: no samples directory at {samples}", file=out)
+        return 2
+    with moto_server() as endpoint:
+        pipeline = create_pipeline(endpoint)
+        with lambda_environment(pipeline):
+            uploaded = []
+            for path in sample_files(samples):
+                key = demo_key(path)
+                url = f"https://example.com/{path.stem}" if path.stem.startswith("english") else ""
+                upload(pipeline, key, path.read_bytes(), {"source-url": url} if url else {})
+                uploaded.append(key)
+            messages = drain(pipeline, lambda_handler)
+            results = read_results(pipeline)
+    notified = [key for key in uploaded if key.lower().endswith(NOTIFIED_SUFFIXES)]
+    print(
+        f"moto server {endpoint}: uploaded {len(uploaded)} objects to s3://{pipeline.input_bucket}",
+        file=out,
+    )
+    print(
+        f"worker received {messages} SQS messages and invoked "
+        f"lambda_handler; {len(results)} results in s3://{pipeline.output_bucket}/"
+        f"{pipeline.output_prefix}\n",
+        file=out,
+    )
+    print(results_table(results), file=out)
+    missing = sorted(set(notified) - set(results))
+    if missing:
+        print(f"\nerror: no result for {missing}", file=out)
+        return 1
+    return 0
+
+
+def serve(port: int, out: TextIO) -> int:
+    """Keep the stack running; process uploads until Ctrl-C."""
+    quiet_function_output()
+    from .handler import lambda_handler
+
+    with moto_server(port) as endpoint:
+        pipeline = create_pipeline(endpoint)
+        with lambda_environment(pipeline):
+            print(
+                f"Local stack on {endpoint} (moto: S3 + SQS, no AWS account).\n"
+                f"Upload a page (any of {', '.join(SUPPORTED_SUFFIXES[:3])}), e.g.:\n\n"
+                f"  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "
+                f"AWS_DEFAULT_REGION={REGION} \\\n"
+                f"    aws s3 cp page.html s3://{pipeline.input_bucket}/page.html "
+                f"--endpoint-url {endpoint}\n\n"
+                f"then read its JSON:\n\n"
+                f"  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "
+                f"AWS_DEFAULT_REGION={REGION} \\\n"
+                f"    aws s3 cp s3://{pipeline.output_bucket}/{pipeline.output_prefix}"
+                f"page.html.json - --endpoint-url {endpoint}\n\n"
+                "Processing uploads; Ctrl-C to stop.",
+                file=out,
+                flush=True,
+            )
+            seen: set[str] = set()
+            try:
+                while True:
+                    poll_once(pipeline, lambda_handler, wait_seconds=5)
+                    for key, document in read_results(pipeline).items():
+                        if key not in seen:
+                            seen.add(key)
+                            print(f"{key}: {document['status']}", file=out, flush=True)
+            except KeyboardInterrupt:
+                print("stopped", file=out)
+    return 0
+
+
+def _shorten(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"

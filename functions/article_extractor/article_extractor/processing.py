@@ -1,0 +1,138 @@
+"""`process_object`: one input -> one `OutputDocument`. Shared by the Lambda, the CLI and the demo.
+
+Permanent problems (`ProcessingError`) become a record with a stable `error.code`; anything
+else (S3 throttling, network, bugs) propagates so the platform retries the object.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Collection
+from datetime import UTC, datetime
+
+from . import __version__
+from .clean import clean_text, count_words
+from .compression import gunzip_bounded, looks_gzipped
+from .decoding import decode_html
+from .document import Article, Error, Extraction, OutputDocument, Source, Status
+from .errors import ErrorCode, ProcessingError
+from .events import ObjectRef
+from .extract import EXTRACTOR_NAME, ExtractedArticle, extract_article, extractor_version
+from .keys import is_gzip_key, is_supported_key
+from .storage import FetchedObject, ObjectReader
+
+STATUS_BY_ERROR = {
+    ErrorCode.EMPTY_INPUT: Status.EMPTY,
+    ErrorCode.NO_TEXT: Status.EMPTY,
+    ErrorCode.UNSUPPORTED_KEY: Status.SKIPPED,
+    ErrorCode.INPUT_TOO_LARGE: Status.SKIPPED,
+    ErrorCode.DECOMPRESSED_TOO_LARGE: Status.SKIPPED,
+}
+
+
+def process_object(
+    ref: ObjectRef,
+    reader: ObjectReader,
+    max_input_bytes: int,
+    disabled_rules: Collection[str] = (),
+) -> OutputDocument:
+    """Read, decode, extract and clean one object into its result record.
+
+    Example::
+
+        document = process_object(ObjectRef("in", "page.html"), S3ObjectReader(s3), 10 << 20)
+        document.status, document.document.title
+    """
+    started = time.perf_counter()
+    source = Source(
+        bucket=ref.bucket, key=ref.key, version_id=ref.version_id, etag=ref.etag, size=ref.size
+    )
+    fetched: FetchedObject | None = None
+    encoding: str | None = None
+    try:
+        if not is_supported_key(ref.key):
+            raise ProcessingError(
+                ErrorCode.UNSUPPORTED_KEY, "key does not end in .html, .htm or .html.gz"
+            )
+        fetched = reader.read(ref, max_input_bytes)
+        source = _source_of(ref, fetched)
+        html_bytes = _payload(ref, fetched, max_input_bytes)
+        decoded = decode_html(html_bytes, fetched.content_type)
+        encoding = decoded.encoding
+        if not decoded.text.strip():
+            raise ProcessingError(ErrorCode.EMPTY_INPUT, "object holds only whitespace")
+        article = extract_article(decoded.text, url=fetched.source_url)
+    except ProcessingError as error:
+        return OutputDocument(
+            status=STATUS_BY_ERROR.get(error.code, Status.FAILED),
+            source=source,
+            extraction=_extraction(started, encoding, {}),
+            error=Error(code=str(error.code), message=error.message),
+        )
+    cleaned = clean_text(article.text, disabled_rules)
+    document = _article(article, cleaned.text)
+    extraction = _extraction(started, encoding, cleaned.removed)
+    if not cleaned.text:
+        return OutputDocument(
+            status=Status.EMPTY,
+            source=source,
+            document=document,
+            extraction=extraction,
+            error=Error(code=str(ErrorCode.NO_TEXT), message="no article text found in the page"),
+        )
+    return OutputDocument(status=Status.OK, source=source, document=document, extraction=extraction)
+
+
+def _payload(ref: ObjectRef, fetched: FetchedObject, max_input_bytes: int) -> bytes:
+    body = fetched.body
+    if not body.strip():
+        raise ProcessingError(ErrorCode.EMPTY_INPUT, f"object is empty ({len(body)} bytes)")
+    gzipped = is_gzip_key(ref.key) or (fetched.content_encoding or "").lower() == "gzip"
+    if gzipped or looks_gzipped(body):
+        body = gunzip_bounded(body, max_input_bytes)
+        if not body.strip():
+            raise ProcessingError(ErrorCode.EMPTY_INPUT, "gzip content is empty")
+    return body
+
+
+def _source_of(ref: ObjectRef, fetched: FetchedObject) -> Source:
+    return Source(
+        bucket=ref.bucket,
+        key=ref.key,
+        version_id=fetched.version_id or ref.version_id,
+        etag=fetched.etag or ref.etag,
+        size=fetched.size,
+        content_type=fetched.content_type,
+        url=fetched.source_url,
+    )
+
+
+def _article(article: ExtractedArticle, text: str) -> Article:
+    return Article(
+        url=article.url,
+        canonical_url=article.canonical_url,
+        title=article.title,
+        author=article.author,
+        date=article.date,
+        sitename=article.sitename,
+        description=article.description,
+        language=article.language,
+        hostname=article.hostname,
+        image=article.image,
+        categories=list(article.categories),
+        tags=list(article.tags),
+        text=text,
+        word_count=count_words(text),
+    )
+
+
+def _extraction(started: float, encoding: str | None, removed: dict[str, int]) -> Extraction:
+    return Extraction(
+        extractor=EXTRACTOR_NAME,
+        extractor_version=extractor_version(),
+        package_version=__version__,
+        duration_ms=round((time.perf_counter() - started) * 1000, 3),
+        processed_at=datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        input_encoding=encoding,
+        cleaning=removed,
+    )
