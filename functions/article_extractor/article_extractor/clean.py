@@ -31,9 +31,15 @@ _RELATED_LABEL = re.compile(
     re.IGNORECASE,
 )
 
+# Notices are imperative or about "this site"/"your browser"; prose about JavaScript is neither.
 _JAVASCRIPT_NOTICE = re.compile(
-    r".{0,40}\b(enable|turn on|activate|requires?)\b.{0,20}\bjavascript\b.{0,80}"
-    r"|.{0,40}\byour browser (does not|doesn't) support\b.{0,80}",
+    r"((please|you (need|have) to|you must)\s+)?(enable|turn on|activate|allow)\s+"
+    r"(your\s+)?javascript\b.{0,100}"
+    r"|.{0,60}\b(please|you (need|have) to|you must)\s+(enable|turn on|activate|allow)\s+"
+    r"(your\s+)?javascript\b.{0,60}"
+    r"|(this|the) (site|page|website|app|application|content) (requires|needs) javascript\b.{0,80}"
+    r"|javascript (is|must be) (disabled|required|turned off|enabled)\b.{0,80}"
+    r"|your browser (does not|doesn't|cannot|can't) (support|display)\b.{0,80}",
     re.IGNORECASE,
 )
 
@@ -95,7 +101,7 @@ def clean_text(text: str, disabled: Collection[str] = ()) -> CleaningResult:
 
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+")
+_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:['\u2019][^\W{_CJK}]+)*")
 
 
 def count_words(text: str) -> int:

@@ -47,6 +47,10 @@ _BINARY_SIGNATURES = {
     b"7z\xbc\xaf\x27\x1c": "7-Zip archive",
 }
 _MAX_CONTROL_RATIO = 0.05
+_UTF8_MULTIBYTE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
+_BROWSER_DEFAULT = "cp1252"
 
 
 @dataclass(frozen=True)
@@ -127,9 +131,16 @@ def _decode(data: bytes, content_type: str | None) -> DecodedHtml:
             except UnicodeDecodeError:
                 continue
     text = data.decode("utf-8", "replace")
-    if text.count("\ufffd") <= max(1, len(text) // 1000):
+    if _mostly_utf8(data, text.count("\ufffd")):
         return DecodedHtml(text, "utf-8", "detected")  # UTF-8 with a few broken bytes
     return _detect(data)
+
+
+def _mostly_utf8(data: bytes, invalid: int) -> bool:
+    """UTF-8 with a few broken bytes, as opposed to a legacy page with a few non-ASCII ones:
+    the bytes must hold many more valid multi-byte sequences than invalid ones."""
+    valid = len(_UTF8_MULTIBYTE.findall(data))
+    return valid >= 4 * invalid and invalid <= max(1, len(data) // 1000)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -148,8 +159,15 @@ def _utf16_without_bom(data: bytes) -> str | None:
 def _detect(data: bytes) -> DecodedHtml:
     from charset_normalizer import from_bytes  # only pages that are not UTF-8 pay for it
 
-    best = from_bytes(data[:_DETECTION_SAMPLE_BYTES]).best()
-    encoding = normalize_encoding(best.encoding if best else None) or "cp1252"
+    matches = from_bytes(data[:_DETECTION_SAMPLE_BYTES])
+    best = matches.best()
+    encoding = normalize_encoding(best.encoding if best else None) or _BROWSER_DEFAULT
+    if best is not None:
+        # Single-byte Latin charsets often tie on the detector's scores; among equals, take
+        # what browsers assume for undeclared Western pages.
+        tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
+        if any(_BROWSER_DEFAULT in (m.encoding, *m.could_be_from_charset) for m in tied):
+            encoding = _BROWSER_DEFAULT
     return DecodedHtml(data.decode(encoding, "replace"), encoding, "detected")
 
 

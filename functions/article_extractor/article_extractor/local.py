@@ -133,14 +133,15 @@ def create_pipeline(
     output_bucket: str = "article-output",
     output_prefix: str = "extracted/",
     queue_name: str = "article-extractor-queue",
+    visibility_timeout: int = 30,
 ) -> LocalPipeline:
     """Buckets, queue and the input bucket's notification to the queue, as deployed."""
     s3, sqs = clients(endpoint_url)
     for bucket in (input_bucket, output_bucket):
         s3.create_bucket(Bucket=bucket)
-    queue_url = sqs.create_queue(QueueName=queue_name, Attributes={"VisibilityTimeout": "30"})[
-        "QueueUrl"
-    ]
+    queue_url = sqs.create_queue(
+        QueueName=queue_name, Attributes={"VisibilityTimeout": str(visibility_timeout)}
+    )["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
         "Attributes"
     ]["QueueArn"]
@@ -242,6 +243,8 @@ def upload(pipeline: LocalPipeline, key: str, body: bytes, metadata: Mapping[str
 def read_results(pipeline: LocalPipeline) -> dict[str, dict[str, Any]]:
     """Every result document in the output bucket, by source key."""
     results: dict[str, dict[str, Any]] = {}
+    if pipeline.output_bucket not in {b["Name"] for b in pipeline.s3.list_buckets()["Buckets"]}:
+        return results
     paginator = pipeline.s3.get_paginator("list_objects_v2")
     for page in paginator.paginate(Bucket=pipeline.output_bucket, Prefix=pipeline.output_prefix):
         for item in page.get("Contents", []):

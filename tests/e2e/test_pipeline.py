@@ -1,0 +1,127 @@
+"""End to end through moto's server on 127.0.0.1: a real bucket notification to a real queue,
+real boto3 clients, the local worker passing Lambda's SQS event to the real handler."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+
+import pytest
+
+from article_extractor.handler import lambda_handler
+from article_extractor.local import (
+    LocalPipeline,
+    create_pipeline,
+    drain,
+    lambda_environment,
+    moto_server,
+    poll_once,
+    read_results,
+    run_demo,
+)
+from tests.conftest import FIXTURES, SAMPLES, assert_valid_output
+
+pytestmark = pytest.mark.e2e
+ARTICLE = (FIXTURES / "minimal-article.html").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def endpoint() -> Iterator[str]:
+    with moto_server() as url:
+        yield url
+
+
+@pytest.fixture
+def pipeline(endpoint: str, request: pytest.FixtureRequest) -> Iterator[LocalPipeline]:
+    name = request.node.name.replace("_", "-")[:40].lower()
+    stack = create_pipeline(
+        endpoint,
+        input_bucket=f"in-{name}",
+        output_bucket=f"out-{name}",
+        queue_name=f"q-{name}",
+    )
+    with lambda_environment(stack):
+        yield stack
+
+
+def queue_depth(pipeline: LocalPipeline) -> tuple[int, int]:
+    attributes = pipeline.sqs.get_queue_attributes(
+        QueueUrl=pipeline.queue_url,
+        AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+    )["Attributes"]
+    return (
+        int(attributes["ApproximateNumberOfMessages"]),
+        int(attributes["ApproximateNumberOfMessagesNotVisible"]),
+    )
+
+
+def test_uploads_become_records_through_notification_and_queue(pipeline: LocalPipeline) -> None:
+    uploads = {
+        "news/quiet morning+more.html": ARTICLE,
+        "unicodé/ページ.htm": ARTICLE,
+        "legacy/russian.html": (SAMPLES / "russian-windows-1251.html").read_bytes(),
+        "zipped/blog.html.gz": (SAMPLES / "compressed-blog-post.html.gz").read_bytes(),
+        "empty.html": b"",
+    }
+    for key, body in uploads.items():
+        pipeline.s3.put_object(Bucket=pipeline.input_bucket, Key=key, Body=body)
+    # Not matched by the notification's suffix filters: never reaches the function.
+    pipeline.s3.put_object(Bucket=pipeline.input_bucket, Key="notes.txt", Body=b"hello")
+
+    received = drain(pipeline, lambda_handler)
+
+    results = read_results(pipeline)
+    assert received == len(uploads) + 1  # plus the s3:TestEvent sent when notifications are set
+    assert sorted(results) == sorted(uploads)
+    for document in results.values():
+        assert_valid_output(document)
+    assert {key: doc["status"] for key, doc in results.items()} == {
+        "news/quiet morning+more.html": "ok",
+        "unicodé/ページ.htm": "ok",
+        "legacy/russian.html": "ok",
+        "zipped/blog.html.gz": "ok",
+        "empty.html": "empty",
+    }
+    assert "Осенняя ярмарка" in results["legacy/russian.html"]["document"]["text"]
+    assert queue_depth(pipeline) == (0, 0)
+
+
+def test_failed_write_is_retried_not_lost(endpoint: str) -> None:
+    stack = create_pipeline(
+        endpoint, "in-retry", "out-retry", queue_name="q-retry", visibility_timeout=1
+    )
+    with lambda_environment(stack):
+        stack.s3.delete_bucket(Bucket=stack.output_bucket)
+        stack.s3.put_object(Bucket=stack.input_bucket, Key="a.html", Body=ARTICLE)
+        drain(stack, lambda_handler)  # acknowledges the s3:TestEvent, fails the object's message
+        assert queue_depth(stack) == (0, 1)  # in flight until its visibility timeout: not lost
+        assert read_results(stack) == {}  # (listing a missing bucket yields nothing)
+
+        stack.s3.create_bucket(Bucket=stack.output_bucket)
+        # Long-poll until the message is visible again, as Lambda's poller would.
+        assert poll_once(stack, lambda_handler, wait_seconds=10) == 1
+
+        assert read_results(stack)["a.html"]["status"] == "ok"
+        assert queue_depth(stack) == (0, 0)
+
+
+def test_demo_prints_the_table_with_correct_statuses() -> None:
+    out = io.StringIO()
+    assert run_demo(SAMPLES, out=out) == 0
+    table = out.getvalue()
+    rows = {line.split()[0]: line for line in table.splitlines() if line.startswith("demo/")}
+    assert set(rows) == {
+        "demo/Straßenbahn",  # key with spaces: first token only
+        "demo/broken-upload.html.gz",
+        "demo/compressed-blog-post.html.gz",
+        "demo/empty.html",
+        "demo/english-news-article.html",
+        "demo/russian-windows-1251.html",
+    }
+    assert " ok " in rows["demo/english-news-article.html"]
+    assert " failed " in rows["demo/broken-upload.html.gz"]
+    assert "invalid_gzip" in rows["demo/broken-upload.html.gz"]
+    assert " empty " in rows["demo/empty.html"]
+    assert "empty_input" in rows["demo/empty.html"]
+    assert " ok " in rows["demo/Straßenbahn"]
+    assert "Осенняя ярмарка" in rows["demo/russian-windows-1251.html"]

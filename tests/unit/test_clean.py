@@ -1,0 +1,253 @@
+from __future__ import annotations
+
+import pytest
+
+from article_extractor.clean import (
+    RULES,
+    clean_text,
+    count_words,
+    has_template_token,
+    is_javascript_notice,
+    is_related_label,
+    is_stray_punctuation,
+    normalize_whitespace,
+)
+
+ARTICLE_LINES = [
+    "The harbour master said the ferry would resume service on Monday.",
+    "Repairs to the pier cost the council more than it had budgeted.",
+    "Residents welcomed the news, though some remain sceptical.",
+]
+
+
+def test_rules_are_the_four_documented_ones() -> None:
+    assert set(RULES) == {
+        "template_token",
+        "stray_punctuation",
+        "related_label",
+        "javascript_notice",
+    }
+
+
+# related_label
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Also Read",
+        "Read more:",
+        "Related articles",
+        "Related",
+        "Related Stories »",
+        "  See also  ",
+        "You may also like",
+        "Recommended for you",
+        "More from Business",
+        "Most read",
+        "Trending now",
+    ],
+)
+def test_related_label_fires_on_link_box_headings(line: str) -> None:
+    assert is_related_label(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "He read more books than anyone.",
+        "Related work by the team was published in 2019.",
+        "Also read the small print before signing.",
+        "Trending topics change quickly on social media.",
+    ],
+)
+def test_related_label_ignores_prose(line: str) -> None:
+    assert not is_related_label(line)
+
+
+# template_token
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "You have {{free_limit}} free articles",
+        "{% if user %}",
+        "${price}",
+        "%%PLAN_NAME%%",
+        "Subscribe for {{ price }} a month",
+    ],
+)
+def test_template_token_fires_on_unrendered_placeholders(line: str) -> None:
+    assert has_template_token(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Use braces {like this} in prose",
+        "Prices rose 5% in March and 7% in April.",
+        "The ticket cost $12, or {roughly} a day's wages.",
+    ],
+)
+def test_template_token_ignores_prose(line: str) -> None:
+    assert not has_template_token(line)
+
+
+# stray_punctuation
+
+
+@pytest.mark.parametrize("line", [")", "|", "• —", "...", "»"])
+def test_stray_punctuation_fires_on_lines_without_letters_or_digits(line: str) -> None:
+    assert is_stray_punctuation(line)
+
+
+@pytest.mark.parametrize("line", ["42", "OK.", "(a)", "Ж", "日本"])
+def test_stray_punctuation_keeps_lines_with_a_letter_or_digit(line: str) -> None:
+    assert not is_stray_punctuation(line)
+
+
+# javascript_notice
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Please enable JavaScript to use this site.",
+        "You need to enable JavaScript to run this app.",
+        "This page requires JavaScript.",
+        "Your browser does not support the video tag.",
+    ],
+)
+def test_javascript_notice_fires_on_app_shell_fallbacks(line: str) -> None:
+    assert is_javascript_notice(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "JavaScript is a programming language created in 1995.",
+        "In 1998, Netscape decided to enable JavaScript in all its browsers by default.",
+    ],
+)
+def test_javascript_notice_ignores_prose_about_javascript(line: str) -> None:
+    assert not is_javascript_notice(line)
+
+
+# normalize_whitespace
+
+
+def test_normalize_whitespace_turns_nbsp_and_tabs_into_single_spaces() -> None:
+    assert normalize_whitespace("a\u00a0\u00a0b\t\tc   d") == "a b c d"
+
+
+def test_normalize_whitespace_removes_zero_width_characters() -> None:
+    assert normalize_whitespace("zero\u200bwidth\u200d join\ufeff") == "zerowidth join"
+
+
+def test_normalize_whitespace_converts_crlf_and_cr_to_newlines() -> None:
+    assert normalize_whitespace("one\r\ntwo\rthree") == "one\ntwo\nthree"
+
+
+def test_normalize_whitespace_drops_blank_lines_and_trims_lines() -> None:
+    assert normalize_whitespace("\n  first  \n\n \t \n\nsecond\n\n") == "first\nsecond"
+
+
+def test_normalize_whitespace_composes_to_nfc() -> None:
+    assert normalize_whitespace("caf" + "e\u0301") == "caf\u00e9"
+
+
+# clean_text
+
+
+def test_clean_text_counts_removals_per_rule_and_keeps_article_order() -> None:
+    text = "\n".join(
+        [
+            ARTICLE_LINES[0],
+            "Read more:",
+            ARTICLE_LINES[1],
+            "|",
+            "Related articles",
+            "Please enable JavaScript to use this site.",
+            ARTICLE_LINES[2],
+            "%%PLAN_NAME%%",
+        ]
+    )
+    result = clean_text(text)
+    assert result.text == "\n".join(ARTICLE_LINES)
+    assert result.removed == {
+        "related_label": 2,
+        "stray_punctuation": 1,
+        "javascript_notice": 1,
+        "template_token": 1,
+    }
+
+
+def test_clean_text_reports_nothing_removed_for_clean_article() -> None:
+    result = clean_text("\n".join(ARTICLE_LINES))
+    assert result.text == "\n".join(ARTICLE_LINES)
+    assert result.removed == {}
+
+
+def test_clean_text_normalizes_whitespace_first() -> None:
+    result = clean_text("  Body\u00a0text.  \r\n\r\n)\r\n")
+    assert result.text == "Body text."
+    assert result.removed == {"stray_punctuation": 1}
+
+
+def test_disabled_rule_is_not_applied() -> None:
+    result = clean_text("Body.\nAlso Read\n)", disabled={"related_label"})
+    assert result.text == "Body.\nAlso Read"
+    assert result.removed == {"stray_punctuation": 1}
+
+
+def test_all_rules_disabled_keeps_every_line() -> None:
+    text = "Body.\nAlso Read\n)\n{{x}}"
+    assert clean_text(text, disabled=set(RULES)).text == text
+
+
+def test_paywall_tail_after_article_is_removed() -> None:
+    text = "\n".join(
+        [
+            *ARTICLE_LINES,
+            "Also Read",
+            "You've reached your limit of {{free_limit}} free articles this month.",
+            ")",
+        ]
+    )
+    result = clean_text(text)
+    assert result.text.split("\n") == ARTICLE_LINES
+    assert "Also Read" not in result.text
+    assert "free_limit" not in result.text
+    assert sum(result.removed.values()) == 3
+
+
+# count_words
+
+
+def test_count_words_english() -> None:
+    assert count_words("one two three") == 3
+
+
+def test_count_words_ignores_punctuation() -> None:
+    assert count_words("Hello, world!  One -- two... three?") == 5
+
+
+def test_count_words_counts_contraction_as_one_word() -> None:
+    assert count_words("It's a dog's life.") == 4
+
+
+def test_count_words_counts_each_japanese_character() -> None:
+    assert count_words("日本語の文章") == 6
+
+
+def test_count_words_mixed_latin_and_cjk() -> None:
+    assert count_words("I love 東京 and カレー") == 8
+
+
+def test_count_words_non_latin_alphabetic_words() -> None:
+    assert count_words("Осенняя ярмарка собрала гостей") == 4
+
+
+def test_count_words_empty_text_is_zero() -> None:
+    assert count_words("  \n ... ") == 0

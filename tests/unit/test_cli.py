@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from article_extractor.cli import main
+from tests.conftest import FIXTURES, SAMPLES, assert_valid_output
+
+
+def test_one_file_prints_its_document(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["extract", str(FIXTURES / "minimal-article.html"), "--url", "https://e.x/p"])
+    document = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert_valid_output(document)
+    assert document["status"] == "ok"
+    assert document["source"]["url"] == "https://e.x/p"
+    assert document["source"]["bucket"] is None
+
+
+def test_several_files_print_json_lines(capsys: pytest.CaptureFixture[str]) -> None:
+    files = [FIXTURES / "minimal-article.html", FIXTURES / "utf16-bom.html"]
+    assert main(["extract", *map(str, files)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2
+    for line in lines:
+        assert_valid_output(json.loads(line))
+
+
+def test_output_dir_keeps_names_and_tree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = tmp_path / "in"
+    (inputs / "nested").mkdir(parents=True)
+    shutil.copy(FIXTURES / "minimal-article.html", inputs / "page.html")
+    (inputs / "nested" / "story.htm").write_bytes((FIXTURES / "minimal-article.html").read_bytes())
+    (inputs / "nested" / "zipped.html.gz").write_bytes(
+        gzip.compress((FIXTURES / "minimal-article.html").read_bytes())
+    )
+    (inputs / "notes.txt").write_text("not an input")
+    out = tmp_path / "out"
+
+    assert main(["extract", str(inputs), "--output-dir", str(out)]) == 0
+
+    written = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.json"))
+    assert written == ["nested/story.htm.json", "nested/zipped.html.gz.json", "page.html.json"]
+    for path in out.rglob("*.json"):
+        document = json.loads(path.read_text(encoding="utf-8"))
+        assert_valid_output(document)
+        assert document["status"] == "ok"
+    summary = capsys.readouterr().err.splitlines()
+    assert len(summary) == 3
+    assert all("ok, " in line and "words" in line for line in summary)
+
+
+def test_failed_input_sets_exit_code_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.html.gz"
+    shutil.copy(SAMPLES / "broken-upload.html.gz", broken)
+    assert main(["extract", str(broken)]) == 1
+    document = json.loads(capsys.readouterr().out)
+    assert document["status"] == "failed"
+    assert document["error"]["code"] == "invalid_gzip"
+
+
+def test_url_with_several_files_is_a_usage_error() -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["extract", str(FIXTURES), "--url", "https://e.x"])
+    assert exit_info.value.code == 2
+
+
+def test_directory_without_inputs_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["extract", str(tmp_path)])
+    assert exit_info.value.code == 2
+
+
+def test_console_script_is_declared() -> None:
+    pyproject = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text()
+    assert 'article-extractor = "article_extractor.cli:main"' in pyproject

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import pytest
+
+from article_extractor.keys import is_gzip_key, is_supported_key, output_key
+
+
+def test_output_key_appends_json_to_prefixed_source_key() -> None:
+    assert output_key("extracted/", "a b/c+d.html") == "extracted/a b/c+d.html.json"
+
+
+def test_output_key_with_empty_prefix_is_source_key_plus_json() -> None:
+    assert output_key("", "news/page.html.gz") == "news/page.html.gz.json"
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "page.html",
+        "news/page.htm",
+        "archive/page.html.gz",
+        "archive/page.htm.gz",
+        "PAGE.HTML",
+        "Mixed/Page.Html.GZ",
+    ],
+)
+def test_is_supported_key_accepts_html_suffixes_case_insensitively(key: str) -> None:
+    assert is_supported_key(key)
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "notes.txt",
+        "extracted/page.html.json",
+        "x.gz",
+        "page.html.bak",
+        "html",
+        "folder.html/",
+        "page.xhtml.txt",
+    ],
+)
+def test_is_supported_key_rejects_other_suffixes(key: str) -> None:
+    assert not is_supported_key(key)
+
+
+@pytest.mark.parametrize("key", ["page.html.gz", "x.gz", "PAGE.HTML.GZ"])
+def test_is_gzip_key_true_for_gz_suffix(key: str) -> None:
+    assert is_gzip_key(key)
+
+
+@pytest.mark.parametrize("key", ["page.html", "page.gz.html", "page.tgz.bak", "gz"])
+def test_is_gzip_key_false_without_gz_suffix(key: str) -> None:
+    assert not is_gzip_key(key)

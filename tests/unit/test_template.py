@@ -1,0 +1,77 @@
+"""template.yaml lints clean and agrees with the code it deploys."""
+
+from __future__ import annotations
+
+import importlib
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from cfnlint.api import lint_file
+from cfnlint.decode import decode
+
+from article_extractor.local import NOTIFIED_SUFFIXES
+from tests.conftest import ROOT
+
+TEMPLATE = ROOT / "template.yaml"
+
+
+def template() -> dict[str, Any]:
+    decoded, errors = decode(str(TEMPLATE))
+    assert not errors, errors
+    assert decoded is not None
+    return dict(decoded)
+
+
+def resources_of_type(kind: str) -> dict[str, dict[str, Any]]:
+    return {n: r for n, r in template()["Resources"].items() if r["Type"] == kind}
+
+
+def test_template_lints_clean() -> None:
+    assert [str(match) for match in lint_file(Path(TEMPLATE))] == []
+
+
+def test_function_handler_is_the_package_entry_point() -> None:
+    [function] = resources_of_type("AWS::Serverless::Function").values()
+    module_name, _, attribute = function["Properties"]["Handler"].rpartition(".")
+    assert callable(getattr(importlib.import_module(module_name), attribute))
+    assert function["Properties"]["CodeUri"] == "functions/article_extractor/"
+
+
+def test_function_environment_names_the_settings_the_code_reads() -> None:
+    [function] = resources_of_type("AWS::Serverless::Function").values()
+    variables = function["Properties"]["Environment"]["Variables"]
+    assert {"OUTPUT_BUCKET", "OUTPUT_PREFIX", "MAX_INPUT_BYTES"} <= set(variables)
+
+
+def test_notification_suffixes_match_the_local_stack() -> None:
+    [bucket] = [
+        r
+        for r in resources_of_type("AWS::S3::Bucket").values()
+        if "NotificationConfiguration" in r["Properties"]
+    ]
+    configurations = bucket["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
+    suffixes = [c["Filter"]["S3Key"]["Rules"][0]["Value"] for c in configurations]
+    assert tuple(suffixes) == NOTIFIED_SUFFIXES
+
+
+def test_sqs_event_reports_batch_item_failures_and_queue_has_a_dead_letter_queue() -> None:
+    [function] = resources_of_type("AWS::Serverless::Function").values()
+    [event] = function["Properties"]["Events"].values()
+    assert event["Properties"]["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    queues = resources_of_type("AWS::SQS::Queue")
+    redriven = [q for q in queues.values() if "RedrivePolicy" in q["Properties"]]
+    assert len(redriven) == 1
+
+
+def test_layer_pins_match_the_project_dependencies() -> None:
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    pinned = {dep for dep in pyproject["project"]["dependencies"] if "==" in dep}
+    requirements = {
+        line.strip()
+        for line in (ROOT / "layers/dependencies/requirements.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    assert requirements == pinned
+    assert not any(re.match(r"boto3\b", line) for line in requirements)  # in the runtime
