@@ -56,6 +56,7 @@ def test_page_without_article_text_keeps_its_metadata() -> None:
             '<html><head><meta property="og:locale" content="fr_FR"></head><body></body></html>',
             "fr",
         ),
+        ('<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="fr"><body></body></html>', "fr"),
         ('<html lang=""><body></body></html>', None),
         ('<html lang="x-klingon-1"><body></body></html>', None),
     ],

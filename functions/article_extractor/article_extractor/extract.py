@@ -132,7 +132,7 @@ def page_language(tree: HtmlElement) -> str | None:
     """The language the page declares: <html lang>, Content-Language, or og:locale."""
     candidates = [
         tree.get("lang"),
-        tree.get("{http://www.w3.org/XML/1998/namespace}lang"),
+        tree.get("xml:lang"),  # the HTML parser keeps XHTML's attribute under its literal name
         *tree.xpath(
             '//meta[translate(@http-equiv, "CONTENTLAG", "contentlag")="content-language"]/@content'
         ),
