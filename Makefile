@@ -10,7 +10,12 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 CODE_DIRS := $(wildcard functions tests bench)
 
-.PHONY: help install test lint typecheck unit integration e2e demo serve bench clean
+# SAM CLI runs offline here: no telemetry, a default region, the venv's python3 for the builds.
+SAM_ENV := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} PATH="$(abspath $(BIN)):$$PATH"
+BUILD_SOURCES := template.yaml $(shell find functions/article_extractor/article_extractor layers -type f -not -path '*/__pycache__/*' 2>/dev/null) functions/article_extractor/Makefile
+BUILT := .aws-sam/build/template.yaml
+
+.PHONY: help install test lint typecheck validate build deploy unit integration e2e deploy-tests demo serve bench clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -31,7 +36,20 @@ lint: $(STAMP) ## ruff (lint + format check)
 typecheck: $(STAMP) ## mypy --strict over the function's code
 	$(BIN)/mypy
 
-test: lint typecheck ## the whole suite: lint, types, unit, integration, e2e
+validate: $(STAMP) ## sam validate --lint and cfn-lint over template.yaml (offline)
+	$(SAM_ENV) $(BIN)/sam validate --lint
+	$(BIN)/cfn-lint template.yaml
+
+$(BUILT): $(STAMP) $(BUILD_SOURCES)
+	$(SAM_ENV) $(BIN)/sam build
+	@du -sb .aws-sam/build/ExtractorFunction .aws-sam/build/DependenciesLayer
+
+build: $(BUILT) ## sam build: function package + arm64 dependencies layer in .aws-sam/build
+
+deploy: build ## sam deploy --guided (needs AWS credentials; defaults in samconfig.toml)
+	$(SAM_ENV) $(BIN)/sam deploy --guided
+
+test: lint typecheck validate build ## the whole suite: lint, types, template, build, all tests
 	$(BIN)/python -m pytest
 
 unit: $(STAMP)
@@ -42,6 +60,9 @@ integration: $(STAMP)
 
 e2e: $(STAMP)
 	$(BIN)/python -m pytest tests/e2e
+
+deploy-tests: build
+	$(BIN)/python -m pytest tests/deploy
 
 demo: $(STAMP) ## run the real pipeline on embedded moto over samples/ and print the results
 	$(BIN)/article-extractor demo samples

@@ -1,0 +1,260 @@
+"""What `sam build` produced (`make build`, run by `make test` before pytest): a function package
+with only the code, and an arm64/CPython 3.13 layer that holds every import the handler runs."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import platform
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from packaging.markers import default_environment
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+from article_extractor.local import moto_server
+from tests.conftest import ROOT, SAMPLES
+
+BUILD = ROOT / ".aws-sam" / "build"
+FUNCTION_DIR = BUILD / "ExtractorFunction"
+LAYER_DIR = BUILD / "DependenciesLayer" / "python"
+PACKAGE_SOURCE = ROOT / "functions" / "article_extractor" / "article_extractor"
+# Installed by the Lambda Python runtime next to the function's code and layers.
+RUNTIME_PROVIDED = {"boto3", "botocore", "s3transfer", "jmespath"}
+# Imported only by the local stack (`make demo`), never on Lambda.
+LOCAL_ONLY = {"moto"}
+ELF_MACHINE_AARCH64 = 183
+LAMBDA_MARKERS = {
+    **default_environment(),
+    "python_version": "3.13",
+    "python_full_version": "3.13.0",
+    "platform_machine": "aarch64",
+    "sys_platform": "linux",
+    "platform_system": "Linux",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def built() -> None:
+    if not (FUNCTION_DIR.is_dir() and LAYER_DIR.is_dir()):
+        pytest.fail("no build artifacts in .aws-sam/build: run `make build` (make test does)")
+
+
+def elf_machine(path: Path) -> int:
+    header = path.read_bytes()[:20]
+    assert header[:4] == b"\x7fELF", f"{path} is not an ELF file"
+    machine: int = struct.unpack("<H", header[18:20])[0]
+    return machine
+
+
+def tree_bytes(root: Path) -> int:
+    return sum(f.stat().st_size for f in root.rglob("*") if f.is_file())
+
+
+def test_layer_lxml_is_built_for_lambda_arm64_cpython_313() -> None:
+    etree = LAYER_DIR / "lxml" / "etree.cpython-313-aarch64-linux-gnu.so"
+    assert etree.is_file()
+    assert elf_machine(etree) == ELF_MACHINE_AARCH64
+
+
+def test_every_native_extension_is_aarch64() -> None:
+    extensions = list(LAYER_DIR.rglob("*.so"))
+    assert extensions
+    assert {p.name: elf_machine(p) for p in extensions} == {
+        p.name: ELF_MACHINE_AARCH64 for p in extensions
+    }
+    assert all("x86_64" not in p.name for p in extensions)
+
+
+def test_function_package_is_only_the_code() -> None:
+    assert sorted(p.name for p in FUNCTION_DIR.iterdir()) == ["article_extractor"]
+    built_files = sorted(
+        p.relative_to(FUNCTION_DIR / "article_extractor").as_posix()
+        for p in (FUNCTION_DIR / "article_extractor").rglob("*")
+        if p.is_file()
+    )
+    source_files = sorted(
+        p.relative_to(PACKAGE_SOURCE).as_posix() for p in PACKAGE_SOURCE.rglob("*.py")
+    )
+    assert built_files == source_files
+
+
+def test_layer_is_trimmed() -> None:
+    top_level = {p.name for p in LAYER_DIR.iterdir()}
+    assert not top_level & RUNTIME_PROVIDED
+    assert not list(LAYER_DIR.rglob("__pycache__"))
+    assert not [p for p in LAYER_DIR.rglob("*") if p.is_dir() and p.name in ("tests", "test")]
+    assert tree_bytes(LAYER_DIR) < 25_000_000  # 81 MB before trimming
+    assert tree_bytes(FUNCTION_DIR) < 500_000
+
+
+def imported_top_level_modules(package: Path) -> set[str]:
+    """Absolute imports anywhere in the package (lazy ones too), minus TYPE_CHECKING blocks."""
+    names: set[str] = set()
+    for source in package.rglob("*.py"):
+        tree = ast.parse(source.read_text(encoding="utf-8"))
+        type_checking_only = {
+            id(child)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and ast.unparse(node.test) == "TYPE_CHECKING"
+            for child in ast.walk(node)
+        }
+        for node in ast.walk(tree):
+            if id(node) in type_checking_only:
+                continue
+            if isinstance(node, ast.Import):
+                names.update(alias.name.split(".")[0] for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module.split(".")[0])
+    return names - set(sys.stdlib_module_names) - {"article_extractor"}
+
+
+def layer_top_level_modules() -> set[str]:
+    return {p.name.split(".")[0] for p in LAYER_DIR.iterdir() if not p.name.endswith(".dist-info")}
+
+
+def test_layer_holds_every_module_the_handler_imports() -> None:
+    needed = imported_top_level_modules(PACKAGE_SOURCE) - RUNTIME_PROVIDED - LOCAL_ONLY
+    assert needed >= {"trafilatura", "lxml", "charset_normalizer", "aws_lambda_powertools"}
+    assert needed - layer_top_level_modules() == set()
+
+
+def test_layer_distributions_have_their_requirements() -> None:
+    installed = {canonicalize_name(p.name.split("-")[0]) for p in LAYER_DIR.glob("*.dist-info")}
+    runtime = {canonicalize_name(name) for name in RUNTIME_PROVIDED}
+    missing = []
+    for metadata in LAYER_DIR.glob("*.dist-info/METADATA"):
+        for line in metadata.read_text(encoding="utf-8").splitlines():
+            if not line.startswith("Requires-Dist:"):
+                continue
+            requirement = Requirement(line.removeprefix("Requires-Dist:").strip())
+            if requirement.marker and not requirement.marker.evaluate(
+                {**LAMBDA_MARKERS, "extra": ""}
+            ):
+                continue
+            name = canonicalize_name(requirement.name)
+            if name not in installed | runtime:
+                missing.append(f"{metadata.parent.name} needs {requirement}")
+    assert missing == []
+
+
+# --------------------------------------------------------------------------- import for real
+RUN_FROM_ARTIFACTS = r"""
+import json, sys
+function_dir, layer_dir, runtime_dir, endpoint, samples = sys.argv[1:6]
+sys.path[:0] = [function_dir, layer_dir, runtime_dir]
+from pathlib import Path
+from article_extractor.handler import lambda_handler
+from article_extractor.local import create_pipeline, drain, lambda_environment, read_results, upload
+
+stack = create_pipeline(endpoint, "artifact-in", "artifact-out", queue_name="artifact-q")
+with lambda_environment(stack):
+    for path in sorted(Path(samples).iterdir()):
+        upload(stack, path.name, path.read_bytes(), {})
+    drain(stack, lambda_handler)
+    results = read_results(stack)
+origins = sorted({getattr(m, "__file__", None) or "" for m in list(sys.modules.values())})
+print(json.dumps({"statuses": {k: v["status"] for k, v in results.items()}, "origins": origins}))
+"""
+
+
+def host_layer(tmp_path: Path) -> Path | None:
+    """A layer this interpreter can load: the built one on arm64, else the same Makefile and
+    trimming for this host's platform."""
+    if sys.version_info[:2] != (3, 13):
+        return None
+    machine = platform.machine().lower()
+    if machine in ("aarch64", "arm64"):
+        return LAYER_DIR
+    if machine not in ("x86_64", "amd64"):
+        return None
+    artifacts = tmp_path / "host-layer"
+    subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "-C",
+            str(ROOT / "layers" / "dependencies"),
+            "build-DependenciesLayer",
+            f"ARTIFACTS_DIR={artifacts}",
+            "PLATFORM=manylinux2014_x86_64",
+            f"PYTHON={sys.executable}",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    return artifacts / "python"
+
+
+def test_handler_runs_from_the_built_artifacts_alone(tmp_path: Path) -> None:
+    layer = host_layer(tmp_path)
+    if layer is None:
+        pytest.skip(
+            f"{platform.machine()} / Python {sys.version_info[:2]} cannot load the layer; "
+            "its contents are checked against the handler's imports above"
+        )
+    runtime = tmp_path / "runtime"  # what the Lambda runtime provides: boto3 and its deps
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "--no-compile",
+            "--target",
+            str(runtime),
+            "boto3",
+        ],
+        check=True,
+        capture_output=True,
+    )
+    env = {
+        "PATH": os.environ.get("PATH", ""),
+        "AWS_LAMBDA_FUNCTION_NAME": "article-extractor",  # Lambda-like: tracing enabled
+        "LAMBDA_TASK_ROOT": str(FUNCTION_DIR),
+        "AWS_XRAY_CONTEXT_MISSING": "IGNORE_ERROR",
+        "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
+        "POWERTOOLS_LOG_LEVEL": "ERROR",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+    }
+    with moto_server() as endpoint:
+        completed = subprocess.run(
+            [
+                sys.executable,
+                "-I",
+                "-S",
+                "-c",
+                RUN_FROM_ARTIFACTS,
+                str(FUNCTION_DIR),
+                str(layer),
+                str(runtime),
+                endpoint,
+                str(SAMPLES),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=300,
+            check=False,
+        )
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    report = json.loads(completed.stdout.strip().splitlines()[-1])
+    assert report["statuses"] == {
+        "broken-upload.html.gz": "failed",
+        "compressed-blog-post.html.gz": "ok",
+        "deutscher-artikel.html": "ok",
+        "empty.html": "empty",
+        "english-news-article.html": "ok",
+        "russian-windows-1251.html": "ok",
+    }
+    venv = str(ROOT / ".venv")
+    assert [origin for origin in report["origins"] if origin.startswith(venv)] == []
