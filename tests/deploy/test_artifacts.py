@@ -232,6 +232,7 @@ def test_handler_runs_from_the_built_artifacts_alone(tmp_path: Path) -> None:
                 sys.executable,
                 "-I",
                 "-S",
+                "-B",  # no __pycache__ written into the build artifacts
                 "-c",
                 RUN_FROM_ARTIFACTS,
                 str(FUNCTION_DIR),
