@@ -70,8 +70,10 @@ demo: $(STAMP) ## run the real pipeline on embedded moto over samples/ and print
 serve: $(STAMP) ## keep the local stack running and process what you upload to it
 	$(BIN)/article-extractor serve
 
-bench: $(STAMP) ## benchmarks (never run in CI)
-	@echo "no benchmarks yet (the quality and speed benchmarks come with their issues)"
+DATASET ?= ../shared/data/trafilatura-eval
+
+bench: $(STAMP) ## benchmarks (never run in CI): quality against stock trafilatura
+	$(BIN)/python bench/quality.py --dataset $(DATASET)
 
 clean: ## remove .venv and build output
 	rm -rf $(VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache demo-output

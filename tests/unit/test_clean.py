@@ -20,11 +20,23 @@ ARTICLE_LINES = [
 ]
 
 
-def test_rules_are_the_four_documented_ones() -> None:
+def test_rules_are_the_documented_ones() -> None:
+    """The README's rule table and `extraction.cleaning` keys name exactly these."""
     assert set(RULES) == {
         "template_token",
         "stray_punctuation",
         "related_label",
+        "subscription_teaser",
+        "newsletter_signup",
+        "social_prompt",
+        "cookie_consent",
+        "advertising",
+        "image_credit",
+        "comment_prompt",
+        "donation_ask",
+        "copyright_notice",
+        "metadata_line",
+        "app_prompt",
         "javascript_notice",
     }
 

@@ -1,13 +1,17 @@
-"""Pure text cleaning: whitespace normalisation and named line rules.
+"""Pure text cleaning: whitespace normalisation and named clutter rules.
 
-Extracted text holds one paragraph per line. Each rule looks at one line and says whether it is
-clutter; `clean_text` drops those lines and counts, per rule, how many it removed, so the output
-can report what fired (`extraction.cleaning`) and a caller can switch a rule off.
+Extracted text holds one paragraph per line. Each line rule looks at one line and says whether
+it is clutter; `clean_text` drops those lines and counts, per rule, how many it removed, so the
+output reports what fired (`extraction.cleaning`) and a caller can switch a rule off. Rules work
+on wording that is structural (a label standing alone, a prefix before a headline, a price on
+its own line) in the languages publishers use most, never on site names. Every rule except the
+label rules is limited to short lines, so a real paragraph that mentions, say, a newsletter is
+kept.
 
 Example::
 
-    result = clean_text("Body.\\nAlso Read\\n)")
-    result.text     # "Body."
+    result = clean_text("Body of the story.\\nAlso Read\\n)")
+    result.text     # "Body of the story."
     result.removed  # {"related_label": 1, "stray_punctuation": 1}
 """
 
@@ -23,14 +27,377 @@ LineRule = Callable[[str], bool]
 
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
+_SHORT_WORDS = 25  # longer lines are prose, whatever words they contain
+_NOTICE_WORDS = 60  # unambiguous notices (copyright, disclosures) can be a few sentences long
+
+
+def _words(line: str) -> int:
+    return len(line.split())
+
+
+def _pattern(*alternatives: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
+
+
+# --------------------------------------------------------------------------- template tokens
 _TEMPLATE_TOKEN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\$\{[^}]*\}|%%[A-Za-z_][\w.]*%%")
-_RELATED_LABEL = re.compile(
-    r"(also read|read also|read more|related|related (articles?|stories|posts|news|content)"
-    r"|more (on this|stories|from [\w ]{1,30})|recommended( for you)?|you (may|might) also like"
-    r"|see also|trending( now)?|most read)\s*[:\-\u2013\u2014»>]?",
+
+
+def has_template_token(line: str) -> bool:
+    """An unrendered template placeholder: `{{name}}`, `{% tag %}`, `${var}`, `%%NAME%%`."""
+    return bool(_TEMPLATE_TOKEN.search(line))
+
+
+# --------------------------------------------------------------------------- punctuation
+def is_stray_punctuation(line: str) -> bool:
+    """A line with no letter or digit at all (a lone `)`, `|`, `•`, `—`)."""
+    return not any(char.isalnum() for char in line)
+
+
+# --------------------------------------------------------------------------- related links
+_RELATED = (
+    # English
+    r"also read|read also|read more|more to read|related|related (articles?|stories|posts|news"
+    r"|content|coverage|reading|topics?)|recommended( (for you|stories|articles|reading))?"
+    r"|you (may|might) (also )?(like|enjoy|be interested in)|see also|trending( now)?|most (read"
+    r"|popular|viewed|shared)|more (on this( story| topic)?|stories|news|from [\w .'-]{1,30}|like"
+    r" this|about [\w .'-]{1,30})|further reading|don't miss|top stories|editor's picks"
+    r"|popular (posts|articles)|latest (news|stories|posts)|next (article|story|post)"
+    r"|previous (article|story|post)|keep reading|continue reading|what to read next"
+    # German
+    r"|auch (lesen|interessant)|lesen sie auch( die folgenden beiträge)?|lies auch|mehr zum thema"
+    r"( [\w .'-]{1,30})?|mehr themen|weitere (artikel|beiträge|themen|meldungen|nachrichten"
+    r"|informationen|infos|links|tipps|tourentipps)( [\w .'-]{1,40})?|zum weiterlesen"
+    r"|weiterlesen|das (könnte|dürfte) (dich|sie) auch interessieren|das thema könnte (dich|sie)"
+    r" auch interessieren|schon gelesen\??|empfohlene (artikel|beiträge)|ähnliche (artikel"
+    r"|beiträge)|passend dazu|top-themen( [\w .'-]{1,30})?|meistgelesen|meist-?(gelesen"
+    r"|diskutiert)|kommentierte artikel|vorschau auf den nächsten artikel|nächster artikel"
+    r"|verwandte (artikel|themen)|lust auf mehr\??"
+    # French, Spanish, Portuguese, Italian, Dutch, Polish
+    r"|(à )?lire aussi|lire la suite|sur le même (sujet|thème)|articles? (similaires|liés)"
+    r"|(lea|lee|leer|ver) (también|además|más)|lea más|vea también|le puede interesar"
+    r"|te puede interesar|puede(s)? ver|notas relacionadas|contenido relacionado|noticias"
+    r" relacionadas|más (sobre|noticias|información)( [\w .'-]{1,30})?|leia (também|mais)"
+    r"|veja também|leggi anche|potrebbe interessarti|articoli correlati|lees ook|gerelateerde"
+    r" artikelen|czytaj (też|także|również|więcej)|zobacz (też|także|również)|dowiedz się więcej"
+    r"|polecamy|przeczytaj (też|także)"
+)
+_RELATED_LABEL = re.compile(rf"\W*({_RELATED})\W*", re.IGNORECASE)
+_RELATED_PREFIX = re.compile(
+    rf"\W*({_RELATED}|mira|mire|lea|ver|lee)\s*[:»>|]\s*\S.*", re.IGNORECASE
+)
+
+
+def is_related_label(line: str) -> bool:
+    """A related-links heading ("Also Read", "Lesen Sie auch:", "NOTAS RELACIONADAS"), alone or
+    as the prefix of a teaser headline ("Read more: ...", "VEA TAMBIÉN: ...")."""
+    if _RELATED_LABEL.fullmatch(line):
+        return True
+    return _words(line) <= _SHORT_WORDS and bool(_RELATED_PREFIX.fullmatch(line))
+
+
+# --------------------------------------------------------------------------- subscriptions
+_PAYWALL = _pattern(
+    r"\bsubscribe\b|\bsubscription\b|\bsubscribers?\b|already (a )?(subscribed|member|registered)"
+    r"|(log|sign) in to (read|continue|view)|free articles?|unlimited (digital )?access"
+    r"|full story|to continue reading|cancel any ?time|renews automatically|per month|/month",
+    r"jetzt (abonnieren|abonnent|lesen|testen|weiterlesen)|abonnieren sie|abo (abschließen|testen)"
+    r"|als abonnent|bereits abonnent|abonnent(in)? werden|weiterlesen mit|bereits registriert"
+    r"|nicht eingeloggt|pro monat|/monat|monatlich kündbar|jederzeit kündbar",
+    r"pour (lire|accéder|continuer)|en illimité|déjà abonné|par mois",
+    r"suscr[ií]b|hazte (miembro|socio)|cancela cuando quieras|al mes\b|/mes\b",
+    r"assine|assinante|abbonati|abbonamento",
+    r"przeczytasz|subskrypcj|wykup dostęp",
+)
+_PRICE = re.compile(
+    r"\W*(from |ab |à partir de |desde )?([€$£₹¥]\s?\d[\d.,]*|\d[\d.,]*\s?(€|eur|usd|\$|£|₹|zł|"
+    r"chf|rs\.?))(\s?(/|per|a|pro|par|al)?\s?(month|mo|year|yr|week|monat|jahr|mois|an|mes|año|"
+    r"months|years))?\W*",
+    re.IGNORECASE,
+)
+_PLAN_PERIOD = re.compile(
+    r"\W*\d+\s?(months?|years?|weeks?|monate?|jahre?|mois|ans?|mes(es)?|años?)\W*", re.IGNORECASE
+)
+
+
+def is_subscription_teaser(line: str) -> bool:
+    """Paywall and subscription copy: "Subscribe now", "Already subscribed? Log in"."""
+    return _words(line) <= _SHORT_WORDS and bool(_PAYWALL.search(line))
+
+
+def is_plan_detail(line: str) -> bool:
+    """A bare price or billing period ("₹900", "3 Months", "€4.99 per month"): clutter only
+    inside a subscription block (see `clean_text`); alone it may be a figure of the story."""
+    return bool(_PRICE.fullmatch(line) or _PLAN_PERIOD.fullmatch(line))
+
+
+# --------------------------------------------------------------------------- newsletters
+_NEWSLETTER = _pattern(
+    r"newsletter",
+    r"sign(ing)? up (for|to)|never miss|(delivered|straight) to your inbox|get the best of",
+    r"enter your e-?mail|your e-?mail address|e-?mail-adresse",
+    r"inscri(vez|bete|ption)|abonnez-vous à|zapisz się|zapraszamy (też )?do subskrypcji",
+    r"do you want to be informed|want to stay (up to date|informed)",
+)
+
+
+def is_newsletter_signup(line: str) -> bool:
+    """Newsletter sign-up prompts in any of the common wordings."""
+    return _words(line) <= _SHORT_WORDS and bool(_NEWSLETTER.search(line))
+
+
+# --------------------------------------------------------------------------- social prompts
+_SOCIAL_NETWORKS = (
+    r"facebook|twitter|x|instagram|linkedin|whatsapp|telegram|pinterest|youtube|tiktok|reddit"
+    r"|xing|e-?mail|mail|threads|mastodon|flipboard|messenger|print|drucken|copy link|link kopieren"
+)
+_SOCIAL = _pattern(
+    r"^\W*(share|teilen|partager|compartir|condividi|udostępnij|delen)\b( (this|the|on|mit|via"
+    r"|en|sur|su|na|article|story|post|beitrag|artikel)\b.{0,40})?$",
+    r"\b(follow|like) (us|me|@?\w+) (on|at)\b|folge?n? (sie |du )?uns\b|síguenos|siguenos"
+    r"|suivez-nous|seguici|obserwuj nas|volg ons",
+    r"(join|únete|tritt|rejoignez).{0,40}\b(telegram|whatsapp|channel|canal|kanal)",
+    r"\b(canal|channel|kanal) de (youtube|telegram|whatsapp)|our (youtube|telegram|whatsapp)"
+    r" channel",
+    r"diesen? (beitrag|artikel) (teilen|bewerten)|bewerten:|mit diesem button|gefällt (dir|ihnen)"
+    r" (unser|dieser|der)",
+)
+_SOCIAL_LIST = re.compile(rf"(\W*\b({_SOCIAL_NETWORKS})\b)+\W*", re.IGNORECASE)
+
+
+_FOLLOW_STRONG = re.compile(
+    rf"^\W*(follow|like|join|folgt?|abonniert|síguenos|suivez) .{{0,40}}\b(on|auf|en|sur) "
+    rf"({_SOCIAL_NETWORKS})\b",
     re.IGNORECASE,
 )
 
+
+def is_social_prompt(line: str) -> bool:
+    """Share/follow prompts and bare lists of social networks ("Facebook Twitter E-Mail")."""
+    if _SOCIAL_LIST.fullmatch(line):
+        return True
+    if _words(line) <= _NOTICE_WORDS and _FOLLOW_STRONG.search(line):
+        return True
+    return _words(line) <= _SHORT_WORDS and bool(_SOCIAL.search(line))
+
+
+# --------------------------------------------------------------------------- cookies
+_COOKIES = _pattern(
+    r"\bcookies?\b.{0,60}\b(use|using|accept|consent|verwende|nutzen|einsatz|utilis|utiliz|uso)",
+    r"(accept|reject|allow) (all|cookies)|manage (preferences|cookies|consent)|cookie (settings"
+    r"|policy|preferences|einstellungen|richtlinie)|privacy (settings|preferences)",
+    r"alle akzeptieren|datenschutz(einstellungen|-? und nutzungsbedingungen)",
+    r"tout accepter|gérer (mes|les) (choix|préférences)|aceptar (todas|cookies)"
+    r"|configurar cookies",
+)
+
+
+def is_cookie_consent(line: str) -> bool:
+    """Cookie banners and consent choices."""
+    return _words(line) <= _SHORT_WORDS and bool(_COOKIES.search(line))
+
+
+# --------------------------------------------------------------------------- advertising
+_AD_LABEL = re.compile(
+    r"\W*(advertisement|advertising|anzeige|werbung|publicidad|publicité|pubblicità|reklama"
+    r"|advertentie|sponsored( content)?|gesponsert|promoted|ad|ads|paid (content|post)"
+    r"|publi-?reportage)\W*((scroll|continue|story) .{0,40})?",
+    re.IGNORECASE,
+)
+_AFFILIATE = _pattern(
+    r"affiliate|(earn|receive|get) a (small )?commission|(erhalten|bekommen) wir (eine )?provision"
+    r"|^\W*(werbung|anzeige|sponsored|gesponsert|publicidad|publicité)\b\s*[:\-\u2013]"
+    r"|(unbezahlte|bezahlte) werbung|enthält (werbung|affiliate)|werbung für"
+    r"|this (post|article|page) contains (references|links|ads)"
+    r"|verlinkungen handelt es sich|geld erhalten wir|we (may )?earn|we recommend the best products"
+    r"|\bamazon[- ]tipp\b|partner ?links?",
+    r"\bbonus\b.{0,40}\b(value|code|offer|wager)|wagering|free spins|gamble responsibly"
+    r"|play responsibly|\b18\+|t&cs apply|sportwetten|wettanbieter|casino bonus|apuestas",
+)
+
+
+_DISCLOSURE = _pattern(
+    r"(we|i) (may )?(receive|earn|get) (a )?(small )?(compensation|commission)|affiliate links?"
+    r"|advertisers do not influence|contains references to products|provision (vom|von dem)"
+    r" (händler|anbieter)|(erhalten|bekommen) wir (eine )?provision|enthält affiliate"
+)
+
+
+def is_advertising(line: str) -> bool:
+    """ "Advertisement" labels, ad slots, sponsored/affiliate disclosures, gambling promos."""
+    if _AD_LABEL.fullmatch(line):
+        return True
+    if _words(line) <= _NOTICE_WORDS and _DISCLOSURE.search(line):
+        return True
+    return _words(line) <= _SHORT_WORDS and bool(_AFFILIATE.search(line))
+
+
+# --------------------------------------------------------------------------- image credits
+_CREDIT_PREFIX = re.compile(
+    r"\W*(photos?|fotos?|bild(er)?|images?|imagen|credits?|crédits?( photos?)?|picture|"
+    r"illustration|grafik|titelbild|beitragsbild|headerbild|foto(grafie)?|zdjęcie|fot\.|źródło"
+    r"|quelle|source|bildquelle|copyright|©)\s*[:©|/-].{0,160}",
+    re.IGNORECASE,
+)
+_AGENCY = re.compile(
+    r"\b(afp|getty( images)?|reuters|dpa|ap photo|epa|shutterstock|istock(photo)?|imago|pap"
+    r"|picture[- ]alliance|unsplash|pixabay|adobe ?stock|bestimage|agencja gazeta|keystone"
+    r"|xinhua|anadolu|efe|ansa|belga)\b",
+    re.IGNORECASE,
+)
+_NAME_SLASH_NAME = re.compile(r"\W*[\w.'-]+( [\w.'-]+){0,3}\s?/\s?[\w.'-]+( [\w.'-]+){0,3}\W*")
+_IMAGE_LABEL = re.compile(
+    r"\W*(bild|image|foto|photo|abbildung|abb\.|figure|fig\.|grafik|illustration)"
+    r" (anzeigen|vergrößern|enlarge|ansehen|illustrative|\d+)\s*[:.|-]?.{0,200}",
+    re.IGNORECASE,
+)
+_CAPTION_WORDS = 40
+
+
+def is_image_credit(line: str) -> bool:
+    """Photo credits and captions: "Foto: dpa", "AFP / NAME", "Getty Images", "Figure 2: ..."."""
+    if _words(line) <= _CAPTION_WORDS and _IMAGE_LABEL.fullmatch(line):
+        return True
+    if _words(line) > 20:
+        return False
+    if _CREDIT_PREFIX.fullmatch(line):
+        return True
+    if _AGENCY.search(line) and (_words(line) <= 6 or "/" in line or "©" in line):
+        return True
+    return (
+        _words(line) <= 6
+        and "/" in line
+        and bool(_NAME_SLASH_NAME.fullmatch(line))
+        and (not line.rstrip().endswith((".", "?", "!")))
+    )
+
+
+# --------------------------------------------------------------------------- comments
+_COMMENTS = _pattern(
+    r"^\W*\d*\s*(comments?|kommentare?|commentaires?|comentarios?|commenti|komentarz[ey]?|reacties)"
+    r"( \(\d+\)| insgesamt:?)?\W*$",
+    r"(view|show|read|load|hide|see all|leave|post|write|add) (a |the |all |\d+ )?(comments?"
+    r"|reply|replies)|(keine|neue|alle) kommentare|kommentar (schreiben|verfassen|abgeben)"
+    r"|in den kommentaren|um kommentare zu schreiben|join the (discussion|conversation)"
+    r"|what you think about this|letter to the editor|laisser un commentaire|deja (un|tu)"
+    r" comentario|beiträge aus dem forum|zum forum|no comments",
+)
+
+
+def is_comment_prompt(line: str) -> bool:
+    """Comment counts and comment/discussion prompts."""
+    return _words(line) <= _SHORT_WORDS and bool(_COMMENTS.search(line))
+
+
+# --------------------------------------------------------------------------- donations
+_DONATION = _pattern(
+    r"\bdonat(e|ion)|support (our|independent|quality) (journalism|work|reporting)"
+    r"|become a (member|patron|supporter)|patreon|buy me a coffee|chip in",
+    r"unterstütze|spende|spenden|soutenez|faites un don|dona(r|ción)|apoya (nuestro|el"
+    r" periodismo)|periodismo (independiente|incómodo)|wesprzyj",
+)
+
+
+_DONATION_STRONG = _pattern(
+    r"(consider|considering) (supporting|a donation|donating)|support (our|this) (work|site"
+    r"|journalism)|keine bezahlschranke|without a paywall|sin muro de pago"
+)
+
+
+def is_donation_ask(line: str) -> bool:
+    """Requests for donations or memberships."""
+    if _words(line) <= _NOTICE_WORDS and _DONATION_STRONG.search(line):
+        return True
+    return _words(line) <= _SHORT_WORDS and bool(_DONATION.search(line))
+
+
+# --------------------------------------------------------------------------- legal notices
+_COPYRIGHT = _pattern(
+    r"©|\(c\) \d{4}|all rights reserved|alle rechte vorbehalten|tous droits réservés"
+    r"|todos los derechos reservados|tutti i diritti riservati|wszelkie prawa zastrzeżone",
+    r"copyright(ed)?|written permission|reprint|nachdruck|materiał chroniony|prawem autorskim"
+    r"|ohne gewähr|trust principles|nutzungsbedingungen|terms of (use|service)",
+)
+
+
+_COPYRIGHT_STRONG = _pattern(
+    r"^\W*©|all rights reserved|alle rechte vorbehalten|tous droits réservés|copyrighted property"
+    r"|written permission|derechos reservados|diritti riservati|prawa zastrzeżone"
+)
+
+
+def is_copyright_notice(line: str) -> bool:
+    """Copyright, reprint and terms notices."""
+    if _words(line) <= _NOTICE_WORDS and _COPYRIGHT_STRONG.search(line):
+        return True
+    return _words(line) <= _SHORT_WORDS and bool(_COPYRIGHT.search(line))
+
+
+# --------------------------------------------------------------------------- page metadata
+_MONTHS = (
+    r"jan(uary|uar|vier)?|feb(ruary|ruar)?|m(a|ä)r(ch|z|s)?|apr(il)?|ma(y|i)|jun[ie]?|jul[iy]?"
+    r"|aug(ust)?|sep(t(ember)?)?|o[ck]t(ober)?|nov(ember)?|de[cz](ember)?|enero|febrero|marzo"
+    r"|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre|janvier|février|avril"
+    r"|juin|juillet|août|septembre|octobre|novembre|décembre"
+)
+_DATE = (
+    rf"((\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{2,4}}|\d{{4}}-\d{{2}}-\d{{2}}|\d{{1,2}}\.? ({_MONTHS})"
+    rf"\.?( \d{{4}})?|({_MONTHS})\.? \d{{1,2}}(st|nd|rd|th)?,?( \d{{4}})?)"
+    rf"(,? (um |at |à )?\d{{1,2}}[:.]\d{{2}}( ?(am|pm|uhr|h))?)?|\d{{1,2}}[:.]\d{{2}}( ?(am|pm|uhr"
+    rf"|h))?)"
+)
+_DATE_ONLY = re.compile(rf"\W*{_DATE}\W*", re.IGNORECASE)
+_DATE_ANYWHERE = re.compile(_DATE, re.IGNORECASE)
+_METADATA_LABEL = re.compile(
+    r"\W*(category|categories|kategorien?|catégories?|categorías?|tags?|schlagwörter|schlagworte"
+    r"|stichwörter|themen|topics|temas|mots-clés|etiquetas|filed under|posted in|veröffentlicht"
+    r"( am)?|published( on)?|updated( on)?|aktualisiert( am)?|last (modified|updated)|letzte"
+    r" änderung|stand|release date|erstellt am|publié le|mis à jour|actualizado|publicado"
+    r"|kontakt|contact|telefon|phone|tel\.|fax|e-?mail|inhaltsverzeichnis|table of contents"
+    r"|contents|inhalt|wird geladen|loading|pdf|print|drucken|back to top|zurück nach oben"
+    r"|nach oben|zurück( zu[rm]? [\w -]{1,30})?|back( to [\w -]{1,30})?|quellenangaben|sources?"
+    r"|zusatzinformationen|weitere informationen|mehr informationen|more information"
+    r"|originalpublikation|pressemitteilungen|pressekontakt|press contact|media contact"
+    r"|über diese reihe|about (the|this) (author|series)|über (den|die) autor(in)?|autor(in)?"
+    r"|author|redakteur(in)?|von|by|video verfügbar bis.{0,20})\s*(:.{0,60})?",
+    re.IGNORECASE,
+)
+
+
+_LABEL_WORD = re.compile(
+    r"\b((news )?date|category|categories|kategorie|tags?|updated|aktualisiert( am)?|published"
+    r"|veröffentlicht( am)?|last (modified|updated)|letzte änderung|stand|erstellt( am)?"
+    r"|created|posted( on)?|publié le|mis à jour( le)?|actualizado|publicado)\b\s*:?",
+    re.IGNORECASE,
+)
+
+
+def is_metadata_line(line: str) -> bool:
+    """Page furniture left in the text: a bare date/time, "Kategorie: News", "Updated:",
+    "Aktualisiert am 17.01.2021", "Back to top", "Table of contents"."""
+    if _words(line) > 10:
+        return False
+    if _DATE_ONLY.fullmatch(line) or _METADATA_LABEL.fullmatch(line):
+        return True
+    # "Label date" / "Label: value Label: value": nothing but labels, dates and short values.
+    labels = len(_LABEL_WORD.findall(line))
+    rest = _LABEL_WORD.sub(" ", _DATE_ANYWHERE.sub(" ", line))
+    return labels > 0 and len(re.findall(r"\w+", rest)) <= 2 * labels
+
+
+# --------------------------------------------------------------------------- app prompts
+_APP = _pattern(
+    r"download (the|our) .{0,40}app|get (the|our) app|\bapp store\b|google play|in der app"
+    r"|laden sie sich .{0,40}(app|herunter)|descarga (la|nuestra) app|téléchargez l'app"
+)
+
+
+def is_app_prompt(line: str) -> bool:
+    """ "Download our app" prompts."""
+    return _words(line) <= _SHORT_WORDS * 2 and bool(_APP.search(line))
+
+
+# --------------------------------------------------------------------------- app shells
 # Notices are imperative or about "this site"/"your browser"; prose about JavaScript is neither.
 _JAVASCRIPT_NOTICE = re.compile(
     r"((please|you (need|have) to|you must)\s+)?(enable|turn on|activate|allow)\s+"
@@ -44,21 +411,6 @@ _JAVASCRIPT_NOTICE = re.compile(
 )
 
 
-def has_template_token(line: str) -> bool:
-    """An unrendered template placeholder: `{{name}}`, `{% tag %}`, `${var}`, `%%NAME%%`."""
-    return bool(_TEMPLATE_TOKEN.search(line))
-
-
-def is_stray_punctuation(line: str) -> bool:
-    """A line with no letter or digit at all (a lone `)`, `|`, `•`, `—`)."""
-    return not any(char.isalnum() for char in line)
-
-
-def is_related_label(line: str) -> bool:
-    """A bare heading that introduces a related-links box ("Also Read", "Read more:")."""
-    return bool(_RELATED_LABEL.fullmatch(line.strip()))
-
-
 def is_javascript_notice(line: str) -> bool:
     """An app shell's fallback ("Please enable JavaScript to use this site.")."""
     return bool(_JAVASCRIPT_NOTICE.fullmatch(line))
@@ -68,6 +420,17 @@ RULES: Mapping[str, LineRule] = {
     "template_token": has_template_token,
     "stray_punctuation": is_stray_punctuation,
     "related_label": is_related_label,
+    "subscription_teaser": is_subscription_teaser,
+    "newsletter_signup": is_newsletter_signup,
+    "social_prompt": is_social_prompt,
+    "cookie_consent": is_cookie_consent,
+    "advertising": is_advertising,
+    "image_credit": is_image_credit,
+    "comment_prompt": is_comment_prompt,
+    "donation_ask": is_donation_ask,
+    "copyright_notice": is_copyright_notice,
+    "metadata_line": is_metadata_line,
+    "app_prompt": is_app_prompt,
     "javascript_notice": is_javascript_notice,
 }
 
@@ -86,16 +449,39 @@ def normalize_whitespace(text: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
+def first_rule(line: str, disabled: Collection[str] = ()) -> str | None:
+    """The name of the first enabled rule that calls `line` clutter, or None."""
+    return next((name for name, rule in RULES.items() if name not in disabled and rule(line)), None)
+
+
+_PLAN_BLOCK_WORDS = 12  # plan names and feature bullets are short; the story's paragraphs are not
+
+
 def clean_text(text: str, disabled: Collection[str] = ()) -> CleaningResult:
-    """Normalise whitespace, then drop every line an enabled rule calls clutter."""
-    active = [(name, rule) for name, rule in RULES.items() if name not in disabled]
+    """Normalise whitespace, then drop every line an enabled rule calls clutter.
+
+    After a subscription teaser, the short lines that follow (plan names, prices, periods,
+    feature bullets) belong to the same block and go with it (`subscription_teaser`), up to the
+    next line long enough to be prose.
+    """
     removed: Counter[str] = Counter()
     kept = []
+    in_subscription_block = False
     for line in normalize_whitespace(text).split("\n"):
-        fired = next((name for name, rule in active if rule(line)), None)
+        fired = first_rule(line, disabled)
+        if (
+            fired is None
+            and in_subscription_block
+            and (_words(line) <= _PLAN_BLOCK_WORDS or is_plan_detail(line))
+        ):
+            fired = "subscription_teaser"
+        if fired == "subscription_teaser":
+            in_subscription_block = True
+        elif fired is None:
+            in_subscription_block = False
         if fired:
             removed[fired] += 1
-        elif line:
+        else:
             kept.append(line)
     return CleaningResult("\n".join(kept), dict(removed))
 

@@ -55,6 +55,7 @@ class Extraction:
     processed_at: str
     input_encoding: str | None = None
     cleaning: dict[str, int] = field(default_factory=dict)
+    recovered: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,9 @@ from trafilatura.metadata import extract_metadata
 from trafilatura.utils import load_html
 
 from .errors import ErrorCode, ProcessingError
+from .language import detect_language
+from .lede import find_lede, insert_lede
+from .metadata import clean_author, clean_title
 
 EXTRACTOR_NAME = "trafilatura"
 
@@ -36,6 +39,7 @@ class ExtractedArticle:
     image: str | None = None
     categories: tuple[str, ...] = field(default_factory=tuple)
     tags: tuple[str, ...] = field(default_factory=tuple)
+    recovered: tuple[str, ...] = field(default_factory=tuple)  # recall steps that added text
 
 
 @cache
@@ -86,17 +90,29 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
     else:
         fields = {slot: getattr(result, slot, None) for slot in _FIELDS}
         fields["text"] = result.text or ""
+    sitename = _clean_str(fields.get("sitename"))
+    hostname = _clean_str(fields.get("hostname"))
+    title = clean_title(_clean_str(fields.get("title")), sitename, hostname)
+    description = _clean_str(fields.get("description"))
+    text = fields["text"]
+    recovered: tuple[str, ...] = ()
+    lede = find_lede(tree, description, text) if text else None
+    if lede:
+        text, recovered = insert_lede(text, lede, title), ("lede",)
     return ExtractedArticle(
-        text=fields["text"],
-        title=_clean_str(fields.get("title")),
-        author=_clean_str(fields.get("author")),
+        text=text,
+        recovered=recovered,
+        title=title,
+        author=clean_author(_clean_str(fields.get("author"))),
         date=_clean_str(fields.get("date")),
-        sitename=_clean_str(fields.get("sitename")),
-        description=_clean_str(fields.get("description")),
-        language=declared_language or _language_code(fields.get("language")),
+        sitename=sitename,
+        description=description,
+        language=declared_language
+        or _language_code(fields.get("language"))
+        or detect_language(text),
         url=_clean_str(fields.get("url")) or canonical or url,
         canonical_url=canonical,
-        hostname=_clean_str(fields.get("hostname")),
+        hostname=hostname,
         image=_clean_str(fields.get("image")),
         categories=_str_tuple(fields.get("categories")),
         tags=_str_tuple(fields.get("tags")),

@@ -71,7 +71,7 @@ def process_object(
         )
     cleaned = clean_text(article.text, disabled_rules)
     document = _article(article, cleaned.text)
-    extraction = _extraction(started, encoding, cleaned.removed)
+    extraction = _extraction(started, encoding, cleaned.removed, list(article.recovered))
     if not cleaned.text:
         return OutputDocument(
             status=Status.EMPTY,
@@ -126,7 +126,12 @@ def _article(article: ExtractedArticle, text: str) -> Article:
     )
 
 
-def _extraction(started: float, encoding: str | None, removed: dict[str, int]) -> Extraction:
+def _extraction(
+    started: float,
+    encoding: str | None,
+    removed: dict[str, int],
+    recovered: list[str] | None = None,
+) -> Extraction:
     return Extraction(
         extractor=EXTRACTOR_NAME,
         extractor_version=extractor_version(),
@@ -135,4 +140,5 @@ def _extraction(started: float, encoding: str | None, removed: dict[str, int]) -
         processed_at=datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         input_encoding=encoding,
         cleaning=removed,
+        recovered=recovered or [],
     )

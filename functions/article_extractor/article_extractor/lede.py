@@ -1,0 +1,58 @@
+"""Recall: recover the article's lede (standfirst, deck, intro) when extraction left it out.
+
+Pages often put the lede in a header or teaser block outside the container that holds the body,
+and main-content extraction then starts at the second paragraph. The page's own description
+(meta description / og:description) is usually that lede, possibly shortened: when it is visible
+on the page and missing from the text, the visible element's full text goes in after the title.
+
+Example::
+
+    text = insert_lede(text, find_lede(tree, description, text), title)
+"""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+MIN_DESCRIPTION_WORDS = 8  # shorter descriptions are slogans or site blurbs, not ledes
+_PROBE_CHARS = 60  # compare on the description's start: it is often truncated with "..."
+_ANCHOR_CHARS = 24
+_SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "title", "meta", "head"})
+
+
+def _normalize(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def find_lede(tree: HtmlElement, description: str | None, text: str) -> str | None:
+    """The visible element whose text is the page description, if `text` lacks it."""
+    description = _normalize(description)
+    words = len(description.split())
+    if words < MIN_DESCRIPTION_WORDS:
+        return None
+    probe = description[:_PROBE_CHARS].rstrip().rstrip(".…").rstrip()
+    if not probe or probe in _normalize(text):
+        return None
+    anchor = probe[:_ANCHOR_CHARS]
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in _SKIPPED_TAGS:
+            continue
+        if anchor not in _normalize(element.text):
+            continue
+        if any(parent.tag in _SKIPPED_TAGS for parent in element.iterancestors()):
+            continue
+        lede = _normalize(element.text_content())
+        # The element must hold the description, and not much else (not a whole teaser list).
+        if probe in lede and len(lede.split()) <= 3 * words + 20:
+            return lede
+    return None
+
+
+def insert_lede(text: str, lede: str | None, title: str | None) -> str:
+    """Put the lede first, or right after a first line that repeats the title."""
+    if not lede:
+        return text
+    lines = text.split("\n") if text else []
+    position = 1 if lines and title and _normalize(lines[0]) == _normalize(title) else 0
+    lines.insert(position, lede)
+    return "\n".join(lines)
