@@ -1,0 +1,61 @@
+"""Recall: bodies in unusual shapes come out whole, and the clutter inside them does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from article_extractor.document import Status
+from article_extractor.events import ObjectRef
+from article_extractor.processing import process_object
+from article_extractor.storage import FetchedObject
+
+PARAGRAPHS = [
+    "Alpha paragraph about the harbour tides and the fishermen who rely on them every morning.",
+    "Bravo paragraph explains how the new sea wall changed the currents near the old pier.",
+    "Charlie paragraph quotes the harbour master on the cost of dredging the channel each year.",
+    "Delta paragraph describes the reaction of residents at the public meeting on Tuesday.",
+    "Echo paragraph closes with the council's timetable for the repairs next spring.",
+]
+NAV = '<nav><a href="/">Home</a> <a href="/news">News</a> <a href="/sport">Sport</a></nav>'
+P = [f"<p>{text}</p>" for text in PARAGRAPHS]
+
+PAGES = {
+    "split by <br><br> instead of <p>": (
+        f'<html><body>{NAV}<div class="c">{"<br><br>".join(PARAGRAPHS)}</div>'
+        "<footer>Contact us</footer></body></html>",
+        ["Home", "Contact us"],
+    ),
+    "text after an inline related box and an ad": (
+        f"<html><body>{NAV}<article>{P[0]}{P[1]}"
+        '<div class="r"><b>Related</b><ul><li><a href="/a">Storm hits coast</a></li>'
+        '<li><a href="/b">Ferry fares rise</a></li></ul></div>'
+        f'{P[2]}<div class="q9">Advertisement</div>{P[3]}{P[4]}</article></body></html>',
+        ["Storm hits coast", "Ferry fares rise", "Advertisement", "Home"],
+    ),
+    "body split across sections": (
+        f"<html><body>{NAV}<article><section>{P[0]}{P[1]}</section>"
+        "<aside><p>Newsletter: sign up now</p></aside>"
+        f"<section>{P[2]}{P[3]}</section><section><h2>What next</h2>{P[4]}</section>"
+        "</article></body></html>",
+        ["Newsletter", "Home"],
+    ),
+}
+
+
+class PageReader:
+    def __init__(self, html: str) -> None:
+        self.body = html.encode()
+
+    def read(self, ref: ObjectRef, max_bytes: int) -> FetchedObject:
+        return FetchedObject(body=self.body, size=len(self.body))
+
+
+@pytest.mark.parametrize("shape", sorted(PAGES))
+def test_whole_body_and_no_clutter(shape: str) -> None:
+    html, clutter = PAGES[shape]
+    document = process_object(ObjectRef("in", "page.html"), PageReader(html), 1 << 20)
+    assert document.status is Status.OK
+    assert document.document is not None
+    text = document.document.text
+    assert [p for p in PARAGRAPHS if p not in text] == []
+    assert [c for c in clutter if c in text] == []
