@@ -35,6 +35,11 @@ def _words(line: str) -> int:
     return len(line.split())
 
 
+def _ends_sentence(line: str) -> bool:
+    """Prose ends with sentence punctuation; labels, buttons and headlines usually don't."""
+    return line.rstrip(" \"'\u201d\u2019\u00bb)").endswith((".", "!", "?", "\u2026"))
+
+
 def _pattern(*alternatives: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
 
@@ -97,17 +102,20 @@ def is_related_label(line: str) -> bool:
 
 
 # --------------------------------------------------------------------------- subscriptions
+# Calls to action, not topics: a story may mention subscribers; a paywall tells *you* to subscribe.
 _PAYWALL = _pattern(
-    r"\bsubscribe\b|\bsubscription\b|\bsubscribers?\b|already (a )?(subscribed|member|registered)"
-    r"|(log|sign) in to (read|continue|view)|free articles?|unlimited (digital )?access"
-    r"|full story|to continue reading|cancel any ?time|renews automatically|per month|/month",
-    r"jetzt (abonnieren|abonnent|lesen|testen|weiterlesen)|abonnieren sie|abo (abschließen|testen)"
-    r"|als abonnent|bereits abonnent|abonnent(in)? werden|weiterlesen mit|bereits registriert"
-    r"|nicht eingeloggt|pro monat|/monat|monatlich kündbar|jederzeit kündbar",
-    r"pour (lire|accéder|continuer)|en illimité|déjà abonné|par mois",
-    r"suscr[ií]b|hazte (miembro|socio)|cancela cuando quieras|al mes\b|/mes\b",
-    r"assine|assinante|abbonati|abbonamento",
-    r"przeczytasz|subskrypcj|wykup dostęp",
+    r"^\W*subscribe\b|subscribe (now|today|to (read|continue|unlock|get|access))|already (a )?"
+    r"(subscribed|subscriber|member|registered)|(log|sign) in to (read|continue|view)"
+    r"|free (articles?|stories) (left|remaining|this month)|your limit of|unlimited (digital )?"
+    r"access|to (continue|keep) reading|renews automatically|become a subscriber"
+    r"|subscribers? (only|exclusive)|(this|the) (article|story) is for subscribers",
+    r"^\W*(jetzt )?(abonnieren|abonnent werden)\b|jetzt (abonnieren|abonnent|testen|weiterlesen)"
+    r"|abonnieren sie|abo (abschließen|testen)|bereits abonnent|weiterlesen mit|bereits registriert"
+    r"|nicht eingeloggt|monatlich kündbar|jederzeit kündbar",
+    r"pour (lire|accéder à) la suite|en illimité|déjà abonné|abonnez-vous",
+    r"^\W*suscr[ií]bete|suscr[ií]bete (ahora|ya|para)|hazte (miembro|socio)|cancela cuando quieras",
+    r"^\W*(assine|abbonati)\b|já é assinante",
+    r"ten tekst przeczytasz|wykup dostęp|^\W*subskrybuj",
 )
 _PRICE = re.compile(
     r"\W*(from |ab |à partir de |desde )?([€$£₹¥]\s?\d[\d.,]*|\d[\d.,]*\s?(€|eur|usd|\$|£|₹|zł|"
@@ -133,11 +141,14 @@ def is_plan_detail(line: str) -> bool:
 
 # --------------------------------------------------------------------------- newsletters
 _NEWSLETTER = _pattern(
-    r"newsletter",
-    r"sign(ing)? up (for|to)|never miss|(delivered|straight) to your inbox|get the best of",
-    r"enter your e-?mail|your e-?mail address|e-?mail-adresse",
-    r"inscri(vez|bete|ption)|abonnez-vous à|zapisz się|zapraszamy (też )?do subskrypcji",
-    r"do you want to be informed|want to stay (up to date|informed)",
+    r"(sign up|subscribe|register) (for|to) (our|the|my) .{0,30}newsletter|^\W*newsletter\W*$"
+    r"|newsletter (abonnieren|anmelden|bestellen)|zum newsletter|^\W*sign up (for|to|now)"
+    r"|never miss (a|an|the latest|another) (story|update|post|article|issue|news)"
+    r"|(delivered|straight|directly|sent) (to|in|into) your inbox|enter your e-?mail"
+    r"|your e-?mail address|e-mail-adresse (eingeben|ein)",
+    r"inscrivez-vous à (notre|la) newsletter|suscr[ií]bete a (nuestro|nuestra) (boletín|newsletter)"
+    r"|zapisz się (do|na) newsletter|zapraszamy (też )?do subskrypcji"
+    r"|do you want to be informed|want to stay (up to date|informed)",
 )
 
 
@@ -154,13 +165,14 @@ _SOCIAL_NETWORKS = (
 _SOCIAL = _pattern(
     r"^\W*(share|teilen|partager|compartir|condividi|udostępnij|delen)\b( (this|the|on|mit|via"
     r"|en|sur|su|na|article|story|post|beitrag|artikel)\b.{0,40})?$",
-    r"\b(follow|like) (us|me|@?\w+) (on|at)\b|folge?n? (sie |du )?uns\b|síguenos|siguenos"
+    r"\b(follow|like) (us|me) (on|at)\b|folge?n? (sie |du )?uns\b|síguenos|siguenos"
     r"|suivez-nous|seguici|obserwuj nas|volg ons",
-    r"(join|únete|tritt|rejoignez).{0,40}\b(telegram|whatsapp|channel|canal|kanal)",
+    r"\b(join|únete a|tritt) (us|our|nuestro|unserem) .{0,30}\b(telegram|whatsapp|discord"
+    r"|channel|canal|kanal)\b|únete (desde|a nuestro)",
     r"\b(canal|channel|kanal) de (youtube|telegram|whatsapp)|our (youtube|telegram|whatsapp)"
     r" channel",
-    r"diesen? (beitrag|artikel) (teilen|bewerten)|bewerten:|mit diesem button|gefällt (dir|ihnen)"
-    r" (unser|dieser|der)",
+    r"diesen? (beitrag|artikel) (teilen|bewerten)|^\W*bewerten\W*$|mit diesem button"
+    r"|gefällt (dir|ihnen) (unser|dieser|der)",
 )
 _SOCIAL_LIST = re.compile(rf"(\W*\b({_SOCIAL_NETWORKS})\b)+\W*", re.IGNORECASE)
 
@@ -183,12 +195,13 @@ def is_social_prompt(line: str) -> bool:
 
 # --------------------------------------------------------------------------- cookies
 _COOKIES = _pattern(
-    r"\bcookies?\b.{0,60}\b(use|using|accept|consent|verwende|nutzen|einsatz|utilis|utiliz|uso)",
-    r"(accept|reject|allow) (all|cookies)|manage (preferences|cookies|consent)|cookie (settings"
-    r"|policy|preferences|einstellungen|richtlinie)|privacy (settings|preferences)",
-    r"alle akzeptieren|datenschutz(einstellungen|-? und nutzungsbedingungen)",
-    r"tout accepter|gérer (mes|les) (choix|préférences)|aceptar (todas|cookies)"
-    r"|configurar cookies",
+    r"(we|this (site|website)|our (site|website)|wir|diese (seite|website)|nous|utilizamos)"
+    r" (use|uses|verwenden|nutzen|utilisons|utilisez) cookies|use of cookies|accept (the )?cookies"
+    r"|cookie (settings|policy|preferences|einstellungen|richtlinie|banner)",
+    r"^\W*((accept|reject|allow) (all|cookies)|manage (preferences|cookies|consent)|privacy"
+    r" (settings|preferences)|alle akzeptieren|tout accepter|aceptar (todas|cookies)"
+    r"|configurar cookies|datenschutzeinstellungen)(\W+\w+){0,3}\W*$",
+    r"gérer (mes|les) (choix|préférences)",
 )
 
 
@@ -205,17 +218,14 @@ _AD_LABEL = re.compile(
     re.IGNORECASE,
 )
 _AFFILIATE = _pattern(
-    r"affiliate|(earn|receive|get) a (small )?commission|(erhalten|bekommen) wir (eine )?provision"
+    r"affiliate links?|as an (amazon )?(associate|affiliate)|(earn|receive|get) a (small )?"
+    r"commission|(erhalten|bekommen) wir (eine )?provision"
     r"|^\W*(werbung|anzeige|sponsored|gesponsert|publicidad|publicité)\b\s*[:\-\u2013]"
     r"|(unbezahlte|bezahlte) werbung|enthält (werbung|affiliate)|werbung für"
-    r"|this (post|article|page) contains (references|links|ads)"
-    r"|verlinkungen handelt es sich|geld erhalten wir|we (may )?earn|we recommend the best products"
-    r"|\bamazon[- ]tipp\b|partner ?links?",
-    r"\bbonus\b.{0,40}\b(value|code|offer|wager)|wagering|free spins|gamble responsibly"
-    r"|play responsibly|\b18\+|t&cs apply|sportwetten|wettanbieter|casino bonus|apuestas",
+    r"|this (post|article|page) contains (references|links|ads)",
+    r"bonus code|welcome bonus|claim (your|a|the) .{0,20}bonus|free spins|wagering"
+    r"|gamble responsibly|play responsibly|t&cs apply|casino bonus|sportwetten-?bonus",
 )
-
-
 _DISCLOSURE = _pattern(
     r"(we|i) (may )?(receive|earn|get) (a )?(small )?(compensation|commission)|affiliate links?"
     r"|advertisers do not influence|contains references to products|provision (vom|von dem)"
@@ -236,7 +246,7 @@ def is_advertising(line: str) -> bool:
 _CREDIT_PREFIX = re.compile(
     r"\W*(photos?|fotos?|bild(er)?|images?|imagen|credits?|crédits?( photos?)?|picture|"
     r"illustration|grafik|titelbild|beitragsbild|headerbild|foto(grafie)?|zdjęcie|fot\.|źródło"
-    r"|quelle|source|bildquelle|copyright|©)\s*[:©|/-].{0,160}",
+    r"|quelle|source|bildquelle|copyright|©)\s*[:©|/]\s*\S.{0,160}",
     re.IGNORECASE,
 )
 _AGENCY = re.compile(
@@ -245,10 +255,13 @@ _AGENCY = re.compile(
     r"|xinhua|anadolu|efe|ansa|belga)\b",
     re.IGNORECASE,
 )
-_NAME_SLASH_NAME = re.compile(r"\W*[\w.'-]+( [\w.'-]+){0,3}\s?/\s?[\w.'-]+( [\w.'-]+){0,3}\W*")
+# Both sides start with a letter: "AFP / Jane Roe", "DCV / Oppitz"; not "₹300/Month" or "24/7".
+_NAME_SLASH_NAME = re.compile(
+    r"\W*[^\W\d_][\w.'-]*( [\w.'-]+){0,3}\s?/\s?[^\W\d_][\w.'-]*( [\w.'-]+){0,3}\W*"
+)
 _IMAGE_LABEL = re.compile(
-    r"\W*(bild|image|foto|photo|abbildung|abb\.|figure|fig\.|grafik|illustration)"
-    r" (anzeigen|vergrößern|enlarge|ansehen|illustrative|\d+)\s*[:.|-]?.{0,200}",
+    r"\W*((bild|image|foto|photo) (anzeigen|vergrößern|enlarge|ansehen|illustrative)"
+    r"|(abbildung|abb\.|figure|fig\.|grafik|tabelle|table) \d+\s*[:.|]).{0,200}",
     re.IGNORECASE,
 )
 _CAPTION_WORDS = 40
@@ -262,7 +275,9 @@ def is_image_credit(line: str) -> bool:
         return False
     if _CREDIT_PREFIX.fullmatch(line):
         return True
-    if _AGENCY.search(line) and (_words(line) <= 6 or "/" in line or "©" in line):
+    if _AGENCY.search(line) and (
+        "/" in line or "©" in line or (_words(line) <= 6 and not _ends_sentence(line))
+    ):
         return True
     return (
         _words(line) <= 6
@@ -274,13 +289,14 @@ def is_image_credit(line: str) -> bool:
 
 # --------------------------------------------------------------------------- comments
 _COMMENTS = _pattern(
-    r"^\W*\d*\s*(comments?|kommentare?|commentaires?|comentarios?|commenti|komentarz[ey]?|reacties)"
-    r"( \(\d+\)| insgesamt:?)?\W*$",
-    r"(view|show|read|load|hide|see all|leave|post|write|add) (a |the |all |\d+ )?(comments?"
-    r"|reply|replies)|(keine|neue|alle) kommentare|kommentar (schreiben|verfassen|abgeben)"
-    r"|in den kommentaren|um kommentare zu schreiben|join the (discussion|conversation)"
-    r"|what you think about this|letter to the editor|laisser un commentaire|deja (un|tu)"
-    r" comentario|beiträge aus dem forum|zum forum|no comments",
+    r"^\W*\d*\s*(comments?|kommentare?|commentaires?|comentarios?|commenti|komentarz[ey]?"
+    r"|reacties)( \(\d+\)| insgesamt:?.{0,10})?\W*$",
+    r"^\W*(view|show|read|load|hide|see all|leave|post|write|add|submit) (a |the |all |\d+ |your )?"
+    r"(comments?|reply|replies|letter to the editor)|^\W*(no|keine|neue|alle) (comments|kommentare)"
+    r"( yet)?\W*$|kommentar (schreiben|verfassen|abgeben)|in den kommentaren"
+    r"|um kommentare zu schreiben|^\W*(join|start) the (discussion|conversation)"
+    r"|what you think (about|of) this|laisser un commentaire|deja (un|tu) comentario"
+    r"|beiträge aus dem forum|^\W*zum forum",
 )
 
 
@@ -291,13 +307,13 @@ def is_comment_prompt(line: str) -> bool:
 
 # --------------------------------------------------------------------------- donations
 _DONATION = _pattern(
-    r"\bdonat(e|ion)|support (our|independent|quality) (journalism|work|reporting)"
-    r"|become a (member|patron|supporter)|patreon|buy me a coffee|chip in",
-    r"unterstütze|spende|spenden|soutenez|faites un don|dona(r|ción)|apoya (nuestro|el"
-    r" periodismo)|periodismo (independiente|incómodo)|wesprzyj",
+    r"^\W*(donate|make a donation|support us|become a (member|patron|supporter))\b"
+    r"|donate (now|today|here)|support (our|independent|quality) (journalism|work|reporting)"
+    r"|(your|a) (donation|contribution) (helps|supports|keeps)|patreon|buy me a coffee",
+    r"unterstütze (uns|unsere|unser|die redaktion)|unterstützen sie (uns|unsere)|jetzt spenden"
+    r"|spende jetzt|spenden sie|soutenez(-nous| notre)|faites un don|^\W*dona\b"
+    r"|apoya (nuestro|el) periodismo|periodismo (independiente|incómodo)|wesprzyj nas",
 )
-
-
 _DONATION_STRONG = _pattern(
     r"(consider|considering) (supporting|a donation|donating)|support (our|this) (work|site"
     r"|journalism)|keine bezahlschranke|without a paywall|sin muro de pago"
@@ -313,16 +329,17 @@ def is_donation_ask(line: str) -> bool:
 
 # --------------------------------------------------------------------------- legal notices
 _COPYRIGHT = _pattern(
-    r"©|\(c\) \d{4}|all rights reserved|alle rechte vorbehalten|tous droits réservés"
-    r"|todos los derechos reservados|tutti i diritti riservati|wszelkie prawa zastrzeżone",
-    r"copyright(ed)?|written permission|reprint|nachdruck|materiał chroniony|prawem autorskim"
-    r"|ohne gewähr|trust principles|nutzungsbedingungen|terms of (use|service)",
+    r"©|\(c\) \d{4}|copyright (©|\d{4}|\(c\))|all rights reserved|alle rechte vorbehalten"
+    r"|tous droits réservés|todos los derechos reservados|tutti i diritti riservati"
+    r"|wszelkie prawa zastrzeżone|materiał chroniony prawem",
+    r"without (the )?(prior )?(express )?written permission|must not be (reproduced|reprinted)"
+    r"|nachdruck (nur|verboten)|^\W*(terms of (use|service)|nutzungsbedingungen|impressum"
+    r"|datenschutz(erklärung)?|privacy policy)\W*$|ohne gewähr|trust principles",
 )
-
-
 _COPYRIGHT_STRONG = _pattern(
     r"^\W*©|all rights reserved|alle rechte vorbehalten|tous droits réservés|copyrighted property"
-    r"|written permission|derechos reservados|diritti riservati|prawa zastrzeżone"
+    r"|written permission (must|is required)|derechos reservados|diritti riservati"
+    r"|prawa zastrzeżone"
 )
 
 
@@ -387,8 +404,10 @@ def is_metadata_line(line: str) -> bool:
 
 # --------------------------------------------------------------------------- app prompts
 _APP = _pattern(
-    r"download (the|our) .{0,40}app|get (the|our) app|\bapp store\b|google play|in der app"
-    r"|laden sie sich .{0,40}(app|herunter)|descarga (la|nuestra) app|téléchargez l'app"
+    r"^\W*(download|get|install) (the|our) .{0,40}\bapps?\b|(download|get|try) our .{0,20}app"
+    r"|available (on|in) the app store|(app store|google play) (and|&|or|und|y|et) "
+    r"(google play|app store)|laden sie sich .{0,40}(app|herunter)|descarga (la|nuestra) app"
+    r"|téléchargez l'app",
 )
 
 
@@ -405,7 +424,8 @@ _JAVASCRIPT_NOTICE = re.compile(
     r"|.{0,60}\b(please|you (need|have) to|you must)\s+(enable|turn on|activate|allow)\s+"
     r"(your\s+)?javascript\b.{0,60}"
     r"|(this|the) (site|page|website|app|application|content) (requires|needs) javascript\b.{0,80}"
-    r"|javascript (is|must be) (disabled|required|turned off|enabled)\b.{0,80}"
+    r"|javascript (is|must be) (disabled|required|turned off|enabled)( (in|on) your browser"
+    r"| to (use|view|display) .{0,40}| for (this|full) .{0,30})?\W*"
     r"|your browser (does not|doesn't|cannot|can't) (support|display)\b.{0,80}",
     re.IGNORECASE,
 )
@@ -454,31 +474,46 @@ def first_rule(line: str, disabled: Collection[str] = ()) -> str | None:
     return next((name for name, rule in RULES.items() if name not in disabled and rule(line)), None)
 
 
-_PLAN_BLOCK_WORDS = 12  # plan names and feature bullets are short; the story's paragraphs are not
+_BLOCK_LINE_WORDS = 20  # plan names, feature bullets and teaser headlines are short
+
+
+def _continues_block(line: str) -> bool:
+    """A line that belongs to the block above it: short and not a sentence of the story."""
+    return is_plan_detail(line) or (_words(line) <= _BLOCK_LINE_WORDS and not _ends_sentence(line))
+
+
+_RELATED_BLOCK_LINES = 5  # related boxes list a few headlines; a longer run is the story's
+
+
+def _opens_block(rule: str, line: str) -> bool:
+    """A paywall teaser opens a block (plans, prices and bullets follow); so does a bare
+    related-links label (headlines follow), but not "Read more: <headline>", which is whole."""
+    if rule == "subscription_teaser":
+        return True
+    return rule == "related_label" and bool(_RELATED_LABEL.fullmatch(line))
 
 
 def clean_text(text: str, disabled: Collection[str] = ()) -> CleaningResult:
     """Normalise whitespace, then drop every line an enabled rule calls clutter.
 
-    After a subscription teaser, the short lines that follow (plan names, prices, periods,
-    feature bullets) belong to the same block and go with it (`subscription_teaser`), up to the
-    next line long enough to be prose.
+    A subscription teaser or a related-links label opens a block: the lines after it that are
+    short and not sentences (plan names, prices, feature bullets, teaser headlines) go with it
+    and count for the same rule, up to the first line of prose.
     """
     removed: Counter[str] = Counter()
     kept = []
-    in_subscription_block = False
+    block: str | None = None
+    block_lines = 0
     for line in normalize_whitespace(text).split("\n"):
         fired = first_rule(line, disabled)
-        if (
-            fired is None
-            and in_subscription_block
-            and (_words(line) <= _PLAN_BLOCK_WORDS or is_plan_detail(line))
-        ):
-            fired = "subscription_teaser"
-        if fired == "subscription_teaser":
-            in_subscription_block = True
-        elif fired is None:
-            in_subscription_block = False
+        if fired is None:
+            room = block == "subscription_teaser" or block_lines < _RELATED_BLOCK_LINES
+            if block is not None and room and _continues_block(line):
+                fired, block_lines = block, block_lines + 1
+            else:
+                block = None
+        elif _opens_block(fired, line):
+            block, block_lines = fired, 0
         if fired:
             removed[fired] += 1
         else:
