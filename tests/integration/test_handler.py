@@ -60,6 +60,7 @@ def test_s3_notification_writes_the_record_field_by_field(
         "size": len(ARTICLE),
         "content_type": "text/html; charset=utf-8",
         "url": "https://skyline-notes.example/posts/quiet-morning?ref=feed",
+        "last_modified": head["LastModified"].isoformat().replace("+00:00", "Z"),
     }
     article = document["document"]
     assert article["title"] == "A quiet morning at the observatory"
@@ -185,11 +186,10 @@ def test_versioned_object_is_read_at_the_notified_version(
     assert "Marrow Hill" in document["document"]["text"]
 
 
-def test_own_output_and_removals_are_ignored(buckets: Buckets, context: LocalLambdaContext) -> None:
+def test_own_output_is_ignored(buckets: Buckets, context: LocalLambdaContext) -> None:
     own = s3_record(OUTPUT_BUCKET, "extracted/a.html.json")
-    removed = s3_record(INPUT_BUCKET, "gone.html", event_name="ObjectRemoved:Delete")
-    response = lambda_handler(s3_event(own, removed), context)
-    assert [item["status"] for item in response["processed"]] == ["ignored", "ignored"]
+    response = lambda_handler(s3_event(own), context)
+    assert [item["status"] for item in response["processed"]] == ["ignored"]
     assert buckets.output_keys() == []
 
 

@@ -62,6 +62,7 @@ def test_s3_notification_carries_object_identity() -> None:
             size=77,
             sequencer="00FF",
             event_name="ObjectCreated:Put",
+            event_time="2026-11-24T12:00:00.000Z",
         )
     ]
 

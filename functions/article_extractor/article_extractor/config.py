@@ -7,6 +7,9 @@ from dataclasses import dataclass
 
 DEFAULT_OUTPUT_PREFIX = "extracted/"
 DEFAULT_MAX_INPUT_BYTES = 10 * 1024 * 1024
+DEFAULT_MAX_OBJECT_SECONDS = 30.0
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
 
 
 class ConfigurationError(ValueError):
@@ -26,6 +29,9 @@ class Settings:
     output_bucket: str
     output_prefix: str = DEFAULT_OUTPUT_PREFIX
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
+    input_bucket: str | None = None
+    delete_on_remove: bool = True
+    max_object_seconds: float = DEFAULT_MAX_OBJECT_SECONDS
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -35,10 +41,24 @@ class Settings:
         output_prefix = environ.get("OUTPUT_PREFIX", DEFAULT_OUTPUT_PREFIX)
         if output_prefix.startswith("/"):
             raise ConfigurationError(f"OUTPUT_PREFIX must not start with '/': {output_prefix!r}")
+        if any(segment in (".", "..") for segment in output_prefix.split("/")):
+            raise ConfigurationError(f"OUTPUT_PREFIX must not hold '.' or '..': {output_prefix!r}")
+        input_bucket = environ.get("INPUT_BUCKET", "").strip() or None
+        if input_bucket == output_bucket:
+            # Results written where uploads trigger the function could trigger it again.
+            raise ConfigurationError(
+                f"OUTPUT_BUCKET {output_bucket!r} is also INPUT_BUCKET: write results to a bucket "
+                "that does not notify this function"
+            )
         return cls(
             output_bucket=output_bucket,
             output_prefix=output_prefix,
             max_input_bytes=_positive_int(environ, "MAX_INPUT_BYTES", DEFAULT_MAX_INPUT_BYTES),
+            input_bucket=input_bucket,
+            delete_on_remove=_flag(environ, "DELETE_ON_REMOVE", default=True),
+            max_object_seconds=float(
+                _positive_int(environ, "MAX_OBJECT_SECONDS", int(DEFAULT_MAX_OBJECT_SECONDS))
+            ),
         )
 
 
@@ -49,7 +69,18 @@ def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigurationError(f"{name} must be a whole number of bytes, got {raw!r}") from None
+        raise ConfigurationError(f"{name} must be a whole number, got {raw!r}") from None
     if value <= 0:
         raise ConfigurationError(f"{name} must be positive, got {value}")
     return value
+
+
+def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = environ.get(name, "").strip().lower()
+    if not raw:
+        return default
+    if raw in _TRUE:
+        return True
+    if raw in _FALSE:
+        return False
+    raise ConfigurationError(f"{name} must be true or false, got {raw!r}")

@@ -26,6 +26,7 @@ class Source:
     size: int | None = None
     content_type: str | None = None
     url: str | None = None  # the hint from object metadata `source-url`
+    last_modified: str | None = None  # of the version read (ISO 8601, UTC)
 
 
 @dataclass(frozen=True)

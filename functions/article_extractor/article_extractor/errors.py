@@ -16,6 +16,9 @@ class ErrorCode(StrEnum):
     INVALID_GZIP = "invalid_gzip"
     NOT_HTML = "not_html"
     OBJECT_NOT_FOUND = "object_not_found"
+    ACCESS_DENIED = "access_denied"
+    TOO_COMPLEX = "too_complex"
+    TIMEOUT = "timeout"
     EXTRACTION_ERROR = "extraction_error"
 
 

@@ -43,6 +43,7 @@ class ObjectRef:
     size: int | None = None
     sequencer: str | None = None
     event_name: str | None = None
+    event_time: str | None = None
 
     @property
     def is_removal(self) -> bool:
@@ -76,6 +77,7 @@ def refs_from_s3_event(event: Mapping[str, Any]) -> list[ObjectRef]:
                 size=s3_object.get("size"),
                 sequencer=s3_object.get("sequencer"),
                 event_name=record.event_name,
+                event_time=record.get("eventTime"),
             )
         )
     return refs
@@ -99,6 +101,7 @@ def refs_from_eventbridge_event(event: Mapping[str, Any]) -> list[ObjectRef]:
             size=s3_object.get("size"),
             sequencer=s3_object.get("sequencer"),
             event_name="ObjectRemoved" if detail_type == "Object Deleted" else "ObjectCreated",
+            event_time=event.get("time"),
         )
     ]
 

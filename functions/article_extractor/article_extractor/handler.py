@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
 import boto3
@@ -35,8 +35,9 @@ from .events import (
     refs_from_sqs_record,
 )
 from .keys import output_key
+from .ordering import SourceStamp, parse_time
 from .processing import process_object
-from .storage import S3ObjectReader, write_json
+from .storage import S3ObjectReader, delete_result, write_result
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -50,6 +51,8 @@ tracer = Tracer(service=SERVICE)
 # Failing every record of a batch is reported like any partial failure, not as an exception.
 sqs_processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
 
+# Time kept back from each object's budget for writing its record before Lambda's deadline.
+WRITE_RESERVE_SECONDS = 5.0
 S3_CLIENT_CONFIG = Config(
     retries={"mode": "standard", "max_attempts": 5},
     connect_timeout=5,
@@ -84,35 +87,56 @@ class Outcome:
         return {"key": self.key, "status": self.status, "output_key": self.output_key}
 
 
+def time_budget(settings: Settings, context: LambdaContext | None) -> float | None:
+    """Seconds one object may take: its own limit, within what is left of the invocation."""
+    if context is None:
+        return settings.max_object_seconds
+    remaining = context.get_remaining_time_in_millis() / 1000 - WRITE_RESERVE_SECONDS
+    if remaining <= 0:
+        # No record: nothing was tried. Raising leaves the object to the platform's retry.
+        raise TimeoutError("invocation deadline reached before this object was started")
+    return min(settings.max_object_seconds, remaining)
+
+
 @tracer.capture_method
-def handle_object(ref: ObjectRef, rt: Runtime) -> Outcome:
-    """Process one object and store its record; returns what happened."""
+def handle_object(ref: ObjectRef, rt: Runtime, context: LambdaContext | None = None) -> Outcome:
+    """Process one object and store its record (or delete it, for a removal)."""
     logger.set_correlation_id(ref.key)
     logger.append_keys(bucket=ref.bucket, object_key=ref.key, version_id=ref.version_id)
     settings = rt.settings
-    if ref.is_removal:
-        logger.info("removal event ignored")
-        return Outcome(ref.key, "ignored", None)
     if ref.bucket == settings.output_bucket and ref.key.startswith(settings.output_prefix):
         # Our own output: processing it would loop. Configuration should prevent this event.
         logger.warning("event for this function's own output ignored")
         metrics.add_metric(name="OwnOutputIgnored", unit=MetricUnit.Count, value=1)
         return Outcome(ref.key, "ignored", None)
-    document = process_object(ref, rt.reader, settings.max_input_bytes)
     target = output_key(settings.output_prefix, ref.key)
-    write_json(rt.s3, settings.output_bucket, target, document.to_bytes())
+    if ref.is_removal:
+        return handle_removal(ref, rt, target)
+    document = process_object(
+        ref, rt.reader, settings.max_input_bytes, time_budget=time_budget(settings, context)
+    )
+    stamp = SourceStamp(
+        last_modified=parse_time(document.source.last_modified) or parse_time(ref.event_time),
+        etag=document.source.etag,
+        version_id=document.source.version_id,
+        sequencer=ref.sequencer,
+    )
+    written = write_result(rt.s3, settings.output_bucket, target, document.to_bytes(), stamp)
     status = str(document.status)
     metrics.add_metric(name=f"Documents{status.capitalize()}", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name=f"Results{written.capitalize()}", unit=MetricUnit.Count, value=1)
     metrics.add_metric(
         name="ExtractionDuration",
         unit=MetricUnit.Milliseconds,
         value=document.extraction.duration_ms,
     )
+    # Never the document's text: logs carry what happened, not what was read.
     logger.info(
         "object processed",
         extra={
             "status": status,
             "output_key": target,
+            "write": str(written),
             "error_code": document.error.code if document.error else None,
             "word_count": document.document.word_count if document.document else None,
         },
@@ -120,18 +144,33 @@ def handle_object(ref: ObjectRef, rt: Runtime) -> Outcome:
     return Outcome(ref.key, status, target)
 
 
-def handle_sqs_record(record: SQSRecord) -> list[dict[str, str | None]]:
+def handle_removal(ref: ObjectRef, rt: Runtime, target: str) -> Outcome:
+    if not rt.settings.delete_on_remove:
+        logger.info("removal event ignored (DELETE_ON_REMOVE is off)")
+        return Outcome(ref.key, "ignored", None)
+    removal = SourceStamp(last_modified=parse_time(ref.event_time), sequencer=ref.sequencer)
+    deleted = delete_result(rt.s3, rt.settings.output_bucket, target, removal)
+    metrics.add_metric(
+        name=f"Removals{deleted.title().replace('_', '')}", unit=MetricUnit.Count, value=1
+    )
+    logger.info("removal processed", extra={"output_key": target, "result": str(deleted)})
+    return Outcome(ref.key, f"removed:{deleted}", target)
+
+
+def handle_sqs_record(
+    record: SQSRecord, context: LambdaContext | None = None
+) -> list[dict[str, str | None]]:
     rt = runtime()
-    return [handle_object(ref, rt).to_dict() for ref in refs_from_sqs_record(record)]
+    return [handle_object(ref, rt, context).to_dict() for ref in refs_from_sqs_record(record)]
 
 
-def handle_refs(refs: list[ObjectRef]) -> dict[str, Any]:
+def handle_refs(refs: list[ObjectRef], context: LambdaContext | None) -> dict[str, Any]:
     """Try every object; re-raise the first transient failure only after all were tried."""
     rt = runtime()
     outcomes, first_error = [], None
     for ref in refs:
         try:
-            outcomes.append(handle_object(ref, rt).to_dict())
+            outcomes.append(handle_object(ref, rt, context).to_dict())
         except Exception as error:
             logger.exception("object failed; the invocation will be retried")
             first_error = first_error or error
@@ -150,13 +189,13 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if kind is EventKind.SQS:
         response = process_partial_response(
             event=event,
-            record_handler=handle_sqs_record,
+            record_handler=partial(handle_sqs_record, context=context),
             processor=sqs_processor,
             context=context,
         )
         return dict(response)
     if kind is EventKind.S3:
-        return handle_refs(refs_from_s3_event(event))
+        return handle_refs(refs_from_s3_event(event), context)
     if kind is EventKind.EVENTBRIDGE:
-        return handle_refs(refs_from_eventbridge_event(event))
+        return handle_refs(refs_from_eventbridge_event(event), context)
     raise UnsupportedEventError(f"unsupported event with keys {sorted(event)[:10]}")

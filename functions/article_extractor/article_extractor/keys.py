@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
+
 SUPPORTED_SUFFIXES = (".html", ".htm", ".html.gz", ".htm.gz")
 OUTPUT_SUFFIX = ".json"
+S3_MAX_KEY_BYTES = 1024
+LONG_KEYS_FOLDER = "_long-keys/"
+_DOT_SEGMENTS = {".": "%2E", "..": "%2E%2E"}
 
 
 def is_supported_key(key: str) -> bool:
@@ -16,10 +21,20 @@ def is_gzip_key(key: str) -> bool:
 
 
 def output_key(prefix: str, source_key: str) -> str:
-    """`OUTPUT_PREFIX + <decoded source key> + ".json"`.
+    """`OUTPUT_PREFIX + <decoded source key> + ".json"`, always inside the prefix.
+
+    Two exceptions keep that promise: `.`/`..` path segments are written `%2E`/`%2E%2E`, so no
+    tool that resolves paths can take the key out of the prefix; and a key whose result key
+    would pass S3's 1,024-byte limit goes to `<prefix>_long-keys/<sha256 of the key>.json`
+    (the record's `source.key` still names it in full).
 
     Example::
 
         output_key("extracted/", "news/a page.html")  # "extracted/news/a page.html.json"
     """
-    return f"{prefix}{source_key}{OUTPUT_SUFFIX}"
+    safe = "/".join(_DOT_SEGMENTS.get(segment, segment) for segment in source_key.split("/"))
+    key = f"{prefix}{safe}{OUTPUT_SUFFIX}"
+    if len(key.encode("utf-8")) <= S3_MAX_KEY_BYTES:
+        return key
+    digest = hashlib.sha256(source_key.encode("utf-8")).hexdigest()
+    return f"{prefix}{LONG_KEYS_FOLDER}{digest}{OUTPUT_SUFFIX}"

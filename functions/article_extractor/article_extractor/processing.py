@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from . import __version__
 from .clean import clean_text, count_words
 from .compression import gunzip_bounded, looks_gzipped
+from .deadline import time_limit
 from .decoding import decode_html
 from .document import Article, Error, Extraction, OutputDocument, Source, Status
 from .errors import ErrorCode, ProcessingError
@@ -35,8 +36,11 @@ def process_object(
     reader: ObjectReader,
     max_input_bytes: int,
     disabled_rules: Collection[str] = (),
+    time_budget: float | None = None,
 ) -> OutputDocument:
     """Read, decode, extract and clean one object into its result record.
+
+    `time_budget` (seconds) bounds the CPU-bound part; past it the record says `timeout`.
 
     Example::
 
@@ -56,12 +60,14 @@ def process_object(
             )
         fetched = reader.read(ref, max_input_bytes)
         source = _source_of(ref, fetched)
-        html_bytes = _payload(ref, fetched, max_input_bytes)
-        decoded = decode_html(html_bytes, fetched.content_type)
-        encoding = decoded.encoding
-        if not decoded.text.strip():
-            raise ProcessingError(ErrorCode.EMPTY_INPUT, "object holds only whitespace")
-        article = extract_article(decoded.text, url=fetched.source_url)
+        with time_limit(time_budget):
+            html_bytes = _payload(ref, fetched, max_input_bytes)
+            decoded = decode_html(html_bytes, fetched.content_type)
+            encoding = decoded.encoding
+            if not decoded.text.strip():
+                raise ProcessingError(ErrorCode.EMPTY_INPUT, "object holds only whitespace")
+            article = extract_article(decoded.text, url=fetched.source_url)
+            cleaned = clean_text(article.text, disabled_rules)
     except ProcessingError as error:
         return OutputDocument(
             status=STATUS_BY_ERROR.get(error.code, Status.FAILED),
@@ -69,7 +75,6 @@ def process_object(
             extraction=_extraction(started, encoding, {}),
             error=Error(code=str(error.code), message=error.message),
         )
-    cleaned = clean_text(article.text, disabled_rules)
     document = _article(article, cleaned.text)
     extraction = _extraction(started, encoding, cleaned.removed, list(article.recovered))
     if not cleaned.text:
@@ -104,6 +109,11 @@ def _source_of(ref: ObjectRef, fetched: FetchedObject) -> Source:
         size=fetched.size,
         content_type=fetched.content_type,
         url=fetched.source_url,
+        last_modified=(
+            fetched.last_modified.astimezone(UTC).isoformat().replace("+00:00", "Z")
+            if fetched.last_modified
+            else None
+        ),
     )
 
 
