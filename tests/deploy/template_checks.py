@@ -172,8 +172,8 @@ def iam_violations(template: Template) -> list[str]:
         for target in targets:
             if writes and any(refers_to(target, bucket) for bucket in inputs):
                 problems.append(f"{owner}: may write the input bucket ({writes}): a trigger loop")
-            if "s3:PutObject" in writes and "${OutputPrefix}" not in json.dumps(target):
-                problems.append(f"{owner}: PutObject not limited to the output prefix")
+            if writes and "${OutputPrefix}" not in json.dumps(target):
+                problems.append(f"{owner}: S3 writes {writes} not limited to the output prefix")
     for name, function in resources(template, "AWS::Serverless::Function").items():
         props = properties(function)
         if "Role" not in props:

@@ -11,7 +11,7 @@ from typing import Any
 from cfnlint.api import lint_file
 from cfnlint.decode import decode
 
-from article_extractor.local import NOTIFIED_SUFFIXES
+from article_extractor.local import NOTIFIED_EVENTS, NOTIFIED_SUFFIXES
 from tests.conftest import ROOT
 
 TEMPLATE = ROOT / "template.yaml"
@@ -42,7 +42,14 @@ def test_function_handler_is_the_package_entry_point() -> None:
 def test_function_environment_names_the_settings_the_code_reads() -> None:
     [function] = resources_of_type("AWS::Serverless::Function").values()
     variables = function["Properties"]["Environment"]["Variables"]
-    assert {"OUTPUT_BUCKET", "OUTPUT_PREFIX", "MAX_INPUT_BYTES"} <= set(variables)
+    assert {
+        "OUTPUT_BUCKET",
+        "OUTPUT_PREFIX",
+        "MAX_INPUT_BYTES",
+        "INPUT_BUCKET",
+        "DELETE_ON_REMOVE",
+        "MAX_OBJECT_SECONDS",
+    } <= set(variables)
 
 
 def test_notification_suffixes_match_the_local_stack() -> None:
@@ -52,8 +59,8 @@ def test_notification_suffixes_match_the_local_stack() -> None:
         if "NotificationConfiguration" in r["Properties"]
     ]
     configurations = bucket["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
-    suffixes = [c["Filter"]["S3Key"]["Rules"][0]["Value"] for c in configurations]
-    assert tuple(suffixes) == NOTIFIED_SUFFIXES
+    notified = {(c["Event"], c["Filter"]["S3Key"]["Rules"][0]["Value"]) for c in configurations}
+    assert notified == {(e, s) for e in NOTIFIED_EVENTS for s in NOTIFIED_SUFFIXES}
 
 
 def test_sqs_event_reports_batch_item_failures_and_queue_has_a_dead_letter_queue() -> None:

@@ -95,6 +95,16 @@ def sam_managed_role(template: Template) -> None:
     del properties(template["Resources"]["ExtractorFunction"])["Role"]
 
 
+def delete_anywhere_in_output_bucket(template: Template) -> None:
+    _statements(template).append(
+        {
+            "Effect": "Allow",
+            "Action": "s3:DeleteObject",
+            "Resource": {"Fn::Sub": "${OutputBucket.Arn}/*"},
+        }
+    )
+
+
 def no_dead_letter_alarm(template: Template) -> None:
     del template["Resources"]["DeadLetterQueueAlarm"]
 
@@ -114,6 +124,7 @@ def no_dead_letter_alarm(template: Template) -> None:
         (loop_detection_off, "recursive loop detection"),
         (sam_managed_role, "no explicit role"),
         (no_dead_letter_alarm, "no alarm on ApproximateNumberOfMessagesVisible"),
+        (delete_anywhere_in_output_bucket, "not limited to the output prefix"),
     ],
 )
 def test_each_mutation_is_reported(mutation: Callable[[Template], None], expected: str) -> None:
@@ -167,15 +178,16 @@ def test_queue_policy_admits_only_this_bucket_and_account() -> None:
     assert source_arn == f"arn:${{AWS::Partition}}:s3:::{input_name}"
 
 
-def test_notifications_cover_the_three_suffixes_on_object_created() -> None:
+def test_notifications_cover_the_three_suffixes_on_create_and_remove() -> None:
     bucket = TEMPLATE["Resources"]["InputBucket"]
     configurations = properties(bucket)["NotificationConfiguration"]["QueueConfigurations"]
-    assert sorted(c["Filter"]["S3Key"]["Rules"][0]["Value"] for c in configurations) == [
-        ".htm",
-        ".html",
-        ".html.gz",
+    assert sorted(
+        (c["Event"], c["Filter"]["S3Key"]["Rules"][0]["Value"]) for c in configurations
+    ) == [
+        (event, suffix)
+        for event in ("s3:ObjectCreated:*", "s3:ObjectRemoved:*")
+        for suffix in (".htm", ".html", ".html.gz")
     ]
-    assert {c["Event"] for c in configurations} == {"s3:ObjectCreated:*"}
 
 
 def test_parameters_users_tune_exist() -> None:

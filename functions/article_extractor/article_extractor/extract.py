@@ -66,6 +66,8 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
     """
     try:
         tree = load_html(sanitize_html(html))
+    except ProcessingError:
+        raise  # a time limit expiring inside the parser
     except Exception as error:  # lxml raises several unrelated types on hostile input
         raise ProcessingError(
             ErrorCode.EXTRACTION_ERROR, f"HTML could not be parsed: {error}"
@@ -88,6 +90,8 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
             with_metadata=True,
             deduplicate=False,
         )
+    except ProcessingError:
+        raise
     except Exception as error:  # a crash on one page must become its error record
         raise ProcessingError(
             ErrorCode.EXTRACTION_ERROR, f"{type(error).__name__}: {error}"
@@ -145,6 +149,8 @@ _FIELDS = (
 def _metadata_only(tree: HtmlElement, url: str | None) -> dict[str, Any]:
     try:
         metadata = extract_metadata(tree, url)
+    except ProcessingError:
+        raise
     except Exception:  # metadata of a page without text is a bonus, never a failure
         return {"text": ""}
     fields = {slot: getattr(metadata, slot, None) for slot in _FIELDS}

@@ -32,6 +32,7 @@ REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 NOTIFIED_SUFFIXES = (".html", ".htm", ".html.gz")
+NOTIFIED_EVENTS = ("s3:ObjectCreated:*", "s3:ObjectRemoved:*")
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
@@ -150,11 +151,12 @@ def create_pipeline(
         NotificationConfiguration={
             "QueueConfigurations": [
                 {
-                    "Id": f"html-{suffix.strip('.').replace('.', '-')}",
+                    "Id": f"{event.split(':')[1]}-{suffix.strip('.').replace('.', '-')}",
                     "QueueArn": queue_arn,
-                    "Events": ["s3:ObjectCreated:*"],
+                    "Events": [event],
                     "Filter": {"Key": {"FilterRules": [{"Name": "suffix", "Value": suffix}]}},
                 }
+                for event in NOTIFIED_EVENTS
                 for suffix in NOTIFIED_SUFFIXES
             ]
         },
