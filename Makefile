@@ -15,7 +15,7 @@ SAM_ENV := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east
 BUILD_SOURCES := template.yaml $(shell find functions/article_extractor/article_extractor layers -type f -not -path '*/__pycache__/*' 2>/dev/null) functions/article_extractor/Makefile
 BUILT := .aws-sam/build/template.yaml
 
-.PHONY: help install test lint typecheck validate build deploy unit integration e2e deploy-tests demo serve bench clean
+.PHONY: help install test lint typecheck validate build deploy unit integration e2e deploy-tests demo serve bench fuzz clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -74,6 +74,12 @@ DATASET ?= ../shared/data/trafilatura-eval
 
 bench: $(STAMP) ## benchmarks (never run in CI): quality against stock trafilatura
 	$(BIN)/python bench/quality.py --dataset $(DATASET)
+
+fuzz: $(STAMP) ## long fuzz run of the whole processing path (not in CI)
+	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest tests/unit/test_fuzz.py -q -p no:randomly
+
+faults: $(STAMP) ## fault-injection run: 1,000 uploads, injected S3 faults, counts printed
+	$(BIN)/python -m tests.e2e.fault_run --objects 1000 --workers 2
 
 clean: ## remove .venv and build output
 	rm -rf $(VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache demo-output

@@ -25,14 +25,17 @@ from .keys import SUPPORTED_SUFFIXES
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
+    from mypy_boto3_s3.literals import EventType
+    from mypy_boto3_s3.type_defs import QueueConfigurationTypeDef
     from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.literals import QueueAttributeNameType
     from mypy_boto3_sqs.type_defs import MessageTypeDef
 
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 NOTIFIED_SUFFIXES = (".html", ".htm", ".html.gz")
-NOTIFIED_EVENTS = ("s3:ObjectCreated:*", "s3:ObjectRemoved:*")
+NOTIFIED_EVENTS: tuple[EventType, ...] = ("s3:ObjectCreated:*", "s3:ObjectRemoved:*")
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
@@ -72,6 +75,7 @@ class LocalPipeline:
     queue_arn: str
     s3: S3Client
     sqs: SQSClient
+    dead_letter_queue_url: str | None = None
 
 
 @contextmanager
@@ -135,34 +139,67 @@ def create_pipeline(
     output_prefix: str = "extracted/",
     queue_name: str = "article-extractor-queue",
     visibility_timeout: int = 30,
+    dead_letter_after: int | None = None,
 ) -> LocalPipeline:
-    """Buckets, queue and the input bucket's notification to the queue, as deployed."""
+    """Buckets, queue (and, with `dead_letter_after` receives, its dead-letter queue) and the
+    input bucket's notification to the queue, as deployed."""
     s3, sqs = clients(endpoint_url)
     for bucket in (input_bucket, output_bucket):
         s3.create_bucket(Bucket=bucket)
-    queue_url = sqs.create_queue(
-        QueueName=queue_name, Attributes={"VisibilityTimeout": str(visibility_timeout)}
-    )["QueueUrl"]
+    attributes: dict[QueueAttributeNameType, str] = {"VisibilityTimeout": str(visibility_timeout)}
+    if dead_letter_after is not None:
+        dead_letters = sqs.create_queue(QueueName=f"{queue_name}-dlq")["QueueUrl"]
+        dead_letter_arn = sqs.get_queue_attributes(
+            QueueUrl=dead_letters, AttributeNames=["QueueArn"]
+        )["Attributes"]["QueueArn"]
+        attributes["RedrivePolicy"] = json.dumps(
+            {"deadLetterTargetArn": dead_letter_arn, "maxReceiveCount": str(dead_letter_after)}
+        )
+    queue_url = sqs.create_queue(QueueName=queue_name, Attributes=attributes)["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
         "Attributes"
     ]["QueueArn"]
+    configurations: list[QueueConfigurationTypeDef] = [
+        {
+            "Id": f"{event.split(':')[1]}-{suffix.strip('.').replace('.', '-')}",
+            "QueueArn": queue_arn,
+            "Events": [event],
+            "Filter": {"Key": {"FilterRules": [{"Name": "suffix", "Value": suffix}]}},
+        }
+        for event in NOTIFIED_EVENTS
+        for suffix in NOTIFIED_SUFFIXES
+    ]
     s3.put_bucket_notification_configuration(
-        Bucket=input_bucket,
-        NotificationConfiguration={
-            "QueueConfigurations": [
-                {
-                    "Id": f"{event.split(':')[1]}-{suffix.strip('.').replace('.', '-')}",
-                    "QueueArn": queue_arn,
-                    "Events": [event],
-                    "Filter": {"Key": {"FilterRules": [{"Name": "suffix", "Value": suffix}]}},
-                }
-                for event in NOTIFIED_EVENTS
-                for suffix in NOTIFIED_SUFFIXES
-            ]
-        },
+        Bucket=input_bucket, NotificationConfiguration={"QueueConfigurations": configurations}
     )
+    return attach_pipeline(endpoint_url, input_bucket, output_bucket, output_prefix, queue_name)
+
+
+def attach_pipeline(
+    endpoint_url: str,
+    input_bucket: str,
+    output_bucket: str,
+    output_prefix: str,
+    queue_name: str,
+) -> LocalPipeline:
+    """The handles of an existing local pipeline (e.g. from another worker process)."""
+    s3, sqs = clients(endpoint_url)
+    queue_url = sqs.get_queue_url(QueueName=queue_name)["QueueUrl"]
+    attributes = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["All"])["Attributes"]
+    dead_letter_url = None
+    if "RedrivePolicy" in attributes:
+        target = json.loads(attributes["RedrivePolicy"])["deadLetterTargetArn"]
+        dead_letter_url = sqs.get_queue_url(QueueName=target.rsplit(":", 1)[-1])["QueueUrl"]
     return LocalPipeline(
-        endpoint_url, input_bucket, output_bucket, output_prefix, queue_url, queue_arn, s3, sqs
+        endpoint_url,
+        input_bucket,
+        output_bucket,
+        output_prefix,
+        queue_url,
+        attributes["QueueArn"],
+        s3,
+        sqs,
+        dead_letter_url,
     )
 
 

@@ -1,0 +1,264 @@
+"""Fault-injection run: uploads through moto's server, concurrent worker processes, injected S3
+faults, and a dead-letter queue. Every upload must end as exactly one result record or one
+dead-lettered message.
+
+    python -m tests.e2e.fault_run --objects 1000 --workers 2      (or: make faults)
+
+Each worker is a separate process, like a Lambda execution environment: it polls the queue,
+passes Lambda's SQS event to the real `lambda_handler`, and deletes what the handler did not
+report failed. The function's own S3 client gets faults injected before requests are sent:
+500 InternalError, 503 SlowDown and dropped connections at set rates (botocore's standard retry
+mode must absorb them), and a permanent 403 on writing the results of "poison" keys (which must
+be retried by SQS and then dead-lettered). Broken uploads (empty, corrupt gzip) must become
+error records, valid ones `ok` records: a fault must never turn into an error record.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import random
+import sys
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from multiprocessing.synchronize import Event
+from typing import Any
+from urllib.parse import unquote
+
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import ConnectionClosedError
+
+from article_extractor.events import refs_from_s3_event
+from article_extractor.local import (
+    LocalPipeline,
+    attach_pipeline,
+    create_pipeline,
+    lambda_environment,
+    moto_server,
+    poll_once,
+    read_results,
+)
+
+POISON = "poison"
+PAGE = (
+    "<html lang='en'><head><title>Harbour report {n}</title></head><body><nav><a href='/'>Home"
+    "</a></nav><article><h1>Harbour report {n}</h1><p>Report number {n} describes the tides, "
+    "the fishing boats and the repairs planned for the northern breakwater this summer.</p><p>"
+    "The harbour master said the work would start once the storm season ends and should take "
+    "about two months, weather permitting.</p></article></body></html>"
+)
+
+
+@dataclass(frozen=True)
+class FaultRates:
+    internal_error: float = 0.05  # 500 InternalError: retried by botocore
+    slow_down: float = 0.01  # 503 SlowDown (throttling): retried with longer backoff
+    dropped_connection: float = 0.03  # connection closed before a response: retried
+
+
+@dataclass
+class Report:
+    uploaded: int = 0
+    ok: int = 0
+    error_records: int = 0
+    dead_lettered: int = 0
+    lost: int = 0
+    faults_into_error_records: int = 0
+    unexpected_dead_letters: int = 0
+    seconds: float = 0.0
+    statuses: dict[str, int] = field(default_factory=dict)
+
+    def line(self) -> str:
+        return (
+            f"uploaded={self.uploaded} ok={self.ok} error_records={self.error_records} "
+            f"dead_lettered={self.dead_lettered} lost={self.lost} "
+            f"faults_into_error_records={self.faults_into_error_records} "
+            f"unexpected_dead_letters={self.unexpected_dead_letters} seconds={self.seconds:.1f}"
+        )
+
+
+class _Body:
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def stream(self, **_: Any) -> Any:
+        yield self.data
+
+
+def _error_response(request: Any, status: int, code: str) -> AWSResponse:
+    body = f"<Error><Code>{code}</Code><Message>injected</Message></Error>".encode()
+    return AWSResponse(request.url, status, {"content-type": "application/xml"}, _Body(body))
+
+
+def inject_faults(client: Any, rates: FaultRates, seed: int) -> Counter[str]:
+    """Register the fault injector on one S3 client; returns the counter of injected faults."""
+    rng = random.Random(seed)
+    injected: Counter[str] = Counter()
+
+    def before_send(request: Any, **_: Any) -> AWSResponse | None:
+        if request.method == "PUT" and POISON in unquote(request.url):
+            injected["poison_403"] += 1
+            return _error_response(request, 403, "AccessDenied")
+        draw = rng.random()
+        if draw < rates.dropped_connection:
+            injected["dropped_connection"] += 1
+            raise ConnectionClosedError(endpoint_url=request.url)
+        draw -= rates.dropped_connection
+        if draw < rates.internal_error:
+            injected["internal_error_500"] += 1
+            return _error_response(request, 500, "InternalError")
+        draw -= rates.internal_error
+        if draw < rates.slow_down:
+            injected["slow_down_503"] += 1
+            return _error_response(request, 503, "SlowDown")
+        return None
+
+    client.meta.events.register("before-send.s3", before_send)
+    return injected
+
+
+def worker(names: dict[str, str], rates: FaultRates, seed: int, stop: Event) -> None:
+    """One execution environment: poll, invoke the real handler, delete what succeeded."""
+    os.environ["POWERTOOLS_LOG_LEVEL"] = "CRITICAL"
+    os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
+    from article_extractor.handler import lambda_handler, runtime
+
+    pipeline = attach_pipeline(**names)
+    with lambda_environment(pipeline):
+        inject_faults(runtime().s3, rates, seed)
+        while not stop.is_set():
+            poll_once(pipeline, lambda_handler, wait_seconds=1)
+
+
+def _upload(pipeline: LocalPipeline, objects: int, poison: int, broken: int) -> dict[str, str]:
+    """Upload the run's objects; returns key -> what it is ("valid", "broken", "poison")."""
+    kinds: dict[str, str] = {}
+    for n in range(objects):
+        if n < poison:
+            key, body, kind = f"run/{POISON}-{n:04d}.html", PAGE.format(n=n).encode(), "poison"
+        elif n < poison + broken:
+            key, kind = f"run/broken-{n:04d}.html.gz", "broken"
+            body = b"" if n % 2 else b"\x1f\x8b\x08\x00broken-gzip"
+        else:
+            key, body, kind = f"run/page-{n:04d}.html", PAGE.format(n=n).encode(), "valid"
+        pipeline.s3.put_object(Bucket=pipeline.input_bucket, Key=key, Body=body)
+        kinds[key] = kind
+    return kinds
+
+
+def _dead_lettered_keys(pipeline: LocalPipeline) -> list[str]:
+    assert pipeline.dead_letter_queue_url is not None
+    keys: list[str] = []
+    while True:
+        received = pipeline.sqs.receive_message(
+            QueueUrl=pipeline.dead_letter_queue_url, MaxNumberOfMessages=10
+        ).get("Messages", [])
+        if not received:
+            return keys
+        for message in received:
+            body = json.loads(message["Body"])
+            keys += [ref.key for ref in refs_from_s3_event(body)]
+            pipeline.sqs.delete_message(
+                QueueUrl=pipeline.dead_letter_queue_url, ReceiptHandle=message["ReceiptHandle"]
+            )
+
+
+def _result_count(pipeline: LocalPipeline) -> int:
+    paginator = pipeline.s3.get_paginator("list_objects_v2")
+    pages = paginator.paginate(Bucket=pipeline.output_bucket, Prefix=pipeline.output_prefix)
+    return sum(page.get("KeyCount", 0) for page in pages)
+
+
+def _dead_letter_depth(pipeline: LocalPipeline) -> int:
+    assert pipeline.dead_letter_queue_url is not None
+    attributes = pipeline.sqs.get_queue_attributes(
+        QueueUrl=pipeline.dead_letter_queue_url, AttributeNames=["ApproximateNumberOfMessages"]
+    )["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"])
+
+
+def run(
+    objects: int = 1000,
+    workers: int = 2,
+    poison: int = 20,
+    broken: int = 20,
+    rates: FaultRates | None = None,
+    deadline_seconds: float = 600.0,
+    receives_before_dead_letter: int = 3,
+) -> Report:
+    rates = rates or FaultRates()
+    started = time.monotonic()
+    report = Report()
+    with moto_server() as endpoint:
+        pipeline = create_pipeline(
+            endpoint,
+            "fault-input",
+            "fault-output",
+            queue_name="fault-queue",
+            visibility_timeout=2,
+            dead_letter_after=receives_before_dead_letter,
+        )
+        kinds = _upload(pipeline, objects, poison, broken)
+        report.uploaded = len(kinds)
+        names = {
+            "endpoint_url": endpoint,
+            "input_bucket": pipeline.input_bucket,
+            "output_bucket": pipeline.output_bucket,
+            "output_prefix": pipeline.output_prefix,
+            "queue_name": "fault-queue",
+        }
+        context = multiprocessing.get_context("spawn")
+        stop = context.Event()
+        processes = [
+            context.Process(target=worker, args=(names, rates, seed, stop), daemon=True)
+            for seed in range(workers)
+        ]
+        for process in processes:
+            process.start()
+        try:
+            # Wait for every upload to be accounted for (or the deadline), checking each second.
+            while time.monotonic() - started < deadline_seconds:
+                done = _result_count(pipeline) + _dead_letter_depth(pipeline)
+                if done >= report.uploaded:
+                    break
+                stop.wait(1.0)
+        finally:
+            stop.set()
+            for process in processes:
+                process.join(timeout=60)
+        results = read_results(pipeline)
+        dead = _dead_lettered_keys(pipeline)
+
+    statuses = Counter(doc["status"] for doc in results.values())
+    report.statuses = dict(statuses)
+    report.ok = statuses["ok"]
+    report.error_records = sum(n for status, n in statuses.items() if status != "ok")
+    report.dead_lettered = len(dead)
+    report.lost = len(set(kinds) - set(results) - set(dead))
+    report.faults_into_error_records = sum(
+        1 for key, doc in results.items() if kinds.get(key) == "valid" and doc["status"] != "ok"
+    )
+    report.unexpected_dead_letters = sum(1 for key in dead if kinds.get(key) != "poison")
+    report.seconds = time.monotonic() - started
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--objects", type=int, default=1000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--poison", type=int, default=20)
+    parser.add_argument("--broken", type=int, default=20)
+    args = parser.parse_args(argv)
+    report = run(args.objects, args.workers, args.poison, args.broken)
+    print(report.line())
+    print(json.dumps(asdict(report)))
+    ok = report.lost == 0 and report.faults_into_error_records == 0
+    return 0 if ok and report.unexpected_dead_letters == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,23 @@
+"""1,000 uploads through moto's server with injected S3 faults and concurrent workers: every
+upload ends as exactly one result record or one dead-lettered message (tests/e2e/fault_run.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.fault_run import run
+
+pytestmark = pytest.mark.e2e
+
+
+def test_nothing_is_lost_under_faults() -> None:
+    report = run(objects=1000, workers=2, poison=20, broken=20)
+    print(report.line())  # the counts, in the test log
+    assert report.uploaded == 1000
+    assert report.lost == 0
+    assert report.faults_into_error_records == 0  # injected faults never become error records
+    assert report.unexpected_dead_letters == 0
+    assert report.dead_lettered == 20  # the poison uploads, after 3 receives each
+    assert report.ok == 960
+    assert report.error_records == 20  # the broken uploads: empty / invalid gzip records
+    assert report.statuses == {"ok": 960, "empty": 10, "failed": 10}
