@@ -15,7 +15,7 @@ SAM_ENV := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east
 BUILD_SOURCES := template.yaml $(shell find functions/article_extractor/article_extractor layers -type f -not -path '*/__pycache__/*' 2>/dev/null) functions/article_extractor/Makefile
 BUILT := .aws-sam/build/template.yaml
 
-.PHONY: help install test lint typecheck validate build deploy unit integration e2e deploy-tests demo serve bench fuzz clean
+.PHONY: help install test lint typecheck validate build deploy unit integration e2e deploy-tests demo serve bench fuzz faults clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
