@@ -69,7 +69,7 @@ def test_processing_opens_no_connection(html: str, no_network: list[Any]) -> Non
     [
         ("../../etc/passwd.html", "extracted/%2E%2E/%2E%2E/etc/passwd.html.json"),
         ("a/./b/../c.html", "extracted/a/%2E/b/%2E%2E/c.html.json"),
-        ("/absolute.html", "extracted//absolute.html.json"),
+        ("/absolute.html", "extracted/%2Fabsolute.html.json"),
         ("..html", "extracted/..html.json"),  # not a path segment: kept as is
     ],
 )

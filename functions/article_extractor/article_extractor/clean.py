@@ -49,8 +49,9 @@ _TEMPLATE_TOKEN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\$\{[^}]*\}|%%[A-Za-z_][\w.
 
 
 def has_template_token(line: str) -> bool:
-    """An unrendered template placeholder: `{{name}}`, `{% tag %}`, `${var}`, `%%NAME%%`."""
-    return bool(_TEMPLATE_TOKEN.search(line))
+    """A short line with an unrendered template placeholder: `{{name}}`, `{% tag %}`, `${var}`,
+    `%%NAME%%` (a long paragraph that shows one, say a shell tutorial's `${HOME}`, is prose)."""
+    return _words(line) <= _SHORT_WORDS and bool(_TEMPLATE_TOKEN.search(line))
 
 
 # --------------------------------------------------------------------------- punctuation
@@ -463,7 +464,7 @@ class CleaningResult:
 
 def normalize_whitespace(text: str) -> str:
     """NFC, no zero-width characters, single spaces, one paragraph per line, no blank lines."""
-    text = unicodedata.normalize("NFC", text).translate(_ZERO_WIDTH)
+    text = unicodedata.normalize("NFC", text.translate(_ZERO_WIDTH))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = (_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
@@ -504,7 +505,8 @@ def clean_text(text: str, disabled: Collection[str] = ()) -> CleaningResult:
     kept = []
     block: str | None = None
     block_lines = 0
-    for line in normalize_whitespace(text).split("\n"):
+    normalized = normalize_whitespace(text)
+    for line in normalized.split("\n") if normalized else ():
         fired = first_rule(line, disabled)
         if fired is None:
             room = block == "subscription_teaser" or block_lines < _RELATED_BLOCK_LINES

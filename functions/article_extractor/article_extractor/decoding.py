@@ -51,6 +51,7 @@ _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 _BROWSER_DEFAULT = "cp1252"
+_WESTERN_CHAOS_MARGIN = 0.02
 
 
 @dataclass(frozen=True)
@@ -162,13 +163,18 @@ def _detect(data: bytes) -> DecodedHtml:
     matches = from_bytes(data[:_DETECTION_SAMPLE_BYTES])
     best = matches.best()
     encoding = normalize_encoding(best.encoding if best else None) or _BROWSER_DEFAULT
-    if best is not None:
-        # Single-byte Latin charsets often tie on the detector's scores; among equals, take
-        # what browsers assume for undeclared Western pages.
-        tied = [m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence)]
-        if any(_BROWSER_DEFAULT in (m.encoding, *m.could_be_from_charset) for m in tied):
+    if best is not None and _is_single_byte_latin(encoding):
+        # Single-byte Latin charsets score almost alike on Western text (è is č in cp1250,
+        # ą in cp1257); when windows-1252 is about as clean, take what browsers assume for
+        # undeclared Western pages. Central European text decoded as cp1252 is visibly worse.
+        western = [m for m in matches if _BROWSER_DEFAULT in (m.encoding, *m.could_be_from_charset)]
+        if western and min(m.chaos for m in western) <= best.chaos + _WESTERN_CHAOS_MARGIN:
             encoding = _BROWSER_DEFAULT
     return DecodedHtml(data.decode(encoding, "replace"), encoding, "detected")
+
+
+def _is_single_byte_latin(encoding: str) -> bool:
+    return encoding.startswith(("cp125", "iso8859", "latin", "mac_", "cp85", "cp437", "cp775"))
 
 
 def _reject_control_characters(text: str) -> None:

@@ -23,8 +23,9 @@ def is_gzip_key(key: str) -> bool:
 def output_key(prefix: str, source_key: str) -> str:
     """`OUTPUT_PREFIX + <decoded source key> + ".json"`, always inside the prefix.
 
-    Two exceptions keep that promise: `.`/`..` path segments are written `%2E`/`%2E%2E`, so no
-    tool that resolves paths can take the key out of the prefix; and a key whose result key
+    Exceptions keep that promise: `.`/`..` path segments are written `%2E`/`%2E%2E` and leading
+    slashes `%2F`, so no tool that resolves paths can take the key out of the prefix; a key whose
+    result key
     would pass S3's 1,024-byte limit goes to `<prefix>_long-keys/<sha256 of the key>.json`
     (the record's `source.key` still names it in full).
 
@@ -33,6 +34,8 @@ def output_key(prefix: str, source_key: str) -> str:
         output_key("extracted/", "news/a page.html")  # "extracted/news/a page.html.json"
     """
     safe = "/".join(_DOT_SEGMENTS.get(segment, segment) for segment in source_key.split("/"))
+    stripped = safe.lstrip("/")
+    safe = "%2F" * (len(safe) - len(stripped)) + stripped  # never an absolute-looking key
     key = f"{prefix}{safe}{OUTPUT_SUFFIX}"
     if len(key.encode("utf-8")) <= S3_MAX_KEY_BYTES:
         return key
