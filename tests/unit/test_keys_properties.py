@@ -28,9 +28,9 @@ PATH_KEYS = st.lists(
     max_size=12,
 ).map("/".join).filter(bool) | st.builds("/{}".format, st.text(max_size=40))
 ANY_KEYS = st.one_of(KEYS, PATH_KEYS)
-_SEGMENT = st.text(st.characters(exclude_characters="/"), min_size=1, max_size=20).filter(
-    lambda segment: segment not in (".", "..")
-)
+_SEGMENT = st.text(
+    st.characters(exclude_characters="/", exclude_categories=["Cs"]), min_size=1, max_size=20
+).filter(lambda segment: segment not in (".", ".."))
 # Prefixes the configuration accepts: no leading "/", no "." or ".." segment.
 PREFIXES = st.one_of(
     st.just(""),

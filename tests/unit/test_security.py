@@ -87,6 +87,8 @@ def test_output_keys_cannot_leave_the_prefix(key: str, expected: str) -> None:
         ({"OUTPUT_BUCKET": "out", "OUTPUT_PREFIX": "/abs/"}, "must not start with '/'"),
         ({"OUTPUT_BUCKET": "out", "DELETE_ON_REMOVE": "maybe"}, "DELETE_ON_REMOVE must be"),
         ({"OUTPUT_BUCKET": "out", "MAX_OBJECT_SECONDS": "0"}, "MAX_OBJECT_SECONDS must be"),
+        # The environment can hold undecodable bytes (as surrogates); S3 keys cannot.
+        ({"OUTPUT_BUCKET": "out", "OUTPUT_PREFIX": "\udc80x/"}, "not valid UTF-8"),
     ],
 )
 def test_dangerous_configuration_is_refused(environ: dict[str, str], message: str) -> None:

@@ -41,6 +41,10 @@ class Settings:
         output_prefix = environ.get("OUTPUT_PREFIX", DEFAULT_OUTPUT_PREFIX)
         if output_prefix.startswith("/"):
             raise ConfigurationError(f"OUTPUT_PREFIX must not start with '/': {output_prefix!r}")
+        try:
+            output_prefix.encode("utf-8")
+        except UnicodeEncodeError:
+            raise ConfigurationError("OUTPUT_PREFIX is not valid UTF-8 text") from None
         if any(segment in (".", "..") for segment in output_prefix.split("/")):
             raise ConfigurationError(f"OUTPUT_PREFIX must not hold '.' or '..': {output_prefix!r}")
         input_bucket = environ.get("INPUT_BUCKET", "").strip() or None
