@@ -36,8 +36,8 @@ from .events import (
 )
 from .keys import output_key
 from .ordering import SourceStamp, parse_time
-from .processing import process_object
-from .storage import S3ObjectReader, delete_result, write_result
+from .results import process_and_store
+from .storage import S3ObjectReader, delete_result
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -109,19 +109,10 @@ def handle_object(ref: ObjectRef, rt: Runtime, context: LambdaContext | None = N
         logger.warning("event for this function's own output ignored")
         metrics.add_metric(name="OwnOutputIgnored", unit=MetricUnit.Count, value=1)
         return Outcome(ref.key, "ignored", None)
-    target = output_key(settings.output_prefix, ref.key)
     if ref.is_removal:
-        return handle_removal(ref, rt, target)
-    document = process_object(
-        ref, rt.reader, settings.max_input_bytes, time_budget=time_budget(settings, context)
-    )
-    stamp = SourceStamp(
-        last_modified=parse_time(document.source.last_modified) or parse_time(ref.event_time),
-        etag=document.source.etag,
-        version_id=document.source.version_id,
-        sequencer=ref.sequencer,
-    )
-    written = write_result(rt.s3, settings.output_bucket, target, document.to_bytes(), stamp)
+        return handle_removal(ref, rt, output_key(settings.output_prefix, ref.key))
+    stored = process_and_store(ref, rt.s3, rt.reader, settings, time_budget(settings, context))
+    document, target, written = stored.document, stored.output_key, stored.written
     status = str(document.status)
     metrics.add_metric(name=f"Documents{status.capitalize()}", unit=MetricUnit.Count, value=1)
     metrics.add_metric(name=f"Results{written.capitalize()}", unit=MetricUnit.Count, value=1)
