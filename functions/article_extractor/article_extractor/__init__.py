@@ -9,9 +9,5 @@ Each step lives in its own module; `processing.process_object` runs them in orde
 entry point shared by the Lambda handler, the CLI and the local demo.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("article-extractor")
-except PackageNotFoundError:  # running from the Lambda package, which has no dist-info
-    __version__ = "0.1.0"
+# The one place the version is set (pyproject reads it): no importlib.metadata at cold start.
+__version__ = "0.1.0"

@@ -1,6 +1,8 @@
-"""`article-extractor` command: extract local files, run the demo, or serve the local stack.
+"""`article-extractor` command: extract local files, backfill objects already in S3, run the
+demo, or serve the local stack.
 
 article-extractor extract PATH... [--url URL] [--output-dir DIR]
+article-extractor backfill s3://BUCKET/PREFIX --output-bucket B [--workers N] [--manifest FILE]
 article-extractor demo [SAMPLES_DIR]
 article-extractor serve [--port PORT]
 """
@@ -8,11 +10,14 @@ article-extractor serve [--port PORT]
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
-from .config import DEFAULT_MAX_INPUT_BYTES
+from . import backfill
+from .config import DEFAULT_MAX_INPUT_BYTES, DEFAULT_OUTPUT_PREFIX, ConfigurationError, Settings
 from .document import OutputDocument, Status
 from .events import ObjectRef
 from .keys import OUTPUT_SUFFIX, is_supported_key
@@ -25,6 +30,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "extract":
         return _extract(args, parser)
+    if args.command == "backfill":
+        return _backfill(args, parser)
     from . import local  # moto is only needed by these two commands
 
     if args.command == "demo":
@@ -48,6 +55,7 @@ def _parser() -> argparse.ArgumentParser:
     extract.add_argument(
         "--max-input-bytes", type=int, default=DEFAULT_MAX_INPUT_BYTES, help="size bound per file"
     )
+    _add_backfill_parser(commands)
     demo = commands.add_parser("demo", help="run the whole pipeline on embedded moto over samples")
     demo.add_argument("samples", nargs="?", default="samples", help="directory of sample pages")
     serve = commands.add_parser("serve", help="keep the local stack running and process uploads")
@@ -77,6 +85,91 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         target.write_bytes(document.to_bytes())
         print(f"{path} -> {target}: {summary(document)}", file=sys.stderr)
     return 1 if any_failed else 0
+
+
+def _add_backfill_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = commands.add_parser(
+        "backfill",
+        help="process objects already in S3 (resumable), or write an S3 Batch Operations job",
+        description="Process the supported objects under s3://BUCKET/PREFIX whose result is not "
+        "current (made from their ETag) with worker processes; or, with --manifest or "
+        "--create-job, list them in an S3 Batch Operations manifest for the deployed function.",
+    )
+    command.add_argument("source", metavar="s3://BUCKET/PREFIX", help="objects to process")
+    command.add_argument("--output-bucket", required=True, help="the function's OUTPUT_BUCKET")
+    command.add_argument(
+        "--output-prefix", default=DEFAULT_OUTPUT_PREFIX, help="the function's OUTPUT_PREFIX"
+    )
+    command.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: CPUs)"
+    )
+    command.add_argument(
+        "--max-input-bytes", type=int, default=DEFAULT_MAX_INPUT_BYTES, help="size bound per object"
+    )
+    command.add_argument("--endpoint-url", help="S3 endpoint (e.g. a local moto server)")
+    job = command.add_argument_group("S3 Batch Operations (instead of processing here)")
+    job.add_argument(
+        "--manifest", type=Path, metavar="FILE.csv", help="write the manifest, print the job"
+    )
+    job.add_argument(
+        "--create-job", action="store_true", help="upload the manifest and create the job"
+    )
+    job.add_argument("--function-arn", help="the deployed function (ARN)")
+    job.add_argument("--role-arn", help="the role S3 Batch Operations assumes")
+    job.add_argument("--report-bucket", help="receives the manifest and the completion report")
+    job.add_argument("--account-id", help="default: the caller's (sts get-caller-identity)")
+    job.add_argument("--priority", type=int, default=backfill.DEFAULT_PRIORITY)
+
+
+def _backfill(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    try:
+        source = backfill.S3Location.parse(args.source)
+        settings = Settings.from_environ(
+            {
+                "OUTPUT_BUCKET": args.output_bucket,
+                "OUTPUT_PREFIX": args.output_prefix,
+                "MAX_INPUT_BYTES": str(args.max_input_bytes),
+                "INPUT_BUCKET": source.bucket,  # the function's own rules, so results match
+            }
+        )
+    except (ValueError, ConfigurationError) as error:
+        parser.error(str(error))
+    if args.workers < 1:
+        parser.error("--workers must be at least 1")
+    job_values = (args.function_arn, args.role_arn, args.report_bucket, args.account_id)
+    if args.create_job:
+        missing = [
+            flag
+            for flag, value in zip(
+                ("--function-arn", "--role-arn", "--report-bucket"), job_values, strict=False
+            )
+            if not value
+        ]
+        if missing:
+            parser.error(f"--create-job needs {', '.join(missing)}")
+    elif args.manifest is None and any(job_values):
+        parser.error(
+            "--function-arn, --role-arn, --report-bucket and --account-id go with "
+            "--manifest or --create-job"
+        )
+    options = backfill.BackfillOptions(
+        source=source,
+        settings=settings,
+        workers=args.workers,
+        endpoint_url=args.endpoint_url,
+        manifest_path=args.manifest,
+    )
+    if args.manifest is None and not args.create_job:
+        return backfill.run_backfill(options, err=sys.stderr)
+    job = backfill.JobOptions(
+        function_arn=args.function_arn,
+        role_arn=args.role_arn,
+        report_bucket=args.report_bucket,
+        account_id=args.account_id,
+        priority=args.priority,
+        create=args.create_job,
+    )
+    return backfill.run_manifest(replace(options, job=job), out=sys.stdout, err=sys.stderr)
 
 
 def collect_inputs(paths: Sequence[str]) -> Iterator[tuple[Path, Path]]:

@@ -51,6 +51,7 @@ _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 _BROWSER_DEFAULT = "cp1252"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _WESTERN_CHAOS_MARGIN = 0.02
 
 
@@ -181,7 +182,7 @@ def _reject_control_characters(text: str) -> None:
     sample = text[:_DETECTION_SAMPLE_BYTES]
     if not sample:
         return
-    controls = sum(1 for char in sample if char < " " and char not in "\t\n\r\f")
+    controls = len(_CONTROL.findall(sample))
     if controls / len(sample) > _MAX_CONTROL_RATIO:
         raise ProcessingError(
             ErrorCode.NOT_HTML, f"{controls} control characters in the first {len(sample)}: binary"

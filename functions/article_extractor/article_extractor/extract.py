@@ -4,11 +4,10 @@ own declarations (language, canonical URL) read from the same parsed tree."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
-from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 from urllib.parse import urljoin
 
+import trafilatura
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.metadata import extract_metadata
@@ -45,12 +44,8 @@ class ExtractedArticle:
     recovered: tuple[str, ...] = field(default_factory=tuple)  # recall steps that added text
 
 
-@cache
 def extractor_version() -> str:
-    try:
-        return version(EXTRACTOR_NAME)
-    except PackageNotFoundError:
-        return "unknown"
+    return str(getattr(trafilatura, "__version__", "unknown"))
 
 
 def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
@@ -82,14 +77,7 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
     declared_language = page_language(tree)
     canonical = canonical_url(tree, url)
     try:
-        result = bare_extraction(
-            tree,
-            url=url,
-            include_comments=False,
-            include_tables=True,
-            with_metadata=True,
-            deduplicate=False,
-        )
+        result = _extract(tree, url)
     except ProcessingError:
         raise
     except Exception as error:  # a crash on one page must become its error record
@@ -144,6 +132,19 @@ _FIELDS = (
     "categories",
     "tags",
 )
+
+
+def _extract(tree: HtmlElement, url: str | None) -> Any:
+    # Not `fast`: trafilatura's fallbacks (readability, jusText) and extensive date search cost
+    # time but pay in recall and dates (bench/speed.py and bench/quality.py measure both).
+    return bare_extraction(
+        tree,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=True,
+        deduplicate=False,
+    )
 
 
 def _metadata_only(tree: HtmlElement, url: str | None) -> dict[str, Any]:

@@ -1,0 +1,174 @@
+"""Speed: the product's processing path against stock trafilatura, interleaved, same run.
+
+    python bench/speed.py [--dataset ../shared/data/trafilatura-eval] [--limit N]
+
+Per document, in rotating order: (a) the product, bytes -> JSON string (`process_object` and
+`to_json`); (b) stock `trafilatura.extract(include_comments=False, with_metadata=True)` on the
+same bytes; (c) `lxml.html.fromstring` alone, the parse floor. Prints median and p95 ms per
+document, docs/s on one core, the ratios product/stock and product/floor, peak RSS, peak RSS
+while processing the largest page, and the cold-start import cost (median wall time of a fresh
+`python -c "import article_extractor.handler"` minus a bare `python -c pass`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import lxml.html
+import trafilatura
+
+from article_extractor.events import ObjectRef
+from article_extractor.processing import process_object
+from article_extractor.storage import FetchedObject
+
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+ROOT = Path(__file__).resolve().parents[1]
+
+
+class MemoryReader:
+    def __init__(self, body: bytes) -> None:
+        self.body = body
+
+    def read(self, ref: ObjectRef, max_bytes: int) -> FetchedObject:
+        return FetchedObject(body=self.body, size=len(self.body))
+
+
+def product(body: bytes) -> str:
+    document = process_object(ObjectRef(None, "page.html"), MemoryReader(body), MAX_INPUT_BYTES)
+    return document.to_json()
+
+
+def stock(body: bytes) -> str:
+    return trafilatura.extract(body, include_comments=False, with_metadata=True) or ""
+
+
+def floor(body: bytes) -> object:
+    try:
+        return lxml.html.fromstring(body)
+    except Exception:  # the floor of an unparsable page is its failure
+        return None
+
+
+CANDIDATES: dict[str, Callable[[bytes], object]] = {
+    "product": product,
+    "stock": stock,
+    "parse floor": floor,
+}
+
+
+def pages(dataset: Path | None) -> list[Path]:
+    if dataset and dataset.is_dir():
+        found = sorted((dataset / "eval").glob("*.html")) + sorted(
+            (dataset / "cache").glob("*.html")
+        )
+        if found:
+            return found
+    return sorted(p for p in (ROOT / "samples").iterdir() if p.is_file())
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def cold_start_ms(runs: int = 7) -> float:
+    def wall(code: str) -> float:
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+        return time.perf_counter() - started
+
+    imports = [wall("import article_extractor.handler") for _ in range(runs)]
+    bare = [wall("pass") for _ in range(runs)]
+    return (statistics.median(imports) - statistics.median(bare)) * 1000
+
+
+def largest_page_peak_rss_mb(path: Path) -> float:
+    """Peak RSS of a fresh process that imports the handler and processes one page."""
+    code = (
+        "import resource, sys\n"
+        "from bench.speed import product\n"
+        f"product(open({str(path)!r}, 'rb').read())\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, check=True, capture_output=True, text=True
+    ).stdout
+    return int(out.strip().splitlines()[-1]) / 1024
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--dataset", type=Path, default=ROOT.parent / "shared/data/trafilatura-eval"
+    )
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON")
+    args = parser.parse_args(argv)
+    paths = pages(args.dataset)
+    if args.limit:
+        paths = paths[: args.limit]
+    bodies = [p.read_bytes() for p in paths]
+    for body in bodies[:5]:  # warm-up: imports and lazy loads happen once per process
+        for run in CANDIDATES.values():
+            run(body)
+    times: dict[str, list[float]] = {name: [] for name in CANDIDATES}
+    names = list(CANDIDATES)
+    for index, body in enumerate(bodies):
+        order = names[index % len(names) :] + names[: index % len(names)]  # rotate: fair caches
+        for name in order:
+            started = time.perf_counter()
+            CANDIDATES[name](body)
+            times[name].append((time.perf_counter() - started) * 1000)
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    largest = max(paths, key=lambda p: p.stat().st_size)
+    figures = {
+        name: {
+            "median_ms": statistics.median(values),
+            "p95_ms": percentile(values, 0.95),
+            "docs_per_s": len(values) / (sum(values) / 1000),
+        }
+        for name, values in times.items()
+    }
+    cold = cold_start_ms()
+    largest_rss = largest_page_peak_rss_mb(largest)
+    print(
+        f"pages: {len(paths)} from {args.dataset if paths[0].parent.parent == args.dataset else 'samples/'}"
+    )
+    print(f"{'':14}{'median ms':>10}{'p95 ms':>10}{'docs/s':>9}")
+    for name, f in figures.items():
+        print(f"{name:14}{f['median_ms']:>10.2f}{f['p95_ms']:>10.2f}{f['docs_per_s']:>9.1f}")
+    ratio_stock = figures["product"]["median_ms"] / figures["stock"]["median_ms"]
+    ratio_floor = figures["product"]["median_ms"] / figures["parse floor"]["median_ms"]
+    print(f"product/stock (median): {ratio_stock:.2f}    product/floor (median): {ratio_floor:.1f}")
+    print(
+        f"peak RSS of this run: {rss_mb:.0f} MB; processing the largest page "
+        f"({largest.name}, {largest.stat().st_size / 1e6:.1f} MB) alone: {largest_rss:.0f} MB"
+    )
+    print(f"cold start (import article_extractor.handler minus bare python): {cold:.0f} ms")
+    if args.json:
+        args.json.write_text(
+            json.dumps(
+                {
+                    "figures": figures,
+                    "product_over_stock": ratio_stock,
+                    "product_over_floor": ratio_floor,
+                    "peak_rss_mb": rss_mb,
+                    "largest_page_rss_mb": largest_rss,
+                    "cold_start_ms": cold,
+                },
+                indent=1,
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,499 @@
+"""Objects already in S3: process them from a workstation or CI, or hand them to the deployed
+function with an S3 Batch Operations job. Behind `article-extractor backfill`.
+
+Processing (`run_backfill`): the prefix is listed in the main process; worker processes (each
+with its own S3 client, like Lambda execution environments) skip objects whose stored result
+was made from the listed ETag and call `results.process_and_store` on the others, the step the
+function runs. A run that stops resumes where it stopped.
+
+Manifest (`run_manifest`): the same check, then the objects still to process are written as an
+S3 Batch Operations CSV manifest, and the `s3control` CreateJob request that has the deployed
+function process them is printed (or submitted, with `--create-job`).
+
+Example::
+
+    article-extractor backfill s3://article-input/news/ --output-bucket article-output --workers 8
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import multiprocessing
+import signal
+import time
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import quote
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from .config import Settings
+from .document import Status
+from .events import ObjectRef
+from .keys import is_supported_key
+from .results import process_and_store, result_is_current
+from .storage import S3ObjectReader
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+MANIFEST_FOLDER = "article-extractor/manifests/"
+REPORT_PREFIX = "article-extractor/reports"
+MANIFEST_FORMAT = "S3BatchOperations_CSV_20180820"
+REPORT_FORMAT = "Report_CSV_20180820"
+INVOCATION_SCHEMA_VERSION = "2.0"
+DEFAULT_PRIORITY = 10
+# Shown in a printed request whose manifest the user still has to upload.
+PLACEHOLDER = "<{}>"
+# As the function's client (handler.S3_CLIENT_CONFIG): throttling and 5xx are retried here.
+S3_CLIENT_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=30
+)
+INTERRUPTED_EXIT_CODE = 130  # as a shell reports a Ctrl-C
+TTY_REFRESH_SECONDS = 0.2
+LOG_REFRESH_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class S3Location:
+    bucket: str
+    prefix: str
+
+    @classmethod
+    def parse(cls, url: str) -> S3Location:
+        """`s3://bucket/prefix` -> S3Location (the prefix may be empty)."""
+        # Split by hand, not as a URL: the prefix is a key as typed ("a b", "%", "?", "#").
+        scheme, _, rest = url.partition("://")
+        bucket, _, prefix = rest.partition("/")
+        if scheme != "s3" or not bucket:
+            raise ValueError(f"expected s3://bucket/prefix, got {url!r}")
+        return cls(bucket=bucket, prefix=prefix)
+
+    def __str__(self) -> str:
+        return f"s3://{self.bucket}/{self.prefix}"
+
+
+@dataclass(frozen=True)
+class JobOptions:
+    """What the CreateJob request needs besides the manifest; None prints a placeholder."""
+
+    function_arn: str | None = None
+    role_arn: str | None = None
+    report_bucket: str | None = None
+    account_id: str | None = None
+    priority: int = DEFAULT_PRIORITY
+    create: bool = False  # submit the job (needs AWS credentials), not just print the request
+
+
+@dataclass(frozen=True)
+class BackfillOptions:
+    source: S3Location
+    settings: Settings
+    workers: int = 1
+    endpoint_url: str | None = None
+    manifest_path: Path | None = None  # with `job`: the local copy of the manifest
+    job: JobOptions | None = None  # set: write a manifest and a job request, process nothing
+
+
+class Outcome(StrEnum):
+    DONE = "done"  # processed; its record was stored
+    SKIPPED = "skipped"  # the stored result was made from this ETag already
+    FAILED = "failed"  # processed; its record says `failed`
+    ERROR = "error"  # raised (an S3 error): no record; reported and counted as failed
+    PENDING = "pending"  # manifest runs: still to be processed
+
+
+@dataclass(frozen=True)
+class ObjectOutcome:
+    ref: ObjectRef
+    outcome: Outcome
+    detail: str | None = None  # the record's error code, or the exception raised
+
+
+def list_inputs(s3: S3Client, source: S3Location) -> Iterator[ObjectRef]:
+    """Every object under the prefix whose key the function processes, in key order."""
+    paginator = s3.get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=source.bucket, Prefix=source.prefix):
+        for item in page.get("Contents", []):
+            if is_supported_key(item["Key"]):
+                yield ObjectRef(
+                    bucket=source.bucket,
+                    key=item["Key"],
+                    etag=item.get("ETag", "").strip('"') or None,
+                    size=item.get("Size"),
+                )
+
+
+def backfill_object(
+    ref: ObjectRef, s3: S3Client, reader: S3ObjectReader, settings: Settings, check_only: bool
+) -> ObjectOutcome:
+    """Skip, or process and store, one listed object; an exception is returned, not raised."""
+    try:
+        if result_is_current(s3, settings, ref):
+            return ObjectOutcome(ref, Outcome.SKIPPED)
+        if check_only:
+            return ObjectOutcome(ref, Outcome.PENDING)
+        document = process_and_store(ref, s3, reader, settings).document
+    except Exception as error:  # one object's S3 error must not stop the run
+        return ObjectOutcome(ref, Outcome.ERROR, f"{type(error).__name__}: {error}")
+    if document.status is Status.FAILED:
+        return ObjectOutcome(ref, Outcome.FAILED, document.error.code if document.error else None)
+    return ObjectOutcome(ref, Outcome.DONE, str(document.status))
+
+
+def s3_client(endpoint_url: str | None) -> S3Client:
+    return boto3.client("s3", endpoint_url=endpoint_url, config=S3_CLIENT_CONFIG)
+
+
+@dataclass(frozen=True)
+class _Worker:
+    """One worker process's clients and settings, made once when the process starts."""
+
+    s3: S3Client
+    reader: S3ObjectReader
+    settings: Settings
+    check_only: bool
+
+
+_worker: _Worker | None = None
+
+
+def _start_worker(settings: Settings, endpoint_url: str | None, check_only: bool) -> None:
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
+    s3 = s3_client(endpoint_url)
+    _worker = _Worker(s3, S3ObjectReader(s3), settings, check_only)
+
+
+def _work(ref: ObjectRef) -> ObjectOutcome:
+    assert _worker is not None, "_start_worker runs first in every worker process"
+    return backfill_object(ref, _worker.s3, _worker.reader, _worker.settings, _worker.check_only)
+
+
+@dataclass
+class Tally:
+    listed: int = 0
+    listing_done: bool = False
+    done: int = 0
+    skipped: int = 0
+    failed_records: int = 0
+    errors: int = 0
+    pending: int = 0
+    interrupted: bool = False
+    started: float = field(default_factory=time.monotonic)
+
+    @property
+    def failed(self) -> int:
+        return self.failed_records + self.errors
+
+    @property
+    def handled(self) -> int:
+        return self.done + self.skipped + self.failed + self.pending
+
+    def count(self, outcome: Outcome) -> None:
+        if outcome is Outcome.DONE:
+            self.done += 1
+        elif outcome is Outcome.SKIPPED:
+            self.skipped += 1
+        elif outcome is Outcome.FAILED:
+            self.failed_records += 1
+        elif outcome is Outcome.ERROR:
+            self.errors += 1
+        else:
+            self.pending += 1
+
+    def rate(self) -> float:
+        return self.handled / max(time.monotonic() - self.started, 1e-9)
+
+    def eta(self) -> str:
+        rate = self.rate()
+        if not self.listing_done or rate <= 0:
+            return "?"
+        return _duration(max(self.listed - self.handled, 0) / rate)
+
+    def progress_line(self) -> str:
+        listed = f"{self.listed}" if self.listing_done else f"{self.listed}+"
+        counts = (
+            f"current={self.skipped} to_process={self.pending}"
+            if self.pending
+            else f"done={self.done} skipped={self.skipped} failed={self.failed}"
+        )
+        return f"{counts} ({self.handled}/{listed}) {self.rate():.1f} docs/s ETA {self.eta()}"
+
+
+class Progress:
+    """A progress line on `stream`: redrawn in place on a terminal, periodic lines otherwise."""
+
+    def __init__(self, stream: TextIO, tally: Tally) -> None:
+        self._stream = stream
+        self._tally = tally
+        self._in_place = stream.isatty()
+        self._interval = TTY_REFRESH_SECONDS if self._in_place else LOG_REFRESH_SECONDS
+        self._shown_at = time.monotonic()
+        self._width = 0
+
+    def update(self) -> None:
+        if time.monotonic() - self._shown_at >= self._interval:
+            self._show(self._tally.progress_line())
+
+    def note(self, message: str) -> None:
+        """A line of its own (an object's error), above the progress line."""
+        self.clear()
+        print(message, file=self._stream, flush=True)
+
+    def _show(self, line: str) -> None:
+        self._shown_at = time.monotonic()
+        if self._in_place:
+            self._stream.write("\r" + line.ljust(self._width))
+            self._width = len(line)
+            self._stream.flush()
+        else:
+            print(line, file=self._stream, flush=True)
+
+    def clear(self) -> None:
+        if self._in_place and self._width:
+            self._stream.write("\r" + " " * self._width + "\r")
+            self._width = 0
+
+
+def _duration(seconds: float) -> str:
+    """`42s`, `7m05s`, `3h02m`."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"{whole}s"
+    if whole < 3600:
+        return f"{whole // 60}m{whole % 60:02d}s"
+    return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
+
+
+def _run_workers(
+    options: BackfillOptions, check_only: bool, err: TextIO
+) -> tuple[Tally, list[ObjectOutcome]]:
+    """List the prefix and hand each object to the worker processes; outcomes in key order."""
+    s3 = s3_client(options.endpoint_url)
+    tally = Tally()
+    progress = Progress(err, tally)
+    outcomes: list[ObjectOutcome] = []
+
+    def listed() -> Iterator[ObjectRef]:
+        # Consumed by the pool's feeder thread: workers start before the listing ends.
+        for ref in list_inputs(s3, options.source):
+            tally.listed += 1
+            yield ref
+        tally.listing_done = True
+
+    context = multiprocessing.get_context("spawn")
+    initargs = (options.settings, options.endpoint_url, check_only)
+    with context.Pool(options.workers, initializer=_start_worker, initargs=initargs) as pool:
+        try:
+            for outcome in pool.imap_unordered(_work, listed()):
+                tally.count(outcome.outcome)
+                outcomes.append(outcome)
+                if outcome.outcome is Outcome.ERROR:
+                    progress.note(f"error: {outcome.ref.key}: {outcome.detail}")
+                progress.update()
+        except KeyboardInterrupt:
+            tally.interrupted = True  # leaving the pool's block stops the workers
+        finally:
+            progress.clear()
+    outcomes.sort(key=lambda outcome: outcome.ref.key)
+    return tally, outcomes
+
+
+def _listing_failed(options: BackfillOptions, error: Exception, err: TextIO) -> int:
+    # Objects' own errors are caught in the workers: what reaches here is the listing's.
+    print(f"error: listing {options.source} failed: {error}", file=err)
+    return 2
+
+
+def run_backfill(options: BackfillOptions, err: TextIO) -> int:
+    """Process what is not current under the prefix: 0, or 1 when any object raised."""
+    try:
+        tally, _ = _run_workers(options, check_only=False, err=err)
+    except (ClientError, BotoCoreError) as error:
+        return _listing_failed(options, error, err)
+    settings = options.settings
+    print(
+        f"backfill {options.source} -> s3://{settings.output_bucket}/{settings.output_prefix}: "
+        f"listed={tally.listed} done={tally.done} skipped={tally.skipped} failed={tally.failed} "
+        f"(records={tally.failed_records} errors={tally.errors}) "
+        f"in {time.monotonic() - tally.started:.1f}s, {tally.rate():.1f} docs/s",
+        file=err,
+    )
+    if tally.interrupted:
+        print("interrupted: run the same command again to resume", file=err)
+        return INTERRUPTED_EXIT_CODE
+    return 1 if tally.errors else 0
+
+
+@dataclass(frozen=True)
+class ManifestLocation:
+    object_arn: str
+    etag: str
+
+
+def manifest_csv(refs: Iterable[ObjectRef]) -> str:
+    """An S3 Batch Operations CSV manifest: `bucket,key` rows.
+
+    S3 requires the keys of a CSV manifest URL-encoded (its examples keep `/`, and write a space
+    `%20`). Every other byte outside letters, digits and `_.-~` is percent-encoded as UTF-8, so
+    `+` is `%2B` and the key decodes the same with `unquote` and `unquote_plus`.
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for ref in refs:
+        writer.writerow([ref.bucket, quote(ref.key, safe="/")])
+    return buffer.getvalue()
+
+
+def manifest_key(now: datetime) -> str:
+    return f"{MANIFEST_FOLDER}{now.astimezone(UTC):%Y%m%dT%H%M%SZ}.csv"
+
+
+def upload_manifest(s3: S3Client, bucket: str, body: bytes, now: datetime) -> ManifestLocation:
+    key = manifest_key(now)
+    response = s3.put_object(Bucket=bucket, Key=key, Body=body, ContentType="text/csv")
+    return ManifestLocation(f"arn:aws:s3:::{bucket}/{key}", response["ETag"].strip('"'))
+
+
+def batch_job_request(
+    *,
+    function_arn: str,
+    role_arn: str,
+    manifest: ManifestLocation,
+    report_bucket: str,
+    client_request_token: str,
+    priority: int = DEFAULT_PRIORITY,
+    description: str | None = None,
+) -> dict[str, Any]:
+    """The `s3control` CreateJob request (without `AccountId`) that has the deployed function
+    process every object of `manifest`, with a completion report of all tasks.
+
+    Example::
+
+        request = batch_job_request(function_arn=..., role_arn=..., manifest=location,
+                                    report_bucket="my-reports", client_request_token=str(uuid4()))
+        boto3.client("s3control").create_job(AccountId="123456789012", **request)
+    """
+    report_arn = (
+        report_bucket if report_bucket.startswith("arn:") else f"arn:aws:s3:::{report_bucket}"
+    )
+    request: dict[str, Any] = {
+        "ConfirmationRequired": False,
+        "Operation": {
+            "LambdaInvoke": {
+                "FunctionArn": function_arn,
+                "InvocationSchemaVersion": INVOCATION_SCHEMA_VERSION,
+            }
+        },
+        "Report": {
+            "Bucket": report_arn,
+            "Format": REPORT_FORMAT,
+            "Enabled": True,
+            "Prefix": REPORT_PREFIX,
+            "ReportScope": "AllTasks",
+        },
+        "ClientRequestToken": client_request_token,
+        "Manifest": {
+            "Spec": {"Format": MANIFEST_FORMAT, "Fields": ["Bucket", "Key"]},
+            "Location": {"ObjectArn": manifest.object_arn, "ETag": manifest.etag},
+        },
+        "Priority": priority,
+        "RoleArn": role_arn,
+    }
+    if description:
+        request["Description"] = description[:256]  # the API's limit
+    return request
+
+
+def function_region(function_arn: str) -> str | None:
+    """`arn:aws:lambda:REGION:ACCOUNT:function:NAME` -> REGION (None for a bare name)."""
+    parts = function_arn.split(":")
+    if len(parts) > 4 and parts[0] == "arn" and parts[3]:
+        return parts[3]
+    return None
+
+
+def create_batch_job(request: dict[str, Any], account_id: str | None, region: str | None) -> str:
+    """Submit the job with the caller's AWS credentials; returns its JobId."""
+    session = boto3.Session(region_name=region)
+    if account_id is None:
+        account_id = session.client("sts").get_caller_identity()["Account"]
+    response = session.client("s3control").create_job(AccountId=account_id, **request)
+    return str(response["JobId"])
+
+
+def run_manifest(options: BackfillOptions, out: TextIO, err: TextIO) -> int:
+    """Write the manifest of what is not current and print (or submit) its CreateJob request.
+
+    0, or 1 when checking an object raised (it is in the manifest all the same).
+    """
+    job = options.job or JobOptions()
+    try:
+        tally, outcomes = _run_workers(options, check_only=True, err=err)
+    except (ClientError, BotoCoreError) as error:
+        return _listing_failed(options, error, err)
+    if tally.interrupted:
+        print("interrupted: no manifest written", file=err)
+        return INTERRUPTED_EXIT_CODE
+    pending = [o.ref for o in outcomes if o.outcome in (Outcome.PENDING, Outcome.ERROR)]
+    body = manifest_csv(pending).encode("utf-8")
+    if options.manifest_path is not None:
+        options.manifest_path.write_bytes(body)
+    where = f" -> {options.manifest_path}" if options.manifest_path else ""
+    print(
+        f"manifest {options.source}: listed={tally.listed} current={tally.skipped} "
+        f"to_process={len(pending)} (errors={tally.errors}){where}",
+        file=err,
+    )
+    status = 1 if tally.errors else 0
+    if not pending:
+        print("nothing to process: every result is current; no job needed", file=err)
+        return status
+    now = datetime.now(UTC)
+    if job.report_bucket:
+        s3 = s3_client(options.endpoint_url)
+        location = upload_manifest(s3, job.report_bucket, body, now)
+        print(f"manifest uploaded to {location.object_arn}", file=err)
+    else:
+        location = ManifestLocation(
+            f"arn:aws:s3:::{PLACEHOLDER.format('report-bucket')}/{manifest_key(now)}",
+            PLACEHOLDER.format("ETag of the uploaded manifest"),
+        )
+    request = batch_job_request(
+        function_arn=job.function_arn or PLACEHOLDER.format("function-arn"),
+        role_arn=job.role_arn or PLACEHOLDER.format("batch-operations-role-arn"),
+        manifest=location,
+        report_bucket=job.report_bucket or PLACEHOLDER.format("report-bucket"),
+        client_request_token=str(uuid.uuid4()),
+        priority=job.priority,
+        description=f"article-extractor backfill of {options.source}",
+    )
+    document = json.dumps(request, indent=2, ensure_ascii=False)
+    if not job.create:
+        print(document, file=out)
+        if not job.report_bucket:
+            print(
+                f"upload the manifest ({options.manifest_path or 'FILE.csv'}) to "
+                f"s3://<report-bucket>/{manifest_key(now)}, put its ARN and ETag (printed by "
+                "`aws s3api put-object`) in Manifest.Location, fill in the other <...> "
+                "values, then: aws s3control create-job --account-id <id> "
+                "--cli-input-json file://request.json",
+                file=err,
+            )
+        return status
+    print(document, file=err)
+    assert job.function_arn is not None  # the command requires it with --create-job
+    job_id = create_batch_job(request, job.account_id, function_region(job.function_arn))
+    print(job_id, file=out)
+    print(f"created S3 Batch Operations job {job_id}", file=err)
+    return status
