@@ -139,9 +139,8 @@ def main(argv: list[str] | None = None) -> int:
     }
     cold = cold_start_ms()
     largest_rss = largest_page_peak_rss_mb(largest)
-    print(
-        f"pages: {len(paths)} from {args.dataset if paths[0].parent.parent == args.dataset else 'samples/'}"
-    )
+    origin = args.dataset if paths[0].parent.parent == args.dataset else "samples/"
+    print(f"pages: {len(paths)} from {origin}")
     print(f"{'':14}{'median ms':>10}{'p95 ms':>10}{'docs/s':>9}")
     for name, f in figures.items():
         print(f"{name:14}{f['median_ms']:>10.2f}{f['p95_ms']:>10.2f}{f['docs_per_s']:>9.1f}")
