@@ -6,7 +6,8 @@ Kinds accepted (told apart by `classify_event`):
   (`+` for space, `%2B` for plus) and are decoded with `unquote_plus`;
 - SQS messages whose body is an S3 notification (or an EventBridge event); `s3:TestEvent`
   bodies carry no object and are acknowledged;
-- EventBridge "Object Created" events from S3; their keys arrive as stored, not URL-encoded.
+- EventBridge "Object Created" events from S3; their keys arrive as stored, not URL-encoded;
+- S3 Batch Operations invocations (schema 1.0 and 2.0): one object per task, keys URL-encoded.
 """
 
 from __future__ import annotations
@@ -18,13 +19,14 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import unquote_plus
 
-from aws_lambda_powertools.utilities.data_classes import S3Event, SQSRecord
+from aws_lambda_powertools.utilities.data_classes import S3BatchOperationEvent, S3Event, SQSRecord
 
 
 class EventKind(StrEnum):
     S3 = "s3"
     SQS = "sqs"
     EVENTBRIDGE = "eventbridge"
+    BATCH_OPERATIONS = "batch_operations"
     UNKNOWN = "unknown"
 
 
@@ -60,6 +62,8 @@ def classify_event(event: Mapping[str, Any]) -> EventKind:
             return EventKind.SQS
     if event.get("source") == "aws.s3" and "detail" in event:
         return EventKind.EVENTBRIDGE
+    if "invocationSchemaVersion" in event and isinstance(event.get("tasks"), list):
+        return EventKind.BATCH_OPERATIONS
     return EventKind.UNKNOWN
 
 
@@ -122,3 +126,20 @@ def refs_from_sqs_record(record: SQSRecord) -> list[ObjectRef]:
     if kind is EventKind.EVENTBRIDGE:
         return refs_from_eventbridge_event(body)
     raise UnsupportedEventError(f"SQS message {record.message_id} holds no S3 notification")
+
+
+def refs_from_batch_operations_event(event: Mapping[str, Any]) -> list[tuple[str, ObjectRef]]:
+    """(task id, object) for each task of an S3 Batch Operations invocation (keys decoded)."""
+    batch = S3BatchOperationEvent(dict(event))
+    return [
+        (
+            task.task_id,
+            ObjectRef(
+                bucket=task.s3_bucket,
+                key=task.s3_key,
+                version_id=task.s3_version_id or None,
+                event_name="ObjectCreated:BatchOperations",
+            ),
+        )
+        for task in batch.tasks
+    ]

@@ -2,7 +2,8 @@
 
 - SQS: `{"batchItemFailures": [...]}` naming only the messages that must be retried;
 - S3 notification / EventBridge: a summary; any transient failure is raised after every
-  object of the event was tried, so the asynchronous invocation is retried.
+  object of the event was tried, so the asynchronous invocation is retried;
+- S3 Batch Operations: a result per task (Succeeded / TemporaryFailure).
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from aws_lambda_powertools.utilities.batch import (
     EventType,
     process_partial_response,
 )
-from aws_lambda_powertools.utilities.data_classes import SQSRecord
+from aws_lambda_powertools.utilities.data_classes import (
+    S3BatchOperationResponseRecord,
+    SQSRecord,
+)
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from botocore.config import Config
 
@@ -30,6 +34,7 @@ from .events import (
     ObjectRef,
     UnsupportedEventError,
     classify_event,
+    refs_from_batch_operations_event,
     refs_from_eventbridge_event,
     refs_from_s3_event,
     refs_from_sqs_record,
@@ -170,6 +175,39 @@ def handle_refs(refs: list[ObjectRef], context: LambdaContext | None) -> dict[st
     return {"processed": outcomes}
 
 
+def handle_batch_operations(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """S3 Batch Operations: one result per task. A stored record (whatever its status) is
+    `Succeeded`; a failure to produce one is `TemporaryFailure`, which Batch Operations retries."""
+    rt = runtime()
+    results: list[S3BatchOperationResponseRecord] = []
+    for task_id, ref in refs_from_batch_operations_event(event):
+        try:
+            outcome = handle_object(ref, rt, context)
+        except Exception as error:
+            logger.exception("batch operations task failed; it will be retried")
+            results.append(
+                S3BatchOperationResponseRecord(
+                    task_id, "TemporaryFailure", f"{type(error).__name__}: {error}"[:500]
+                )
+            )
+            continue
+        results.append(
+            S3BatchOperationResponseRecord(
+                task_id,
+                "Succeeded",
+                f"{outcome.status} s3://{rt.settings.output_bucket}/{outcome.output_key}",
+            )
+        )
+    # Batch Operations sends one task per invocation; a payload with several still gets one
+    # result each (Powertools' S3BatchOperationResponse accepts exactly one).
+    return {
+        "invocationSchemaVersion": event["invocationSchemaVersion"],
+        "treatMissingKeysAs": "PermanentFailure",
+        "invocationId": event["invocationId"],
+        "results": [result.asdict() for result in results],
+    }
+
+
 @logger.inject_lambda_context(clear_state=True)
 @tracer.capture_lambda_handler
 @metrics.log_metrics(raise_on_empty_metrics=False)
@@ -189,4 +227,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         return handle_refs(refs_from_s3_event(event), context)
     if kind is EventKind.EVENTBRIDGE:
         return handle_refs(refs_from_eventbridge_event(event), context)
+    if kind is EventKind.BATCH_OPERATIONS:
+        return handle_batch_operations(event, context)
     raise UnsupportedEventError(f"unsupported event with keys {sorted(event)[:10]}")
