@@ -8,6 +8,7 @@ from dataclasses import dataclass
 DEFAULT_OUTPUT_PREFIX = "extracted/"
 DEFAULT_MAX_INPUT_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_OBJECT_SECONDS = 30.0
+DEFAULT_READ_CONCURRENCY = 4
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -32,6 +33,7 @@ class Settings:
     input_bucket: str | None = None
     delete_on_remove: bool = True
     max_object_seconds: float = DEFAULT_MAX_OBJECT_SECONDS
+    read_concurrency: int = DEFAULT_READ_CONCURRENCY
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -63,6 +65,7 @@ class Settings:
             max_object_seconds=float(
                 _positive_int(environ, "MAX_OBJECT_SECONDS", int(DEFAULT_MAX_OBJECT_SECONDS))
             ),
+            read_concurrency=_count(environ, "READ_CONCURRENCY", DEFAULT_READ_CONCURRENCY),
         )
 
 
@@ -88,3 +91,13 @@ def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
     if raw in _FALSE:
         return False
     raise ConfigurationError(f"{name} must be true or false, got {raw!r}")
+
+
+def _count(environ: Mapping[str, str], name: str, default: int) -> int:
+    """A whole number >= 0 (0 switches the feature off)."""
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise ConfigurationError(f"{name} must be a whole number >= 0, got {raw!r}")
+    return int(raw)

@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from contextlib import nullcontext, suppress
+from dataclasses import dataclass, replace
 from functools import cache, partial
 from typing import TYPE_CHECKING, Any
 
@@ -41,8 +42,9 @@ from .events import (
 )
 from .keys import output_key
 from .ordering import SourceStamp, parse_time
+from .prefetch import PrefetchingReader
 from .results import process_and_store
-from .storage import S3ObjectReader, delete_result
+from .storage import ObjectReader, S3ObjectReader, delete_result
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -71,7 +73,7 @@ class Runtime:
 
     settings: Settings
     s3: S3Client
-    reader: S3ObjectReader
+    reader: ObjectReader
 
 
 @cache
@@ -154,10 +156,35 @@ def handle_removal(ref: ObjectRef, rt: Runtime, target: str) -> Outcome:
 
 
 def handle_sqs_record(
-    record: SQSRecord, context: LambdaContext | None = None
+    record: SQSRecord, rt: Runtime, context: LambdaContext | None = None
 ) -> list[dict[str, str | None]]:
-    rt = runtime()
     return [handle_object(ref, rt, context).to_dict() for ref in refs_from_sqs_record(record)]
+
+
+def handle_sqs_batch(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    """The batch's objects are read ahead, a few at a time, while each is extracted in turn;
+    failures are still reported per message."""
+    rt = runtime()
+    refs = []
+    for record in event["Records"]:
+        # A message that is not a notification is reported failed by its record handler.
+        with suppress(UnsupportedEventError):
+            refs += refs_from_sqs_record(SQSRecord(record))
+    concurrency = rt.settings.read_concurrency
+    if concurrency == 0 or len(refs) < 2:
+        reader_scope: Any = nullcontext(rt.reader)
+    else:
+        reader_scope = PrefetchingReader(rt.reader, refs, rt.settings.max_input_bytes, concurrency)
+    with reader_scope as reader:
+        response = process_partial_response(
+            event=event,
+            record_handler=partial(
+                handle_sqs_record, rt=replace(rt, reader=reader), context=context
+            ),
+            processor=sqs_processor,
+            context=context,
+        )
+    return dict(response)
 
 
 def handle_refs(refs: list[ObjectRef], context: LambdaContext | None) -> dict[str, Any]:
@@ -216,13 +243,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     kind = classify_event(event)
     logger.append_keys(event_kind=str(kind))
     if kind is EventKind.SQS:
-        response = process_partial_response(
-            event=event,
-            record_handler=partial(handle_sqs_record, context=context),
-            processor=sqs_processor,
-            context=context,
-        )
-        return dict(response)
+        return handle_sqs_batch(event, context)
     if kind is EventKind.S3:
         return handle_refs(refs_from_s3_event(event), context)
     if kind is EventKind.EVENTBRIDGE:
