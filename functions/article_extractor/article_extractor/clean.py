@@ -40,6 +40,13 @@ def _ends_sentence(line: str) -> bool:
     return line.rstrip(" \"'\u201d\u2019\u00bb)").endswith((".", "!", "?", "\u2026"))
 
 
+def _matches(line: str, short: re.Pattern[str], notice: re.Pattern[str] | None = None) -> bool:
+    """`short` wording on a short line, or unambiguous `notice` wording on a longer one."""
+    if notice is not None and _words(line) <= _NOTICE_WORDS and notice.search(line):
+        return True
+    return _words(line) <= _SHORT_WORDS and bool(short.search(line))
+
+
 def _pattern(*alternatives: str) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
 
@@ -51,7 +58,7 @@ _TEMPLATE_TOKEN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\$\{[^}]*\}|%%[A-Za-z_][\w.
 def has_template_token(line: str) -> bool:
     """A short line with an unrendered template placeholder: `{{name}}`, `{% tag %}`, `${var}`,
     `%%NAME%%` (a long paragraph that shows one, say a shell tutorial's `${HOME}`, is prose)."""
-    return _words(line) <= _SHORT_WORDS and bool(_TEMPLATE_TOKEN.search(line))
+    return _matches(line, _TEMPLATE_TOKEN)
 
 
 # --------------------------------------------------------------------------- punctuation
@@ -131,7 +138,7 @@ _PLAN_PERIOD = re.compile(
 
 def is_subscription_teaser(line: str) -> bool:
     """Paywall and subscription copy: "Subscribe now", "Already subscribed? Log in"."""
-    return _words(line) <= _SHORT_WORDS and bool(_PAYWALL.search(line))
+    return _matches(line, _PAYWALL)
 
 
 def is_plan_detail(line: str) -> bool:
@@ -155,7 +162,7 @@ _NEWSLETTER = _pattern(
 
 def is_newsletter_signup(line: str) -> bool:
     """Newsletter sign-up prompts in any of the common wordings."""
-    return _words(line) <= _SHORT_WORDS and bool(_NEWSLETTER.search(line))
+    return _matches(line, _NEWSLETTER)
 
 
 # --------------------------------------------------------------------------- social prompts
@@ -187,11 +194,7 @@ _FOLLOW_STRONG = re.compile(
 
 def is_social_prompt(line: str) -> bool:
     """Share/follow prompts and bare lists of social networks ("Facebook Twitter E-Mail")."""
-    if _SOCIAL_LIST.fullmatch(line):
-        return True
-    if _words(line) <= _NOTICE_WORDS and _FOLLOW_STRONG.search(line):
-        return True
-    return _words(line) <= _SHORT_WORDS and bool(_SOCIAL.search(line))
+    return bool(_SOCIAL_LIST.fullmatch(line)) or _matches(line, _SOCIAL, _FOLLOW_STRONG)
 
 
 # --------------------------------------------------------------------------- cookies
@@ -208,7 +211,7 @@ _COOKIES = _pattern(
 
 def is_cookie_consent(line: str) -> bool:
     """Cookie banners and consent choices."""
-    return _words(line) <= _SHORT_WORDS and bool(_COOKIES.search(line))
+    return _matches(line, _COOKIES)
 
 
 # --------------------------------------------------------------------------- advertising
@@ -236,11 +239,7 @@ _DISCLOSURE = _pattern(
 
 def is_advertising(line: str) -> bool:
     """ "Advertisement" labels, ad slots, sponsored/affiliate disclosures, gambling promos."""
-    if _AD_LABEL.fullmatch(line):
-        return True
-    if _words(line) <= _NOTICE_WORDS and _DISCLOSURE.search(line):
-        return True
-    return _words(line) <= _SHORT_WORDS and bool(_AFFILIATE.search(line))
+    return bool(_AD_LABEL.fullmatch(line)) or _matches(line, _AFFILIATE, _DISCLOSURE)
 
 
 # --------------------------------------------------------------------------- image credits
@@ -303,7 +302,7 @@ _COMMENTS = _pattern(
 
 def is_comment_prompt(line: str) -> bool:
     """Comment counts and comment/discussion prompts."""
-    return _words(line) <= _SHORT_WORDS and bool(_COMMENTS.search(line))
+    return _matches(line, _COMMENTS)
 
 
 # --------------------------------------------------------------------------- donations
@@ -323,9 +322,7 @@ _DONATION_STRONG = _pattern(
 
 def is_donation_ask(line: str) -> bool:
     """Requests for donations or memberships."""
-    if _words(line) <= _NOTICE_WORDS and _DONATION_STRONG.search(line):
-        return True
-    return _words(line) <= _SHORT_WORDS and bool(_DONATION.search(line))
+    return _matches(line, _DONATION, _DONATION_STRONG)
 
 
 # --------------------------------------------------------------------------- legal notices
@@ -346,9 +343,7 @@ _COPYRIGHT_STRONG = _pattern(
 
 def is_copyright_notice(line: str) -> bool:
     """Copyright, reprint and terms notices."""
-    if _words(line) <= _NOTICE_WORDS and _COPYRIGHT_STRONG.search(line):
-        return True
-    return _words(line) <= _SHORT_WORDS and bool(_COPYRIGHT.search(line))
+    return _matches(line, _COPYRIGHT, _COPYRIGHT_STRONG)
 
 
 # --------------------------------------------------------------------------- page metadata
