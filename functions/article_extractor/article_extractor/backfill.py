@@ -188,6 +188,7 @@ class Tally:
     failed_records: int = 0
     errors: int = 0
     pending: int = 0
+    checking: bool = False  # manifest runs: objects are only checked
     interrupted: bool = False
     started: float = field(default_factory=time.monotonic)
 
@@ -223,8 +224,8 @@ class Tally:
     def progress_line(self) -> str:
         listed = f"{self.listed}" if self.listing_done else f"{self.listed}+"
         counts = (
-            f"current={self.skipped} to_process={self.pending}"
-            if self.pending
+            f"current={self.skipped} to_process={self.pending + self.errors}"
+            if self.checking
             else f"done={self.done} skipped={self.skipped} failed={self.failed}"
         )
         return f"{counts} ({self.handled}/{listed}) {self.rate():.1f} docs/s ETA {self.eta()}"
@@ -277,12 +278,15 @@ def _duration(seconds: float) -> str:
 
 def _run_workers(
     options: BackfillOptions, check_only: bool, err: TextIO
-) -> tuple[Tally, list[ObjectOutcome]]:
-    """List the prefix and hand each object to the worker processes; outcomes in key order."""
+) -> tuple[Tally, list[ObjectRef]]:
+    """List the prefix and hand each object to the worker processes.
+
+    Returns the counts and, in key order, the objects still to process (those that were not
+    current, or whose check or processing raised)."""
     s3 = s3_client(options.endpoint_url)
-    tally = Tally()
+    tally = Tally(checking=check_only)
     progress = Progress(err, tally)
-    outcomes: list[ObjectOutcome] = []
+    to_process: list[ObjectRef] = []
 
     def listed() -> Iterator[ObjectRef]:
         # Consumed by the pool's feeder thread: workers start before the listing ends.
@@ -297,7 +301,8 @@ def _run_workers(
         try:
             for outcome in pool.imap_unordered(_work, listed()):
                 tally.count(outcome.outcome)
-                outcomes.append(outcome)
+                if outcome.outcome in (Outcome.PENDING, Outcome.ERROR):
+                    to_process.append(outcome.ref)
                 if outcome.outcome is Outcome.ERROR:
                     progress.note(f"error: {outcome.ref.key}: {outcome.detail}")
                 progress.update()
@@ -305,8 +310,8 @@ def _run_workers(
             tally.interrupted = True  # leaving the pool's block stops the workers
         finally:
             progress.clear()
-    outcomes.sort(key=lambda outcome: outcome.ref.key)
-    return tally, outcomes
+    to_process.sort(key=lambda ref: ref.key)
+    return tally, to_process
 
 
 def _listing_failed(options: BackfillOptions, error: Exception, err: TextIO) -> int:
@@ -439,13 +444,12 @@ def run_manifest(options: BackfillOptions, out: TextIO, err: TextIO) -> int:
     """
     job = options.job or JobOptions()
     try:
-        tally, outcomes = _run_workers(options, check_only=True, err=err)
+        tally, pending = _run_workers(options, check_only=True, err=err)
     except (ClientError, BotoCoreError) as error:
         return _listing_failed(options, error, err)
     if tally.interrupted:
         print("interrupted: no manifest written", file=err)
         return INTERRUPTED_EXIT_CODE
-    pending = [o.ref for o in outcomes if o.outcome in (Outcome.PENDING, Outcome.ERROR)]
     body = manifest_csv(pending).encode("utf-8")
     if options.manifest_path is not None:
         options.manifest_path.write_bytes(body)
@@ -463,7 +467,7 @@ def run_manifest(options: BackfillOptions, out: TextIO, err: TextIO) -> int:
     if job.report_bucket:
         s3 = s3_client(options.endpoint_url)
         location = upload_manifest(s3, job.report_bucket, body, now)
-        print(f"manifest uploaded to {location.object_arn}", file=err)
+        print(f"uploaded the manifest to {location.object_arn}", file=err)
     else:
         location = ManifestLocation(
             f"arn:aws:s3:::{PLACEHOLDER.format('report-bucket')}/{manifest_key(now)}",
@@ -483,11 +487,15 @@ def run_manifest(options: BackfillOptions, out: TextIO, err: TextIO) -> int:
         print(document, file=out)
         if not job.report_bucket:
             print(
-                f"upload the manifest ({options.manifest_path or 'FILE.csv'}) to "
-                f"s3://<report-bucket>/{manifest_key(now)}, put its ARN and ETag (printed by "
-                "`aws s3api put-object`) in Manifest.Location, fill in the other <...> "
-                "values, then: aws s3control create-job --account-id <id> "
-                "--cli-input-json file://request.json",
+                f"to run it: upload the manifest ({options.manifest_path or 'FILE.csv'}) to "
+                f"s3://<report-bucket>/{manifest_key(now)} and put its ARN and ETag (printed by "
+                "`aws s3api put-object`) in Manifest.Location",
+                file=err,
+            )
+        if not (job.function_arn and job.role_arn and job.report_bucket):
+            print(
+                "fill in the <...> values, save the request as request.json, then: "
+                "aws s3control create-job --account-id <id> --cli-input-json file://request.json",
                 file=err,
             )
         return status
