@@ -6,15 +6,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from botocore.exceptions import ClientError
-
 from .config import Settings
 from .document import OutputDocument
 from .events import ObjectRef
 from .keys import output_key
 from .ordering import SourceStamp, parse_time
 from .processing import process_object
-from .storage import ObjectReader, WriteOutcome, write_result
+from .storage import ObjectReader, WriteOutcome, stored_result, write_result
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -57,13 +55,5 @@ def result_is_current(s3: S3Client, settings: Settings, ref: ObjectRef) -> bool:
     """True when the stored result was made from the source with `ref.etag` (resumed runs)."""
     if not ref.etag:
         return False
-    try:
-        head = s3.head_object(
-            Bucket=settings.output_bucket, Key=output_key(settings.output_prefix, ref.key)
-        )
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in ("404", "NoSuchKey", "NotFound"):
-            return False
-        raise
-    stored = SourceStamp.from_metadata(head.get("Metadata", {}))
-    return stored.etag == ref.etag.strip('"')
+    stored = stored_result(s3, settings.output_bucket, output_key(settings.output_prefix, ref.key))
+    return stored is not None and stored[1].etag == ref.etag.strip('"')

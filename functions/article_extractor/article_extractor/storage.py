@@ -162,7 +162,7 @@ def _error_code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
 
-def _stored(s3: S3Client, bucket: str, key: str) -> tuple[str, SourceStamp] | None:
+def stored_result(s3: S3Client, bucket: str, key: str) -> tuple[str, SourceStamp] | None:
     """ETag and source stamp of the stored result, or None when there is none."""
     try:
         head = s3.head_object(Bucket=bucket, Key=key)
@@ -183,7 +183,7 @@ def write_result(
     loser looks again.
     """
     for _ in range(_WRITE_ATTEMPTS):
-        stored = _stored(s3, bucket, key)
+        stored = stored_result(s3, bucket, key)
         condition: dict[str, str] = {"IfNoneMatch": "*"}
         if stored is not None:
             etag, theirs = stored
@@ -213,7 +213,7 @@ def write_result(
 def delete_result(s3: S3Client, bucket: str, key: str, removal: SourceStamp) -> DeleteOutcome:
     """Delete the result of a removed source, unless it came from a later upload."""
     for _ in range(_WRITE_ATTEMPTS):
-        stored = _stored(s3, bucket, key)
+        stored = stored_result(s3, bucket, key)
         if stored is None:
             return DeleteOutcome.ABSENT
         etag, theirs = stored
