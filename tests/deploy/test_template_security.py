@@ -199,6 +199,8 @@ def test_parameters_users_tune_exist() -> None:
         "ReservedConcurrency",
         "MaximumConcurrency",
         "AlarmTopicArn",
+        "DeleteResultsOnRemove",
+        "MaxObjectSeconds",
     } <= set(TEMPLATE["Parameters"])
 
 
