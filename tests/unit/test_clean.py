@@ -263,3 +263,41 @@ def test_count_words_non_latin_alphabetic_words() -> None:
 
 def test_count_words_empty_text_is_zero() -> None:
     assert count_words("  \n ... ") == 0
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("SUBSCRIBE NOW TO CONTINUE READING", "subscription_teaser"),
+        ("Sign Up For Our Daily Newsletter", "newsletter_signup"),
+        ("Follow Us On Instagram", "social_prompt"),
+        ("We Use Cookies to improve your experience", "cookie_consent"),
+        ("THIS POST CONTAINS AFFILIATE LINKS", "advertising"),
+        ("GETTY IMAGES", "image_credit"),
+        ("LEAVE A COMMENT", "comment_prompt"),
+        ("DONATE NOW", "donation_ask"),
+        ("ALL RIGHTS RESERVED.", "copyright_notice"),
+        ("DOWNLOAD OUR APP", "app_prompt"),
+    ],
+)
+def test_rules_ignore_case(line: str, rule: str) -> None:
+    """Wording patterns are lower-case and see lower-cased lines: capitals change nothing."""
+    assert RULES[rule](line)
+    assert RULES[rule](line.lower())
+
+
+def test_case_sensitive_patterns_are_lower_case() -> None:
+    """A capital letter in a pattern matched against lower-cased lines could never match."""
+    import re
+
+    import article_extractor.clean as clean
+
+    case_sensitive = [
+        value
+        for value in vars(clean).values()
+        if isinstance(value, re.Pattern) and not value.flags & re.IGNORECASE
+    ]
+    assert len(case_sensitive) >= 14
+    for pattern in case_sensitive:
+        literal = re.sub(r"\\.|A-Z", "", pattern.pattern)
+        assert literal == literal.lower(), pattern.pattern

@@ -22,17 +22,28 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 LineRule = Callable[[str], bool]
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
 _HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
 _SHORT_WORDS = 25  # longer lines are prose, whatever words they contain
 _NOTICE_WORDS = 60  # unambiguous notices (copyright, disclosures) can be a few sentences long
 
 
+# Every rule asks for a line's word count and lower-cased form: each is computed once per line.
+_LINE_CACHE = 1024
+
+
+@lru_cache(maxsize=_LINE_CACHE)
 def _words(line: str) -> int:
     return len(line.split())
+
+
+@lru_cache(maxsize=_LINE_CACHE)
+def _lowered(line: str) -> str:
+    return line.lower()
 
 
 def _ends_sentence(line: str) -> bool:
@@ -41,14 +52,17 @@ def _ends_sentence(line: str) -> bool:
 
 
 def _matches(line: str, short: re.Pattern[str], notice: re.Pattern[str] | None = None) -> bool:
-    """`short` wording on a short line, or unambiguous `notice` wording on a longer one."""
-    if notice is not None and _words(line) <= _NOTICE_WORDS and notice.search(line):
+    """`short` wording on a short line, or unambiguous `notice` wording on a longer one.
+    Both patterns are lower-case and see the lower-cased line."""
+    if notice is not None and _words(line) <= _NOTICE_WORDS and notice.search(_lowered(line)):
         return True
-    return _words(line) <= _SHORT_WORDS and bool(short.search(line))
+    return _words(line) <= _SHORT_WORDS and bool(short.search(_lowered(line)))
 
 
 def _pattern(*alternatives: str) -> re.Pattern[str]:
-    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.IGNORECASE)
+    """Lower-case wording, matched against lower-cased lines: Python's `re` searches a large
+    alternation two to three times faster case-sensitively than with IGNORECASE."""
+    return re.compile("|".join(f"(?:{a})" for a in alternatives))
 
 
 # --------------------------------------------------------------------------- template tokens
@@ -187,8 +201,7 @@ _SOCIAL_LIST = re.compile(rf"(\W*\b({_SOCIAL_NETWORKS})\b)+\W*", re.IGNORECASE)
 
 _FOLLOW_STRONG = re.compile(
     rf"^\W*(follow|like|join|folgt?|abonniert|síguenos|suivez) .{{0,40}}\b(on|auf|en|sur) "
-    rf"({_SOCIAL_NETWORKS})\b",
-    re.IGNORECASE,
+    rf"({_SOCIAL_NETWORKS})\b"
 )
 
 
@@ -252,8 +265,7 @@ _CREDIT_PREFIX = re.compile(
 _AGENCY = re.compile(
     r"\b(afp|getty( images)?|reuters|dpa|ap photo|epa|shutterstock|istock(photo)?|imago|pap"
     r"|picture[- ]alliance|unsplash|pixabay|adobe ?stock|bestimage|agencja gazeta|keystone"
-    r"|xinhua|anadolu|efe|ansa|belga)\b",
-    re.IGNORECASE,
+    r"|xinhua|anadolu|efe|ansa|belga)\b"
 )
 # Both sides start with a letter: "AFP / Jane Roe", "DCV / Oppitz"; not "₹300/Month" or "24/7".
 _NAME_SLASH_NAME = re.compile(
@@ -275,7 +287,7 @@ def is_image_credit(line: str) -> bool:
         return False
     if _CREDIT_PREFIX.fullmatch(line):
         return True
-    if _AGENCY.search(line) and (
+    if _AGENCY.search(_lowered(line)) and (
         "/" in line or "©" in line or (_words(line) <= 6 and not _ends_sentence(line))
     ):
         return True
@@ -409,7 +421,7 @@ _APP = _pattern(
 
 def is_app_prompt(line: str) -> bool:
     """ "Download our app" prompts."""
-    return _words(line) <= _SHORT_WORDS * 2 and bool(_APP.search(line))
+    return _words(line) <= _SHORT_WORDS * 2 and bool(_APP.search(_lowered(line)))
 
 
 # --------------------------------------------------------------------------- app shells
@@ -459,7 +471,7 @@ class CleaningResult:
 
 def normalize_whitespace(text: str) -> str:
     """NFC, no zero-width characters, single spaces, one paragraph per line, no blank lines."""
-    text = unicodedata.normalize("NFC", text.translate(_ZERO_WIDTH))
+    text = unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", text))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = (_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)

@@ -11,12 +11,12 @@ import trafilatura
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.metadata import extract_metadata
-from trafilatura.utils import load_html
 
 from .errors import ErrorCode, ProcessingError
 from .language import detect_language
 from .lede import find_lede, insert_lede
 from .metadata import clean_author, clean_title
+from .parsing import element_count, parse_html
 from .sanitize import sanitize_html
 
 EXTRACTOR_NAME = "trafilatura"
@@ -60,7 +60,7 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         article.title, article.text
     """
     try:
-        tree = load_html(sanitize_html(html))
+        tree = parse_html(sanitize_html(html))
     except ProcessingError:
         raise  # a time limit expiring inside the parser
     except Exception as error:  # lxml raises several unrelated types on hostile input
@@ -69,7 +69,7 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         ) from error
     if tree is None:
         raise ProcessingError(ErrorCode.EXTRACTION_ERROR, "HTML could not be parsed")
-    elements = sum(1 for _ in tree.iter())
+    elements = element_count(tree)
     if elements > MAX_ELEMENTS:
         raise ProcessingError(
             ErrorCode.TOO_COMPLEX, f"{elements} elements, over the {MAX_ELEMENTS} processed"
