@@ -72,8 +72,9 @@ serve: $(STAMP) ## keep the local stack running and process what you upload to i
 
 DATASET ?= ../shared/data/trafilatura-eval
 
-bench: $(STAMP) ## benchmarks (never run in CI): quality against stock trafilatura
+bench: $(STAMP) ## benchmarks (never run in CI): quality, then speed, against stock trafilatura
 	$(BIN)/python bench/quality.py --dataset $(DATASET)
+	$(BIN)/python bench/speed.py --dataset $(DATASET)
 
 fuzz: $(STAMP) ## long fuzz run of the whole processing path (not in CI)
 	FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-5000} $(BIN)/python -m pytest tests/unit/test_fuzz.py -q -p no:randomly
