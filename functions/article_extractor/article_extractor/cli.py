@@ -21,7 +21,6 @@ from .config import DEFAULT_MAX_INPUT_BYTES, DEFAULT_OUTPUT_PREFIX, Configuratio
 from .document import OutputDocument, Status
 from .events import ObjectRef
 from .keys import OUTPUT_SUFFIX, is_supported_key
-from .processing import process_object
 from .storage import LocalFileReader
 
 
@@ -64,6 +63,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    # Here, not at the top: backfill's worker processes import this module and load trafilatura
+    # only for the objects they process (see lazy_imports).
+    from .processing import process_object
+
     inputs = list(collect_inputs(args.paths))
     if not inputs:
         parser.error("no .html, .htm or .html.gz files found in the given paths")

@@ -9,27 +9,17 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from contextlib import nullcontext, suppress
-from dataclasses import dataclass, replace
-from functools import cache, partial
+from dataclasses import dataclass
+from functools import cache, cached_property, partial
 from typing import TYPE_CHECKING, Any
 
-import boto3
-from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
-from aws_lambda_powertools.utilities.batch import (
-    BatchProcessor,
-    EventType,
-    process_partial_response,
-)
-from aws_lambda_powertools.utilities.data_classes import (
-    S3BatchOperationResponseRecord,
-    SQSRecord,
-)
-from aws_lambda_powertools.utilities.typing import LambdaContext
-from botocore.config import Config
 
-from .config import Settings
+from . import lazy_imports
+from .config import ConfigurationError, Settings
 from .events import (
     EventKind,
     ObjectRef,
@@ -47,6 +37,7 @@ from .results import process_and_store
 from .storage import ObjectReader, S3ObjectReader, delete_result
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
     from mypy_boto3_s3 import S3Client
 
 SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "article-extractor")
@@ -54,34 +45,36 @@ logger = Logger(service=SERVICE)
 metrics = Metrics(
     namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "ArticleExtractor"), service=SERVICE
 )
-tracer = Tracer(service=SERVICE)
-# Failing every record of a batch is reported like any partial failure, not as an exception.
-sqs_processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+# Powertools' Tracer when tracing is on; otherwise the X-Ray SDK is never imported.
+tracing = lazy_imports.tracing(SERVICE)
 
 # Time kept back from each object's budget for writing its record before Lambda's deadline.
 WRITE_RESERVE_SECONDS = 5.0
-S3_CLIENT_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 5},
-    connect_timeout=5,
-    read_timeout=30,
-)
 
 
 @dataclass(frozen=True)
 class Runtime:
-    """What one container keeps across invocations: settings and clients, nothing else."""
+    """What one container keeps across invocations: settings and clients, nothing else.
+
+    The S3 client (and boto3 with it) is created by the first invocation that reads or writes.
+    """
 
     settings: Settings
-    s3: S3Client
-    reader: ObjectReader
+
+    @cached_property
+    def s3(self) -> S3Client:
+        return lazy_imports.s3_client()
+
+    @cached_property
+    def reader(self) -> ObjectReader:
+        return S3ObjectReader(self.s3)
 
 
 @cache
 def runtime() -> Runtime:
-    """Settings and clients, created once per cold start (tests call `runtime.cache_clear()`)."""
-    settings = Settings.from_environ(os.environ)
-    s3 = boto3.client("s3", config=S3_CLIENT_CONFIG)
-    return Runtime(settings=settings, s3=s3, reader=S3ObjectReader(s3))
+    """Settings, read once per cold start; clients on first use (tests call
+    `runtime.cache_clear()`)."""
+    return Runtime(settings=Settings.from_environ(os.environ))
 
 
 @dataclass(frozen=True)
@@ -105,9 +98,15 @@ def time_budget(settings: Settings, context: LambdaContext | None) -> float | No
     return min(settings.max_object_seconds, remaining)
 
 
-@tracer.capture_method
-def handle_object(ref: ObjectRef, rt: Runtime, context: LambdaContext | None = None) -> Outcome:
-    """Process one object and store its record (or delete it, for a removal)."""
+@tracing.capture_method
+def handle_object(
+    ref: ObjectRef,
+    rt: Runtime,
+    context: LambdaContext | None = None,
+    reader: ObjectReader | None = None,
+) -> Outcome:
+    """Process one object and store its record (or delete it, for a removal). `reader` stands in
+    for the runtime's S3 reader (the read-ahead of an SQS batch)."""
     logger.set_correlation_id(ref.key)
     logger.append_keys(bucket=ref.bucket, object_key=ref.key, version_id=ref.version_id)
     settings = rt.settings
@@ -118,7 +117,8 @@ def handle_object(ref: ObjectRef, rt: Runtime, context: LambdaContext | None = N
         return Outcome(ref.key, "ignored", None)
     if ref.is_removal:
         return handle_removal(ref, rt, output_key(settings.output_prefix, ref.key))
-    stored = process_and_store(ref, rt.s3, rt.reader, settings, time_budget(settings, context))
+    budget = time_budget(settings, context)
+    stored = process_and_store(ref, rt.s3, reader or rt.reader, settings, budget)
     document, target, written = stored.document, stored.output_key, stored.written
     status = str(document.status)
     metrics.add_metric(name=f"Documents{status.capitalize()}", unit=MetricUnit.Count, value=1)
@@ -156,9 +156,14 @@ def handle_removal(ref: ObjectRef, rt: Runtime, target: str) -> Outcome:
 
 
 def handle_sqs_record(
-    record: SQSRecord, rt: Runtime, context: LambdaContext | None = None
+    record: Mapping[str, Any],
+    rt: Runtime,
+    context: LambdaContext | None = None,
+    reader: ObjectReader | None = None,
 ) -> list[dict[str, str | None]]:
-    return [handle_object(ref, rt, context).to_dict() for ref in refs_from_sqs_record(record)]
+    return [
+        handle_object(ref, rt, context, reader).to_dict() for ref in refs_from_sqs_record(record)
+    ]
 
 
 def handle_sqs_batch(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -169,22 +174,15 @@ def handle_sqs_batch(event: dict[str, Any], context: LambdaContext) -> dict[str,
     for record in event["Records"]:
         # A message that is not a notification is reported failed by its record handler.
         with suppress(UnsupportedEventError):
-            refs += refs_from_sqs_record(SQSRecord(record))
+            refs += refs_from_sqs_record(record)
     concurrency = rt.settings.read_concurrency
     if concurrency == 0 or len(refs) < 2:
-        reader_scope: Any = nullcontext(rt.reader)
+        reader_scope: Any = nullcontext(None)
     else:
         reader_scope = PrefetchingReader(rt.reader, refs, rt.settings.max_input_bytes, concurrency)
     with reader_scope as reader:
-        response = process_partial_response(
-            event=event,
-            record_handler=partial(
-                handle_sqs_record, rt=replace(rt, reader=reader), context=context
-            ),
-            processor=sqs_processor,
-            context=context,
-        )
-    return dict(response)
+        record_handler = partial(handle_sqs_record, rt=rt, context=context, reader=reader)
+        return lazy_imports.process_sqs_batch(event, record_handler, context)
 
 
 def handle_refs(refs: list[ObjectRef], context: LambdaContext | None) -> dict[str, Any]:
@@ -206,37 +204,35 @@ def handle_batch_operations(event: dict[str, Any], context: LambdaContext) -> di
     """S3 Batch Operations: one result per task. A stored record (whatever its status) is
     `Succeeded`; a failure to produce one is `TemporaryFailure`, which Batch Operations retries."""
     rt = runtime()
-    results: list[S3BatchOperationResponseRecord] = []
+    results: list[dict[str, str]] = []
     for task_id, ref in refs_from_batch_operations_event(event):
         try:
             outcome = handle_object(ref, rt, context)
         except Exception as error:
             logger.exception("batch operations task failed; it will be retried")
-            results.append(
-                S3BatchOperationResponseRecord(
-                    task_id, "TemporaryFailure", f"{type(error).__name__}: {error}"[:500]
-                )
-            )
+            message = f"{type(error).__name__}: {error}"[:500]
+            results.append(task_result(task_id, "TemporaryFailure", message))
             continue
-        results.append(
-            S3BatchOperationResponseRecord(
-                task_id,
-                "Succeeded",
-                f"{outcome.status} s3://{rt.settings.output_bucket}/{outcome.output_key}",
-            )
-        )
+        stored = f"{outcome.status} s3://{rt.settings.output_bucket}/{outcome.output_key}"
+        results.append(task_result(task_id, "Succeeded", stored))
     # Batch Operations sends one task per invocation; a payload with several still gets one
     # result each (Powertools' S3BatchOperationResponse accepts exactly one).
     return {
         "invocationSchemaVersion": event["invocationSchemaVersion"],
         "treatMissingKeysAs": "PermanentFailure",
         "invocationId": event["invocationId"],
-        "results": [result.asdict() for result in results],
+        "results": results,
     }
 
 
+def task_result(task_id: str, code: str, message: str) -> dict[str, str]:
+    """One task's entry in a Batch Operations response (`resultCode`: Succeeded,
+    TemporaryFailure or PermanentFailure)."""
+    return {"taskId": task_id, "resultCode": code, "resultString": message}
+
+
 @logger.inject_lambda_context(clear_state=True)
-@tracer.capture_lambda_handler
+@tracing.capture_lambda_handler
 @metrics.log_metrics(raise_on_empty_metrics=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     runtime()  # configuration errors surface here, with their message, before any work
@@ -251,3 +247,10 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     if kind is EventKind.BATCH_OPERATIONS:
         return handle_batch_operations(event, context)
     raise UnsupportedEventError(f"unsupported event with keys {sorted(event)[:10]}")
+
+
+if lazy_imports.initialised_ahead_of_traffic(os.environ):
+    # Provisioned concurrency / SnapStart: no request waits for init, so load everything now.
+    lazy_imports.import_deferred_modules()
+    with suppress(ConfigurationError):  # reported by the first invocation, as on demand
+        runtime().s3  # noqa: B018  # creating the client loads botocore's S3 model

@@ -11,7 +11,6 @@ from .document import OutputDocument
 from .events import ObjectRef
 from .keys import output_key
 from .ordering import SourceStamp, parse_time
-from .processing import process_object
 from .storage import ObjectReader, WriteOutcome, stored_result, write_result
 
 if TYPE_CHECKING:
@@ -43,6 +42,9 @@ def process_and_store(
     time_budget: float | None = None,
 ) -> StoredResult:
     """Process one object and store its record (unless a newer one is already stored)."""
+    # trafilatura and lxml load with the first document processed (see lazy_imports).
+    from .processing import process_object
+
     target = output_key(settings.output_prefix, ref.key)
     document = process_object(ref, reader, settings.max_input_bytes, time_budget=time_budget)
     written = write_result(

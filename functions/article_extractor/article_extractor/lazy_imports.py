@@ -1,0 +1,130 @@
+"""Heavy modules: imported by the first invocation that needs them and kept for the container's
+life, or all at initialisation when Lambda initialises the container ahead of traffic.
+
+`import article_extractor.handler` (the cold start) loads what every invocation needs: Powertools'
+logger and metrics, settings, event parsing. The rest waits for its first use:
+
+- boto3 and botocore: `s3_client()`, called by the first S3 read, write or delete;
+- trafilatura and lxml (`article_extractor.processing`): `results.process_and_store`, called by
+  the first document actually processed. An `s3:TestEvent`, a removal, an event for the
+  function's own output, or a result already current (`backfill`) never loads them;
+- Powertools' batch utility (and its event data classes): `process_sqs_batch`, on the first SQS
+  event;
+- Powertools' Tracer and the X-Ray SDK: `tracing`, at import when tracing is on (then every
+  invocation is traced), never when it is off.
+
+Provisioned concurrency and SnapStart initialise a container before any request reaches it
+(`AWS_LAMBDA_INITIALIZATION_TYPE` is `provisioned-concurrency` or `snap-start`; `on-demand`
+otherwise). No request waits for that initialisation, so the handler imports everything then
+(`import_deferred_modules`); SnapStart snapshots the initialised memory, so every restored
+container starts with the modules loaded.
+
+Example::
+
+    if initialised_ahead_of_traffic(os.environ):
+        import_deferred_modules()
+    s3 = s3_client()  # boto3 is imported here, once
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable, Mapping
+from functools import cache
+from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.batch import BatchProcessor
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from mypy_boto3_s3 import S3Client
+
+Function = TypeVar("Function", bound=Callable[..., Any])
+
+# The values of AWS_LAMBDA_INITIALIZATION_TYPE for which initialisation happens before traffic.
+AHEAD_OF_TRAFFIC = frozenset({"provisioned-concurrency", "snap-start"})
+# Imported on first use, or all at once by `import_deferred_modules`.
+DEFERRED_MODULES = (
+    "boto3",
+    "article_extractor.processing",
+    "aws_lambda_powertools.utilities.batch",
+)
+_TRUE = {"1", "y", "yes", "t", "true", "on"}
+
+
+def initialised_ahead_of_traffic(environ: Mapping[str, str]) -> bool:
+    """True under provisioned concurrency and SnapStart, where init time delays no request."""
+    return environ.get("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand") in AHEAD_OF_TRAFFIC
+
+
+def import_deferred_modules() -> None:
+    """Import now every module this package otherwise imports on first use."""
+    for name in DEFERRED_MODULES:
+        importlib.import_module(name)
+
+
+def tracing_enabled(environ: Mapping[str, str]) -> bool:
+    """Powertools' rule for its Tracer: on in Lambda (`LAMBDA_TASK_ROOT` set), off when
+    `POWERTOOLS_TRACE_DISABLED` is true and under SAM CLI or Chalice local emulation."""
+    if environ.get("POWERTOOLS_TRACE_DISABLED", "false").strip().lower() in _TRUE:
+        return False
+    emulated = environ.get("AWS_SAM_LOCAL") or environ.get("AWS_CHALICE_CLI_MODE")
+    return bool(environ.get("LAMBDA_TASK_ROOT")) and not emulated
+
+
+def _unchanged(function: Function) -> Function:
+    return function
+
+
+class Tracing(NamedTuple):
+    """The decorators of Powertools' Tracer, or ones that leave the function as it is."""
+
+    capture_lambda_handler: Callable[[Function], Function]
+    capture_method: Callable[[Function], Function]
+
+
+def tracing(service: str, environ: Mapping[str, str] = os.environ) -> Tracing:
+    """Powertools' Tracer when tracing is on; without it, the X-Ray SDK (which builds a recorder
+    and two botocore clients at import) is never imported."""
+    if not tracing_enabled(environ):
+        return Tracing(_unchanged, _unchanged)
+    from aws_lambda_powertools import Tracer
+
+    tracer = Tracer(service=service)
+    return Tracing(tracer.capture_lambda_handler, tracer.capture_method)  # type: ignore[arg-type]
+
+
+def s3_client() -> S3Client:
+    """A new S3 client: standard retries (5 attempts) for throttling, 5xx and dropped
+    connections, and bounded connect/read timeouts."""
+    import boto3
+    from botocore.config import Config
+
+    config = Config(
+        retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=30
+    )
+    return boto3.client("s3", config=config)
+
+
+@cache
+def _sqs_batch_processor() -> BatchProcessor:
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
+
+    # Failing every record of a batch is reported like any partial failure, not as an exception.
+    return BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+
+
+def process_sqs_batch(
+    event: dict[str, Any], record_handler: Callable[..., Any], context: LambdaContext | None
+) -> dict[str, Any]:
+    """Powertools' partial batch response over an SQS event: `record_handler` gets each record
+    (an `SQSRecord`); the response names only the messages whose handler raised."""
+    from aws_lambda_powertools.utilities.batch import process_partial_response
+
+    response = process_partial_response(
+        event=event,
+        record_handler=record_handler,
+        processor=_sqs_batch_processor(),
+        context=context,
+    )
+    return dict(response)
