@@ -52,12 +52,65 @@ def refers_to(value: Any, logical_id: str) -> bool:
     )
 
 
+NO_VALUE = {"Ref": "AWS::NoValue"}
+
+
+def branches(value: Any) -> list[Any]:
+    """Both branches of an `Fn::If` (minus AWS::NoValue), or the value itself."""
+    if isinstance(value, dict) and "Fn::If" in value:
+        return [branch for branch in value["Fn::If"][1:] if branch != NO_VALUE]
+    return [value]
+
+
+def parameter_value(template: Template, name: str, parameters: dict[str, str]) -> Any:
+    return parameters.get(name, template["Parameters"][name].get("Default"))
+
+
+def condition_holds(template: Template, condition: Any, parameters: dict[str, str]) -> bool:
+    """A condition (Fn::Not, Fn::Equals, Fn::And, Fn::Or, Condition) for these parameters."""
+    if isinstance(condition, str):
+        return condition_holds(template, template["Conditions"][condition], parameters)
+    [(function, arguments)] = condition.items()
+    if function == "Fn::Not":
+        return not condition_holds(template, arguments[0], parameters)
+    if function == "Fn::And":
+        return all(condition_holds(template, a, parameters) for a in arguments)
+    if function == "Fn::Or":
+        return any(condition_holds(template, a, parameters) for a in arguments)
+    if function == "Condition":
+        return condition_holds(template, arguments, parameters)
+    if function == "Fn::Equals":
+        left, right = (resolve(template, a, parameters) for a in arguments)
+        return bool(str(left) == str(right))
+    raise ValueError(f"unsupported condition function {function}")
+
+
+def resolve(template: Template, value: Any, parameters: dict[str, str]) -> Any:
+    """`value` as CloudFormation deploys it with `parameters` (defaults for the others): Refs to
+    parameters replaced, `Fn::If` decided, AWS::NoValue removed; other intrinsics kept."""
+    if isinstance(value, list):
+        resolved = [resolve(template, item, parameters) for item in value]
+        return [item for item in resolved if item != NO_VALUE]
+    if not isinstance(value, dict):
+        return value
+    if set(value) == {"Ref"} and value["Ref"] in template.get("Parameters", {}):
+        return parameter_value(template, value["Ref"], parameters)
+    if set(value) == {"Fn::If"}:
+        condition, when_true, when_false = value["Fn::If"]
+        chosen = when_true if condition_holds(template, condition, parameters) else when_false
+        return resolve(template, chosen, parameters)
+    resolved_dict = {key: resolve(template, item, parameters) for key, item in value.items()}
+    return {key: item for key, item in resolved_dict.items() if item != NO_VALUE}
+
+
 def policy_statements(template: Template) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every IAM statement the function's roles and inline SAM policies grant."""
+    """Every IAM statement the function's roles and inline SAM policies grant (both branches of
+    a conditional statement)."""
     for name, role in resources(template, "AWS::IAM::Role").items():
         for policy in properties(role).get("Policies", []):
             for statement in as_list(policy["PolicyDocument"]["Statement"]):
-                yield name, statement
+                for granted in branches(statement):
+                    yield name, granted
     for name, function in resources(template, "AWS::Serverless::Function").items():
         for policy in as_list(properties(function).get("Policies", [])):
             if isinstance(policy, dict) and "Statement" in policy:
@@ -193,8 +246,8 @@ def function_violations(template: Template) -> list[str]:
             problems.append(f"{name}: runtime is not python3.13")
         if props.get("Architectures") != ["arm64"]:
             problems.append(f"{name}: not arm64")
-        if props.get("Tracing") != "Active":
-            problems.append(f"{name}: X-Ray tracing off")
+        if resolve(template, props.get("Tracing"), {}) != "Active":
+            problems.append(f"{name}: X-Ray tracing off by default")
         if props.get("RecursiveLoop") != "Terminate":
             problems.append(f"{name}: recursive loop detection is not Terminate")
         for event_name, event in props.get("Events", {}).items():

@@ -11,13 +11,17 @@ import pytest
 from samtranslator.translator.managed_policy_translator import ManagedPolicyLoader
 from samtranslator.translator.transform import transform
 
+from article_extractor.lazy_imports import tracing_enabled
 from tests.conftest import ROOT
 from tests.deploy.template_checks import (
     Template,
     all_violations,
+    as_list,
     input_bucket_ids,
     load_template,
+    policy_statements,
     properties,
+    resolve,
     resources,
 )
 
@@ -109,6 +113,10 @@ def no_dead_letter_alarm(template: Template) -> None:
     del template["Resources"]["DeadLetterQueueAlarm"]
 
 
+def tracing_off_by_default(template: Template) -> None:
+    template["Parameters"]["Tracing"]["Default"] = "Disabled"
+
+
 @pytest.mark.parametrize(
     ("mutation", "expected"),
     [
@@ -125,6 +133,7 @@ def no_dead_letter_alarm(template: Template) -> None:
         (sam_managed_role, "no explicit role"),
         (no_dead_letter_alarm, "no alarm on ApproximateNumberOfMessagesVisible"),
         (delete_anywhere_in_output_bucket, "not limited to the output prefix"),
+        (tracing_off_by_default, "X-Ray tracing off by default"),
     ],
 )
 def test_each_mutation_is_reported(mutation: Callable[[Template], None], expected: str) -> None:
@@ -164,6 +173,38 @@ def test_sam_transform_adds_no_role_or_managed_policy() -> None:
     assert properties(function)["RecursiveLoop"] == "Terminate"
 
 
+def _transformed(parameters: dict[str, str]) -> Template:
+    packaged = copy.deepcopy(TEMPLATE)  # as `sam package` leaves it: code in S3
+    properties(packaged["Resources"]["ExtractorFunction"])["CodeUri"] = "s3://artifacts/fn.zip"
+    properties(packaged["Resources"]["DependenciesLayer"])["ContentUri"] = "s3://artifacts/l.zip"
+    transformed: Template = transform(packaged, parameters, _NoManagedPolicies())
+    return transformed
+
+
+@pytest.mark.parametrize("mode", ["Active", "PassThrough", "Disabled"])
+def test_tracing_parameter_sets_the_mode_the_tracer_and_the_permission(mode: str) -> None:
+    """One parameter decides X-Ray's mode, whether Powertools' Tracer (and the X-Ray SDK) is
+    loaded at all, and whether the role may send traces."""
+    assert TEMPLATE["Parameters"]["Tracing"]["Default"] == "Active"
+    parameters = {"Tracing": mode}
+    transformed = _transformed(parameters)
+    [function] = resources(transformed, "AWS::Lambda::Function").values()
+    deployed = resolve(transformed, properties(function), parameters)
+    if mode == "Disabled":
+        assert "TracingConfig" not in deployed
+    else:
+        assert deployed["TracingConfig"] == {"Mode": mode}
+    variables = deployed["Environment"]["Variables"]
+    in_lambda = {"LAMBDA_TASK_ROOT": "/var/task", **variables}
+    assert tracing_enabled(in_lambda) is (mode != "Disabled")
+    granted = [
+        action
+        for _, statement in policy_statements(resolve(transformed, transformed, parameters))
+        for action in as_list(statement["Action"])
+    ]
+    assert ("xray:PutTraceSegments" in granted) is (mode != "Disabled")
+
+
 def test_queue_policy_admits_only_this_bucket_and_account() -> None:
     [policy] = resources(TEMPLATE, "AWS::SQS::QueuePolicy").values()
     [allow] = [
@@ -201,6 +242,7 @@ def test_parameters_users_tune_exist() -> None:
         "AlarmTopicArn",
         "DeleteResultsOnRemove",
         "MaxObjectSeconds",
+        "Tracing",
     } <= set(TEMPLATE["Parameters"])
 
 
