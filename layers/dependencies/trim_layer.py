@@ -15,7 +15,8 @@ from pathlib import Path
 
 # Shipped by the Lambda Python runtime next to boto3: a second copy only costs size.
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath")
-# Never imported at run time: build helpers, type information, C sources and headers.
+# Never imported at run time: build helpers, type information, C sources and headers; and any
+# bytecode (the Makefile compiles the trimmed layer afresh, for Python 3.13, after this step).
 DEAD_FILE_PATTERNS = ("*.pyc", "*.pyi", "py.typed", "*.pyx", "*.pxd", "*.pxi", "*.h", "*.c")
 DEAD_DIR_NAMES = ("__pycache__", "tests", "test", "includes")
 # Unused parts of used packages (the handler's imports were traced over every event kind).

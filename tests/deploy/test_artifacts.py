@@ -7,6 +7,7 @@ import ast
 import json
 import os
 import platform
+import shutil
 import struct
 import subprocess
 import sys
@@ -29,6 +30,11 @@ RUNTIME_PROVIDED = {"boto3", "botocore", "s3transfer", "jmespath"}
 # Imported only by the local stack (`make demo`), never on Lambda.
 LOCAL_ONLY = {"moto"}
 ELF_MACHINE_AARCH64 = 183
+# What `python3.13 -m compileall --invalidation-mode unchecked-hash` writes: the 3.13 magic
+# number, and flags 0b01 (hash-based, source not checked).
+CPYTHON_313_TAG = "cpython-313"
+CPYTHON_313_MAGIC = (3571).to_bytes(2, "little") + b"\r\n"
+PYC_UNCHECKED_HASH = 0b01
 LAMBDA_MARKERS = {
     **default_environment(),
     "python_version": "3.13",
@@ -73,26 +79,55 @@ def test_every_native_extension_is_aarch64() -> None:
     assert all("x86_64" not in p.name for p in extensions)
 
 
-def test_function_package_is_only_the_code() -> None:
+def bytecode_problems(root: Path) -> list[str]:
+    """Every module under `root` must have CPython 3.13 bytecode that is never checked against
+    its source (`unchecked-hash`): Lambda's /opt and /var/task are read-only, so a missing or
+    stale-looking .pyc means compiling the module again at every cold start."""
+    if sys.version_info[:2] != (3, 13) and shutil.which("python3.13") is None:
+        pytest.skip("the build had no Python 3.13 to compile bytecode with (it warned)")
+    problems = []
+    sources = sorted(root.rglob("*.py"))
+    for source in sources:
+        compiled = source.parent / "__pycache__" / f"{source.stem}.{CPYTHON_313_TAG}.pyc"
+        if not compiled.is_file():
+            problems.append(f"no bytecode for {source.relative_to(root)}")
+            continue
+        header = compiled.read_bytes()[:8]
+        if header[:4] != CPYTHON_313_MAGIC:
+            problems.append(f"{compiled.relative_to(root)} is not CPython 3.13 bytecode")
+        if int.from_bytes(header[4:8], "little") != PYC_UNCHECKED_HASH:
+            problems.append(f"{compiled.relative_to(root)} is not unchecked-hash bytecode")
+    expected = {
+        source.parent / "__pycache__" / f"{source.stem}.{CPYTHON_313_TAG}.pyc" for source in sources
+    }
+    problems += [f"stray {p.relative_to(root)}" for p in set(root.rglob("*.pyc")) - expected]
+    return problems
+
+
+def test_function_package_is_only_the_code_and_its_bytecode() -> None:
     assert sorted(p.name for p in FUNCTION_DIR.iterdir()) == ["article_extractor"]
     built_files = sorted(
         p.relative_to(FUNCTION_DIR / "article_extractor").as_posix()
         for p in (FUNCTION_DIR / "article_extractor").rglob("*")
-        if p.is_file()
+        if p.is_file() and p.suffix != ".pyc"
     )
     source_files = sorted(
         p.relative_to(PACKAGE_SOURCE).as_posix() for p in PACKAGE_SOURCE.rglob("*.py")
     )
     assert built_files == source_files
+    assert bytecode_problems(FUNCTION_DIR) == []
+
+
+def test_layer_ships_bytecode_for_the_runtime() -> None:
+    assert bytecode_problems(LAYER_DIR) == []
 
 
 def test_layer_is_trimmed() -> None:
     top_level = {p.name for p in LAYER_DIR.iterdir()}
     assert not top_level & RUNTIME_PROVIDED
-    assert not list(LAYER_DIR.rglob("__pycache__"))
     assert not [p for p in LAYER_DIR.rglob("*") if p.is_dir() and p.name in ("tests", "test")]
-    assert tree_bytes(LAYER_DIR) < 25_000_000  # 81 MB before trimming
-    assert tree_bytes(FUNCTION_DIR) < 500_000
+    assert tree_bytes(LAYER_DIR) < 30_000_000  # 81 MB before trimming; bytecode adds ~6 MB
+    assert tree_bytes(FUNCTION_DIR) < 600_000
 
 
 def imported_top_level_modules(package: Path) -> set[str]:
