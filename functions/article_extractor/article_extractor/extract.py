@@ -10,12 +10,12 @@ from urllib.parse import urljoin
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
-from trafilatura.metadata import extract_metadata
 
 from .errors import ErrorCode, ProcessingError
 from .language import detect_language
 from .lede import find_lede, insert_lede
 from .metadata import clean_author, clean_title
+from .page_metadata import page_metadata
 from .parsing import element_count, parse_html
 from .sanitize import sanitize_html
 
@@ -84,12 +84,8 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         raise ProcessingError(
             ErrorCode.EXTRACTION_ERROR, f"{type(error).__name__}: {error}"
         ) from error
-    fields: dict[str, Any]
-    if result is None or isinstance(result, dict):
-        fields = _metadata_only(tree, url)
-    else:
-        fields = {slot: getattr(result, slot, None) for slot in _FIELDS}
-        fields["text"] = result.text or ""
+    fields = _metadata(tree, url)
+    fields["text"] = "" if result is None or isinstance(result, dict) else result.text or ""
     sitename = _clean_str(fields.get("sitename"))
     hostname = _clean_str(fields.get("hostname"))
     title = clean_title(_clean_str(fields.get("title")), sitename, hostname)
@@ -135,28 +131,26 @@ _FIELDS = (
 
 
 def _extract(tree: HtmlElement, url: str | None) -> Any:
-    # Not `fast`: trafilatura's fallbacks (readability, jusText) and extensive date search cost
-    # time but pay in recall and dates (bench/speed.py and bench/quality.py measure both).
+    # Not `fast`: trafilatura's fallbacks (readability, jusText) cost time but pay in recall
+    # (bench/speed.py and bench/quality.py measure both). Metadata comes from `page_metadata`.
     return bare_extraction(
         tree,
         url=url,
         include_comments=False,
         include_tables=True,
-        with_metadata=True,
+        with_metadata=False,
         deduplicate=False,
     )
 
 
-def _metadata_only(tree: HtmlElement, url: str | None) -> dict[str, Any]:
+def _metadata(tree: HtmlElement, url: str | None) -> dict[str, Any]:
     try:
-        metadata = extract_metadata(tree, url)
+        metadata = page_metadata(tree, url)
     except ProcessingError:
         raise
-    except Exception:  # metadata of a page without text is a bonus, never a failure
-        return {"text": ""}
-    fields = {slot: getattr(metadata, slot, None) for slot in _FIELDS}
-    fields["text"] = ""
-    return fields
+    except Exception:  # metadata is a bonus: a crash in it never costs the text
+        return {}
+    return {slot: getattr(metadata, slot, None) for slot in _FIELDS}
 
 
 def page_language(tree: HtmlElement) -> str | None:

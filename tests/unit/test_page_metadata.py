@@ -1,0 +1,91 @@
+"""page_metadata: trafilatura's metadata, with a plain-XPath byline search and no licence."""
+
+from __future__ import annotations
+
+import pytest
+from trafilatura.metadata import extract_metadata
+
+from article_extractor.page_metadata import byline_author, page_metadata
+from article_extractor.parsing import parse_html
+
+HEAD = """<head><title>Tram line approved | Harbour Gazette</title>
+<meta name="description" content="The council voted for the tram.">
+<meta property="og:image" content="https://example.com/tram.jpg">
+<meta property="og:site_name" content="Harbour Gazette">
+<meta property="article:published_time" content="2024-03-05T10:00:00Z">
+<link rel="canonical" href="https://example.com/news/tram">{extra}</head>"""
+BODY = """<body><article><h1>Tram line approved</h1>{byline}
+<p>The council approved the tram line on Tuesday after a long debate in the chamber.</p>
+<div class="entry-meta"><a href="/category/city/">City</a> <a href="/tag/transport/">Transport</a>
+</div></article>{comments}</body>"""
+
+
+def page(byline: str = "", comments: str = "", extra: str = "") -> str:
+    return f"<html>{HEAD.format(extra=extra)}{BODY.format(byline=byline, comments=comments)}</html>"
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        '<a rel="author" href="/jane">Jane Roe</a>',
+        '<span class="byline">By Jane Roe</span>',
+        '<p class="post-author">Jane Roe</p>',
+        '<div itemprop="author">Jane Roe</div>',
+        '<address class="AuthorName">Jane Roe</address>',
+    ],
+)
+def test_byline_markup(byline: str) -> None:
+    tree = parse_html(page(byline))
+    assert tree is not None
+    assert byline_author(tree) == "Jane Roe"
+    assert page_metadata(tree).author == "Jane Roe"
+
+
+def test_comment_authors_are_not_the_byline() -> None:
+    comments = '<section id="comments"><span class="comment-author">Troll Account</span></section>'
+    tree = parse_html(page(comments=comments))
+    assert tree is not None
+    assert byline_author(tree) is None
+
+
+def test_an_author_box_with_a_biography_is_skipped_for_a_shorter_byline() -> None:
+    biography = '<div class="author-box">' + "Jane Roe has covered the city for years. " * 5
+    tree = parse_html(page(biography + '</div><span class="byline">Jane Roe</span>'))
+    assert tree is not None
+    assert byline_author(tree) == "Jane Roe"
+
+
+def test_declared_author_wins_over_markup() -> None:
+    author = '<meta name="author" content="Jo Doe">'
+    tree = parse_html(page('<span class="byline">Someone Else</span>', extra=author))
+    assert tree is not None
+    assert page_metadata(tree).author == "Jo Doe"
+
+
+def test_everything_but_the_author_is_what_trafilatura_finds() -> None:
+    tree = parse_html(page('<span class="byline">Jane Roe</span>'))
+    assert tree is not None
+    ours, theirs = (
+        page_metadata(tree, "https://example.com/x"),
+        extract_metadata(tree, "https://example.com/x"),
+    )
+    for field in (
+        "title",
+        "date",
+        "url",
+        "hostname",
+        "sitename",
+        "description",
+        "image",
+        "categories",
+        "tags",
+    ):
+        assert getattr(ours, field) == getattr(theirs, field), field
+    assert ours.date == "2024-03-05"
+    assert ours.categories == ["City"] and ours.tags == ["Transport"]
+
+
+def test_site_name_falls_back_to_the_host() -> None:
+    tree = parse_html("<html><body><p>Some text that is long enough to matter.</p></body></html>")
+    assert tree is not None
+    assert page_metadata(tree, "https://www.example.org/a").sitename == "example.org"
