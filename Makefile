@@ -8,6 +8,12 @@ PYTHON ?= $(shell for p in python3.13 $$(pyenv root 2>/dev/null)/versions/3.13*/
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The SAM CLI has a venv of its own: it requires boto3[crt], and awscrt in .venv would make boto3
+# there load differently (and slower) than in the Lambda runtime, which has no awscrt.
+SAM_CLI_VERSION := 1.170.0
+SAM_VENV := .venv-sam
+SAM := $(SAM_VENV)/bin/sam
+SAM_STAMP := $(SAM_VENV)/.installed-$(SAM_CLI_VERSION)
 CODE_DIRS := $(wildcard functions tests bench)
 
 # SAM CLI runs offline here: no telemetry, a default region, the venv's python3 for the builds.
@@ -27,7 +33,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,local]'
 	@touch $(STAMP)
 
-install: $(STAMP) ## create .venv with the project and its dev dependencies
+$(SAM_STAMP):
+	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.11 found" >&2; exit 1; }
+	$(PYTHON) -m venv $(SAM_VENV)
+	$(SAM_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(SAM_VENV)/bin/python -m pip install --quiet 'aws-sam-cli==$(SAM_CLI_VERSION)'
+	@touch $(SAM_STAMP)
+
+install: $(STAMP) $(SAM_STAMP) ## create .venv (project + dev dependencies) and .venv-sam (SAM CLI)
 
 lint: $(STAMP) ## ruff (lint + format check)
 	$(BIN)/ruff check $(CODE_DIRS)
@@ -36,18 +49,18 @@ lint: $(STAMP) ## ruff (lint + format check)
 typecheck: $(STAMP) ## mypy --strict over the function's code
 	$(BIN)/mypy
 
-validate: $(STAMP) ## sam validate --lint and cfn-lint over template.yaml (offline)
-	$(SAM_ENV) $(BIN)/sam validate --lint
+validate: $(STAMP) $(SAM_STAMP) ## sam validate --lint and cfn-lint over template.yaml (offline)
+	$(SAM_ENV) $(SAM) validate --lint
 	$(BIN)/cfn-lint template.yaml
 
-$(BUILT): $(STAMP) $(BUILD_SOURCES)
-	$(SAM_ENV) $(BIN)/sam build
+$(BUILT): $(STAMP) $(SAM_STAMP) $(BUILD_SOURCES)
+	$(SAM_ENV) $(SAM) build
 	@du -sb .aws-sam/build/ExtractorFunction .aws-sam/build/DependenciesLayer
 
 build: $(BUILT) ## sam build: function package + arm64 dependencies layer in .aws-sam/build
 
 deploy: build ## sam deploy --guided (needs AWS credentials; defaults in samconfig.toml)
-	$(SAM_ENV) $(BIN)/sam deploy --guided
+	$(SAM_ENV) $(SAM) deploy --guided
 
 test: lint typecheck validate build ## the whole suite: lint, types, template, build, all tests
 	$(BIN)/python -m pytest
@@ -82,5 +95,5 @@ fuzz: $(STAMP) ## long fuzz run of the whole processing path (not in CI)
 faults: $(STAMP) ## fault-injection run: 1,000 uploads, injected S3 faults, counts printed
 	$(BIN)/python -m tests.e2e.fault_run --objects 1000 --workers 2
 
-clean: ## remove .venv and build output
-	rm -rf $(VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache demo-output
+clean: ## remove .venv, .venv-sam and build output
+	rm -rf $(VENV) $(SAM_VENV) .aws-sam .pytest_cache .mypy_cache .ruff_cache demo-output
