@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import tomllib
 
 import pytest
 
@@ -24,3 +25,14 @@ def test_ci_runs_make_test() -> None:
     script = (ROOT / ".ci" / "run").read_text()
     assert "make test" in script
     assert "set -euo pipefail" in script
+
+
+def test_sam_cli_stays_out_of_the_project_venv() -> None:
+    """aws-sam-cli requires boto3[crt]: in .venv, awscrt would make boto3 import unlike the
+    Lambda runtime (which has none), so the SAM CLI gets its own .venv-sam."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    requirements = [*project["dependencies"]]
+    for extra in project["optional-dependencies"].values():
+        requirements += extra
+    assert not [r for r in requirements if r.lower().startswith(("aws-sam-cli", "awscrt"))]
+    assert "pip install --quiet 'aws-sam-cli==" in (ROOT / "Makefile").read_text()
