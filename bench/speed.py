@@ -126,7 +126,6 @@ def largest_page_peak_rss_mb(path: Path) -> float:
     a child started from this process would report this process's peak as its own.
     """
     code = (
-        "import resource, sys\n"
         "import article_extractor.handler\n"
         "from bench.speed import product, peak_rss_mb\n"
         f"product(open({str(path)!r}, 'rb').read())\n"

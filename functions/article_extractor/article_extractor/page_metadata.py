@@ -17,14 +17,13 @@ extensive search), URLs, site names, categories and tags are what trafilatura fi
 
 from __future__ import annotations
 
-import re
-
 from courlan import extract_domain
 from htmldate import find_date
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.json_metadata import normalize_authors
 from trafilatura.metadata import (
+    META_URL,
     examine_meta,
     extract_catstags,
     extract_meta_json,
@@ -56,7 +55,6 @@ _BYLINE_XPATHS = (
     ),
 )
 _MAX_BYLINE_CHARS = 120  # an author box holding a biography is not a byline
-_SITE_FROM_URL = re.compile(r"https?://(?:www\.|w[0-9]+\.)?([^/]+)")
 
 
 def byline_author(tree: HtmlElement) -> str | None:
@@ -88,7 +86,7 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> Document:
     except ProcessingError:
         raise  # the time limit expired inside it
     except Exception:  # trafilatura's JSON-LD reader can fail on odd documents: tags stay
-        metadata.clean_and_trim()
+        pass
     if not metadata.title:
         metadata.title = extract_title(tree)
     if not metadata.author:
@@ -116,5 +114,5 @@ def _sitename(name: str | None, url: str | None) -> str | None:
         if name and "." not in name and not name[0].isupper():
             name = name.title()
         return name or None
-    match = _SITE_FROM_URL.match(url or "")
+    match = META_URL.match(url or "")
     return match[1] if match else None
