@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from trafilatura.metadata import extract_metadata
+from trafilatura.metadata import extract_catstags, extract_metadata
 
-from article_extractor.page_metadata import byline_author, page_metadata
+from article_extractor.page_metadata import byline_author, categories_and_tags, page_metadata
 from article_extractor.parsing import parse_html
 
 HEAD = """<head><title>Tram line approved | Harbour Gazette</title>
@@ -89,3 +89,38 @@ def test_site_name_falls_back_to_the_host() -> None:
     tree = parse_html("<html><body><p>Some text that is long enough to matter.</p></body></html>")
     assert tree is not None
     assert page_metadata(tree, "https://www.example.org/a").sitename == "example.org"
+
+
+SECTION_META = '<meta property="article:section" content="City &amp; Region">'
+
+
+@pytest.mark.parametrize(
+    ("body", "head"),
+    [
+        # links in a container trafilatura looks at: both fields from the links
+        (BODY.format(byline="", comments=""), ""),
+        # no folder links at all: categories from the section <meta>, no tags
+        ("<body><p>Text only, with <a href='/news/2'>a link</a>.</p></body>", SECTION_META),
+        ("<body><p>Nothing to classify here.</p></body>", ""),
+        # folder links outside the containers: the expressions find nothing, fallback runs
+        ("<body><p><a href='/category/city/'>City</a> <a href='/tags/x/'>X</a></p></body>", ""),
+        ("<body><p><a href='/category/city/'>City</a></p></body>", SECTION_META),
+        # substrings that are not folders: "/categorical", "/tagline"
+        (
+            "<body><div class='entry-meta'><a href='/categorical/a'>A</a>"
+            "<a href='/tagline/b'>B</a></div></body>",
+            SECTION_META,
+        ),
+        # tags in a container, categories only from the meta
+        ("<body><div class='tags'><a href='/tag/rail/'>Rail</a></div></body>", SECTION_META),
+        # a category link whose text cleans to nothing: no meta fallback, as in trafilatura
+        ("<body><div class='entry-meta'><a href='/category/x/'> </a></div></body>", SECTION_META),
+    ],
+)
+def test_categories_and_tags_match_trafilatura(body: str, head: str) -> None:
+    tree = parse_html(f"<html><head><title>T</title>{head}</head>{body}</html>")
+    assert tree is not None
+    assert categories_and_tags(tree) == (
+        extract_catstags("category", tree),
+        extract_catstags("tag", tree),
+    )
