@@ -1,4 +1,4 @@
-"""page_metadata: trafilatura's metadata, with a plain-XPath byline search and no licence."""
+"""page_metadata: trafilatura's metadata, with a one-pass byline search and no licence."""
 
 from __future__ import annotations
 
@@ -46,6 +46,22 @@ def test_comment_authors_are_not_the_byline() -> None:
     tree = parse_html(page(comments=comments))
     assert tree is not None
     assert byline_author(tree) is None
+
+
+def test_a_byline_after_a_second_html_element_is_found() -> None:
+    # libxml2 keeps markup after "</html><html>" as a second top-level element
+    html = "<html><body><p>Intro text.</p></body></html><html><body>"
+    html += '<p class="post__author">Jane Roe</p></body></html>'
+    tree = parse_html(html)
+    assert tree is not None and tree.getnext() is not None
+    assert byline_author(tree) == "Jane Roe"
+
+
+def test_outright_author_markup_comes_before_mentions_in_document_order() -> None:
+    byline = '<span class="post-author-name">Mention First</span><a rel="author">Jane Roe</a>'
+    tree = parse_html(page(byline))
+    assert tree is not None
+    assert byline_author(tree) == "Jane Roe"
 
 
 def test_an_author_box_with_a_biography_is_skipped_for_a_shorter_byline() -> None:
