@@ -46,12 +46,10 @@ _BINARY_SIGNATURES = {
     b"\xfd7zXZ\x00": "xz archive",
     b"7z\xbc\xaf\x27\x1c": "7-Zip archive",
 }
-_MAX_CONTROL_RATIO = 0.05
 _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 _BROWSER_DEFAULT = "cp1252"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 _WESTERN_CHAOS_MARGIN = 0.02
 
 
@@ -98,9 +96,7 @@ def decode_html(data: bytes, content_type: str | None = None) -> DecodedHtml:
         decode_html(b'<meta charset="windows-1251">\\xcf\\xf0\\xe8').text  # '<meta ...>При'
     """
     reject_binary(data)
-    decoded = _decode(data, content_type)
-    _reject_control_characters(decoded.text)
-    return decoded
+    return _decode(data, content_type)
 
 
 def _decode(data: bytes, content_type: str | None) -> DecodedHtml:
@@ -176,14 +172,3 @@ def _detect(data: bytes) -> DecodedHtml:
 
 def _is_single_byte_latin(encoding: str) -> bool:
     return encoding.startswith(("cp125", "iso8859", "latin", "mac_", "cp85", "cp437", "cp775"))
-
-
-def _reject_control_characters(text: str) -> None:
-    sample = text[:_DETECTION_SAMPLE_BYTES]
-    if not sample:
-        return
-    controls = len(_CONTROL.findall(sample))
-    if controls / len(sample) > _MAX_CONTROL_RATIO:
-        raise ProcessingError(
-            ErrorCode.NOT_HTML, f"{controls} control characters in the first {len(sample)}: binary"
-        )

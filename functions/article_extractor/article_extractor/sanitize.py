@@ -1,14 +1,24 @@
 """HTML text made safe to parse: no DTD internal subset (entity-expansion bombs), no XML
-declaration (lxml refuses encoding declarations in str input), no NUL or control characters."""
+declaration (lxml refuses encoding declarations in str input), no NUL or control characters,
+and no binary content passed off as text."""
 
 from __future__ import annotations
 
 import re
 
+from .errors import ErrorCode, ProcessingError
+
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # <!DOCTYPE html [ <!ENTITY a "..."> ... ]> -> <!DOCTYPE html>: entities are never declared.
 _DOCTYPE_INTERNAL_SUBSET = re.compile(r"<!DOCTYPE([^>\[]*)\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Characters libxml2 refuses, and those trafilatura's `repair_faulty_html` strips as well (form
+# feed, U+FFFE, U+FFFF): removed in one scan, so `parsing.parse_html` need not scan again.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+# Binary content read as text: more than 5% of the first 256 KiB are C0 controls (not tab,
+# newline, form feed or carriage return, which text has).
+_BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+_BINARY_SAMPLE_CHARS = 256 * 1024
+_MAX_CONTROL_RATIO = 0.05
 _HTML_TAG = re.compile(r"<html[\s>]", re.IGNORECASE)
 _ROOT_SCAN_CHARS = 4096
 
@@ -16,14 +26,31 @@ _ROOT_SCAN_CHARS = 4096
 def sanitize_html(text: str) -> str:
     """Remove what a parser could be made to misbehave on, keep everything a reader sees.
 
+    Raises ProcessingError `not_html` for text that is mostly control characters (binary).
+
     Example::
 
         sanitize_html('<!DOCTYPE x [<!ENTITY a "aaa">]><p>&a;\\x00</p>')  # '<!DOCTYPE x><p>&a;</p>'
     """
+    original = text
     text = _XML_DECLARATION.sub("", text, count=1)
     text = _DOCTYPE_INTERNAL_SUBSET.sub(r"<!DOCTYPE\1>", text, count=1)
-    text = _CONTROL_CHARACTERS.sub("", text)
+    text, removed = _CONTROL_CHARACTERS.subn("", text)
+    if removed:  # only the few pages with control characters pay for counting them
+        reject_binary_text(original)
     if not _HTML_TAG.search(text[:_ROOT_SCAN_CHARS]):
         # A fragment (`<div>...</div>`): give it the root element parsers expect of a page.
         text = "<html>" + text
     return text
+
+
+def reject_binary_text(text: str) -> None:
+    """Raise `not_html` when the start of the text is more than 5% control characters."""
+    sample = text[:_BINARY_SAMPLE_CHARS]
+    if not sample:
+        return
+    controls = len(_BINARY_CONTROLS.findall(sample))
+    if controls / len(sample) > _MAX_CONTROL_RATIO:
+        raise ProcessingError(
+            ErrorCode.NOT_HTML, f"{controls} control characters in the first {len(sample)}: binary"
+        )

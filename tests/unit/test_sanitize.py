@@ -1,0 +1,60 @@
+"""sanitize_html and parse_html's markup repairs: what trafilatura's load_html parses, one scan."""
+
+from __future__ import annotations
+
+import pytest
+from lxml.etree import tostring
+from trafilatura.utils import load_html, repair_faulty_html
+
+from article_extractor.errors import ErrorCode, ProcessingError
+from article_extractor.parsing import _repair_markup, parse_html
+from article_extractor.sanitize import sanitize_html
+
+
+def test_control_characters_and_noncharacters_are_removed() -> None:
+    prose = "<p>" + "The ferry left the harbour at dawn. " * 10 + "</p>"
+    text = (
+        f"<html><body>{prose}<p>a\x00b\x0bc\x0cd\x1fe\x7ff\ufffeg\uffffh\ti\nj\rk</p></body></html>"
+    )
+    expected = f"<html><body>{prose}<p>abcdefgh\ti\nj\rk</p></body></html>"
+    assert sanitize_html(text) == expected
+
+
+def test_mostly_control_characters_is_binary() -> None:
+    text = "<html><body>" + "\x00\x01\x02\x03\x05\x06\x07\x0eA\x10" * 100 + "</body></html>"
+    with pytest.raises(ProcessingError) as excinfo:
+        sanitize_html(text)
+    assert excinfo.value.code is ErrorCode.NOT_HTML
+
+
+def test_a_few_control_characters_are_only_removed() -> None:
+    text = "<html><body><p>" + "word " * 200 + "\x00\x01</p></body></html>"
+    assert "\x00" not in sanitize_html(text)
+
+
+def test_tabs_newlines_and_form_feeds_are_not_binary() -> None:
+    text = "<html><body>" + "\t\n\r\x0c" * 1000 + "<p>text</p></body></html>"
+    assert sanitize_html(text).count("\t") == 1000
+
+
+XHTML_DOCTYPE = '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x.dtd"/>'
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        XHTML_DOCTYPE + "\n<html><body><p>A</p></body></html>",
+        XHTML_DOCTYPE + "<html><body><p>A</p></body></html>",
+        "<!DOCTYPE html><html><body><p>A</p></body></html>",
+        "<!DOCTYPE html>\n<html><body><p>A</p></body></html>",
+        '<!doctype html>\n<html lang="en"/>\n<body><p>A</p></body>',
+        '<html xmlns="http://www.w3.org/1999/xhtml"/><body><p>A</p></body>',
+        "<html><body><p>A</p></body></html>",
+    ],
+)
+def test_markup_repairs_are_trafilaturas(text: str) -> None:
+    beginning = text[:50].lower()
+    assert _repair_markup(text, beginning) == repair_faulty_html(text, beginning)
+    ours, theirs = parse_html(sanitize_html(text)), load_html(text)
+    assert ours is not None and theirs is not None
+    assert tostring(ours) == tostring(theirs)
