@@ -71,3 +71,15 @@ def test_relative_canonical_is_resolved_against_the_page_url() -> None:
     )
     assert canonical_url(tree, "https://example.com/x/y") == "https://example.com/a/b?c=1"
     assert canonical_url(tree, None) is None  # relative and nothing to resolve against
+
+
+def test_declarations_after_a_second_html_element_count() -> None:
+    html = (
+        "<html><body><p>First.</p></body></html><html><head>"
+        '<meta property="og:locale" content="de_DE">'
+        '<link rel="Canonical" href="https://example.com/a"></head></html>'
+    )
+    tree = load_html(html)
+    assert tree is not None and tree.getnext() is not None
+    assert page_language(tree) == "de"
+    assert canonical_url(tree, None) == "https://example.com/a"

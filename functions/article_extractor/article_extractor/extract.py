@@ -3,6 +3,7 @@ own declarations (language, canonical URL) read from the same parsed tree."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
@@ -155,13 +156,17 @@ def _metadata(tree: HtmlElement, url: str | None) -> dict[str, Any]:
 
 def page_language(tree: HtmlElement) -> str | None:
     """The language the page declares: <html lang>, Content-Language, or og:locale."""
+    metas = list(_document_elements(tree, "meta"))
     candidates = [
         tree.get("lang"),
         tree.get("xml:lang"),  # the HTML parser keeps XHTML's attribute under its literal name
-        *tree.xpath(
-            '//meta[translate(@http-equiv, "CONTENTLAG", "contentlag")="content-language"]/@content'
+        *(
+            meta.get("content")
+            for meta in metas
+            if (meta.get("http-equiv") or "").translate(_LOWER_CONTENT_LANGUAGE)
+            == "content-language"
         ),
-        *tree.xpath('//meta[@property="og:locale"]/@content'),
+        *(meta.get("content") for meta in metas if meta.get("property") == "og:locale"),
     ]
     for candidate in candidates:
         code = _language_code(candidate)
@@ -173,16 +178,39 @@ def page_language(tree: HtmlElement) -> str | None:
 def canonical_url(tree: HtmlElement, base_url: str | None) -> str | None:
     """The page's <link rel="canonical">, or og:url, made absolute against `base_url`."""
     hrefs = [
-        *tree.xpath('//link[translate(@rel, "CANONICAL", "canonical")="canonical"]/@href'),
-        *tree.xpath('//meta[@property="og:url"]/@content'),
+        *(
+            link.get("href")
+            for link in _document_elements(tree, "link")
+            if (link.get("rel") or "").translate(_LOWER_CANONICAL) == "canonical"
+        ),
+        *(
+            meta.get("content")
+            for meta in _document_elements(tree, "meta")
+            if meta.get("property") == "og:url"
+        ),
     ]
     for href in hrefs:
-        href = str(href).strip()
+        href = str(href or "").strip()
         if href:
             absolute = urljoin(base_url, href) if base_url else href
             if absolute.startswith(("http://", "https://")):
                 return absolute
     return None
+
+
+# Declarations compare case-insensitively on the letters of the expected value only (as an
+# XPath translate() does), not with str.lower().
+_LOWER_CONTENT_LANGUAGE = str.maketrans("CONTENTLAG", "contentlag")
+_LOWER_CANONICAL = str.maketrans("CANONICAL", "canonical")
+
+
+def _document_elements(tree: HtmlElement, tag: str) -> Iterator[HtmlElement]:
+    """Elements of one tag in document order, as an XPath `//tag` finds them: the HTML parser
+    can leave more than one top-level element (a second <html> after the first). A tag-filtered
+    walk runs in libxml2, far cheaper than an XPath predicate per element."""
+    root = tree.getroottree().getroot()
+    for top in (root, *root.itersiblings()):
+        yield from top.iter(tag)
 
 
 def _language_code(value: object) -> str | None:
