@@ -19,6 +19,9 @@ from .metadata import clean_author, clean_title
 from .page_metadata import page_metadata
 from .parsing import element_count, parse_html
 from .sanitize import sanitize_html
+from .trafilatura_fast_paths import fast_paths, install_fast_paths
+
+install_fast_paths()
 
 EXTRACTOR_NAME = "trafilatura"
 # Real pages have up to ~10,000 elements; far beyond that, parsing time and memory explode.
@@ -134,14 +137,15 @@ _FIELDS = (
 def _extract(tree: HtmlElement, url: str | None) -> Any:
     # Not `fast`: trafilatura's fallbacks (readability, jusText) cost time but pay in recall
     # (bench/speed.py and bench/quality.py measure both). Metadata comes from `page_metadata`.
-    return bare_extraction(
-        tree,
-        url=url,
-        include_comments=False,
-        include_tables=True,
-        with_metadata=False,
-        deduplicate=False,
-    )
+    with fast_paths():
+        return bare_extraction(
+            tree,
+            url=url,
+            include_comments=False,
+            include_tables=True,
+            with_metadata=False,
+            deduplicate=False,
+        )
 
 
 def _metadata(tree: HtmlElement, url: str | None) -> dict[str, Any]:

@@ -1,0 +1,120 @@
+"""The trafilatura fast paths return what trafilatura's own code returns, and only where asked."""
+
+from __future__ import annotations
+
+import gzip
+import sys
+from pathlib import Path
+
+import pytest
+import trafilatura
+import trafilatura.htmlprocessing
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+from trafilatura.xpaths import OVERALL_DISCARD_XPATH
+
+from article_extractor import trafilatura_fast_paths as fast
+from article_extractor.parsing import parse_html
+
+ROOT = Path(__file__).resolve().parents[2]
+BASELINE = sys.modules["trafilatura.baseline"]
+PAGES = [
+    *sorted((ROOT / "samples").glob("*.html")),
+    *sorted((ROOT / "tests" / "fixtures").rglob("*.html")),
+]
+
+
+def test_trafilatura_is_the_verified_version() -> None:
+    # The fast paths replace trafilatura internals: re-run this suite and bench/speed.py's
+    # output comparison before moving the pin.
+    assert trafilatura.__version__ == fast.VERIFIED_VERSION
+
+
+def _tree(html: str) -> HtmlElement:
+    tree = parse_html(html)
+    assert tree is not None
+    return tree
+
+
+BASIC_CLEAN_CASES = """<html><head><style>p{}</style><script>x()</script></head><body>
+<aside>a</aside><footer>f</footer><template><p>t</p></template><svg><path/></svg>
+<div class="site-footer">1</div><div id="footer-links" class="x">2</div>
+<div class="x" id="footer">3: class comes first, no footer in it</div>
+<div id="footer" class="x">4: id comes first</div><span class="footer">5: not a div</span>
+<div class="Cookie-Banner">6</div><p id="ONETRUST-x">7</p><section class="cookiebar">8</section>
+<div class="cookie_notice"><div class="cookie-consent">9 nested</div></div>
+<div class="cookies">10: no match</div><div data-x="footer">11</div><p>12</p>
+<fencedframe>13</fencedframe></body></html>"""
+
+
+def test_basic_clean_targets_are_the_xpath_union() -> None:
+    tree = _tree(BASIC_CLEAN_CASES)
+    expected = fast._original_basic_clean(tree)
+    assert len(expected) > 10
+    assert fast._basic_clean_targets(tree) == expected
+    body = tree.find("body")
+    assert body is not None
+    assert fast._basic_clean_targets(body) == fast._original_basic_clean(body)
+
+
+NESTED = """<html><body><div class="main">
+<div class="share"><div class="social"><p>nested match</p></div></div>
+<div id="sidebar"><span class="widget">deeper</span><div><div class="menu">x</div></div></div>
+<p>The article text goes here and is long enough to survive the guard against pruning too much
+of the page at once, with several sentences of prose that carry the story forward.</p>
+<p class="comments-title">3 comments</p><p aria-hidden="true">hidden</p>
+</div></body></html>"""
+
+
+def test_outermost_matches_are_trafilaturas() -> None:
+    tree = _tree(NESTED)
+    matches = dict.fromkeys(e for expression in OVERALL_DISCARD_XPATH for e in expression(tree))
+    assert len(matches) >= 6
+    expected = [e for e in matches if not any(a in matches for a in e.iterancestors())]
+    assert fast._outermost(matches) == expected
+
+
+def test_pruning_with_backup_leaves_the_same_tree() -> None:
+    ours, theirs = _tree(NESTED), _tree(NESTED)
+    with fast.fast_paths():
+        fast.prune_unwanted_nodes(ours, OVERALL_DISCARD_XPATH, with_backup=True)
+    trafilatura.htmlprocessing.prune_unwanted_nodes(theirs, OVERALL_DISCARD_XPATH, True)
+    assert tree_text(ours) == tree_text(theirs)
+    assert "nested match" not in tree_text(ours)
+
+
+def tree_text(tree: HtmlElement) -> str:
+    return " ".join(tree.itertext())
+
+
+def test_outside_the_block_trafilatura_runs_its_own_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fast.install_fast_paths()
+    calls: list[str] = []
+    monkeypatch.setattr(fast, "_basic_clean_targets", lambda tree: calls.append("fast") or [])
+    tree = _tree(BASIC_CLEAN_CASES)
+    assert BASELINE.BASIC_CLEAN_XPATH(tree) == fast._original_basic_clean(tree)
+    assert calls == []
+    with fast.fast_paths():
+        BASELINE.BASIC_CLEAN_XPATH(tree)
+    assert calls == ["fast"]
+
+
+@pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
+def test_extraction_is_identical_with_and_without(path: Path) -> None:
+    fast.install_fast_paths()
+    raw = path.read_bytes()
+    html = (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode("utf-8", "replace")
+    results = []
+    for enabled in (False, True):
+        tree = parse_html(html)
+        if tree is None:
+            pytest.skip("not HTML")
+        if enabled:
+            with fast.fast_paths():
+                document = bare_extraction(tree, include_comments=False, with_metadata=False)
+        else:
+            document = bare_extraction(tree, include_comments=False, with_metadata=False)
+        results.append(None if document is None else document.text)
+    assert results[0] == results[1]
