@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import copy
 import gzip
 import sys
 from pathlib import Path
+from typing import Any
 
+import lxml.etree
 import pytest
 import trafilatura
 import trafilatura.htmlprocessing
@@ -118,3 +121,53 @@ def test_extraction_is_identical_with_and_without(path: Path) -> None:
             document = bare_extraction(tree, include_comments=False, with_metadata=False)
         results.append(None if document is None else document.text)
     assert results[0] == results[1]
+
+
+READABILITY_CASES = [
+    "<html><head><script>var long_script = 1;     </script><style>p { }</style></head><body>"
+    + "<p>Prose, with a comma and enough words to be a paragraph of its own here.</p>" * 5
+    + '<iframe src="https://www.youtube.com/embed/x"></iframe>'
+    + '<iframe src="https://vimeo.com/1">old text</iframe></body></html>',
+    "<html><body><div>   spaced    out   </div><div><p>"
+    + "A paragraph that readability will score, with commas, clauses, and words. " * 8
+    + "</p></div><div class='sidebar'>Links and more links</div></body></html>",
+]
+
+
+@pytest.mark.parametrize("html", [*READABILITY_CASES, *(p.read_bytes() for p in PAGES)])
+def test_readability_text_is_within_the_bound(html: str | bytes) -> None:
+    from trafilatura.external import try_readability
+    from trafilatura.utils import trim
+
+    if isinstance(html, bytes):
+        raw = gzip.decompress(html) if html[:2] == b"\x1f\x8b" else html
+        html = raw.decode("utf-8", "replace")
+    tree = parse_html(html)
+    if tree is None:
+        pytest.skip("not HTML")
+    bound = fast._readability_bound(tree)
+    algo = try_readability(copy.copy(tree))
+    text = trim(lxml.etree.tostring(algo, method="text", encoding="unicode"))
+    assert len(text) <= bound
+
+
+def test_readability_is_skipped_only_when_it_cannot_win() -> None:
+    fast.install_fast_paths()
+    seen: list[bool] = []
+    original = fast._original_compare
+
+    def spy(cleaned: Any, raw: HtmlElement, body: Any, text: str, options: Any) -> Any:
+        seen.append(len(raw) < 2 and not " ".join(raw.itertext()).strip())
+        return original(cleaned, raw, body, text, options)
+
+    article = "<p>" + "The ferry left the harbour at dawn, as it does every day. " * 20 + "</p>"
+    short = "<html><body><article>" + article + "</article><nav>a b c</nav></body></html>"
+    long_page = short.replace("<nav>a b c</nav>", "<div>" + "Other words here. " * 400 + "</div>")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fast, "_original_compare", spy)
+        for html in (short, long_page):
+            tree = parse_html(html)
+            with fast.fast_paths():
+                bare_extraction(tree, include_comments=False)
+            bare_extraction(parse_html(html), include_comments=False)  # not inside: never skipped
+    assert seen == [True, False, False, False]
