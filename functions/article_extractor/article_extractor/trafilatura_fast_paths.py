@@ -46,6 +46,7 @@ import trafilatura.main_extractor
 from lxml.etree import tostring
 from lxml.html import HtmlElement, document_fromstring
 from trafilatura.settings import _COOKIE_CONSENT_RE
+from trafilatura.utils import trim
 from trafilatura.xml import delete_element
 
 VERIFIED_VERSION = "2.3.1"
@@ -167,15 +168,11 @@ def compare_extraction(
     return _original_compare(cleaned_tree, raw_tree, body, text, options)
 
 
-def _collapsed_length(text: str) -> int:
-    return len(" ".join(text.split()))  # the length of trafilatura's trim(text)
-
-
 def _readability_bound(page: HtmlElement) -> int:
     """An upper bound of the length of readability's text for `page`. Removing a run of text
     from a string shortens its collapsed form by at least the run's own collapsed length."""
-    bound = _collapsed_length(tostring(page, method="text", encoding="unicode"))
-    bound -= sum(_collapsed_length(element.text or "") for element in page.iter("script", "style"))
+    bound = len(trim(tostring(page, method="text", encoding="unicode")))
+    bound -= sum(len(trim(element.text or "")) for element in page.iter("script", "style"))
     return bound + _VIDEO_TEXT * sum(1 for _ in page.iter("iframe"))
 
 
