@@ -140,3 +140,11 @@ def test_categories_and_tags_match_trafilatura(body: str, head: str) -> None:
         extract_catstags("category", tree),
         extract_catstags("tag", tree),
     )
+
+
+def test_only_the_fields_asked_for_are_searched() -> None:
+    tree = parse_html(page())
+    assert tree is not None
+    assert categories_and_tags(tree) == (["City"], ["Transport"])
+    assert categories_and_tags(tree, categories=False) == ([], ["Transport"])
+    assert categories_and_tags(tree, tags=False) == (["City"], [])

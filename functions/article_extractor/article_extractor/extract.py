@@ -3,7 +3,6 @@ own declarations (language, canonical URL) read from the same parsed tree."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
@@ -17,7 +16,7 @@ from .language import detect_language
 from .lede import find_lede, insert_lede
 from .metadata import clean_author, clean_title
 from .page_metadata import page_metadata
-from .parsing import element_count, parse_html
+from .parsing import document_elements, element_count, parse_html
 from .sanitize import sanitize_html
 from .trafilatura_fast_paths import fast_paths, install_fast_paths
 
@@ -160,7 +159,7 @@ def _metadata(tree: HtmlElement, url: str | None) -> dict[str, Any]:
 
 def page_language(tree: HtmlElement) -> str | None:
     """The language the page declares: <html lang>, Content-Language, or og:locale."""
-    metas = list(_document_elements(tree, "meta"))
+    metas = list(document_elements(tree, "meta"))
     candidates = [
         tree.get("lang"),
         tree.get("xml:lang"),  # the HTML parser keeps XHTML's attribute under its literal name
@@ -184,12 +183,12 @@ def canonical_url(tree: HtmlElement, base_url: str | None) -> str | None:
     hrefs = [
         *(
             link.get("href")
-            for link in _document_elements(tree, "link")
+            for link in document_elements(tree, "link")
             if (link.get("rel") or "").translate(_LOWER_CANONICAL) == "canonical"
         ),
         *(
             meta.get("content")
-            for meta in _document_elements(tree, "meta")
+            for meta in document_elements(tree, "meta")
             if meta.get("property") == "og:url"
         ),
     ]
@@ -206,15 +205,6 @@ def canonical_url(tree: HtmlElement, base_url: str | None) -> str | None:
 # XPath translate() does), not with str.lower().
 _LOWER_CONTENT_LANGUAGE = str.maketrans("CONTENTLAG", "contentlag")
 _LOWER_CANONICAL = str.maketrans("CANONICAL", "canonical")
-
-
-def _document_elements(tree: HtmlElement, tag: str) -> Iterator[HtmlElement]:
-    """Elements of one tag in document order, as an XPath `//tag` finds them: the HTML parser
-    can leave more than one top-level element (a second <html> after the first). A tag-filtered
-    walk runs in libxml2, far cheaper than an XPath predicate per element."""
-    root = tree.getroottree().getroot()
-    for top in (root, *root.itersiblings()):
-        yield from top.iter(tag)
 
 
 def _language_code(value: object) -> str | None:

@@ -25,7 +25,6 @@ extensive search), URLs, site names, categories and tags are what trafilatura fi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from courlan import extract_domain
 from htmldate import find_date
@@ -45,6 +44,7 @@ from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import line_processing, trim
 
 from .errors import ProcessingError
+from .parsing import document_elements
 
 # Byline markup, searched in one pass over the elements (plain Python: as XPath predicates, the
 # same tests cost 2.6 ms per page, as much as a third of the metadata step).
@@ -73,7 +73,6 @@ _FOLDER_HREF = {
     "category": re.compile("/categor(?:y|ies|s)?/"),
     "tag": re.compile("/tag(?:y|ies|s)?/"),
 }
-# extract_catstags' fallback for categories when no link qualifies.
 _SECTION_META = XPath(
     './/head//meta[@property="article:section" or contains(@name, "subject")][@content]'
 )
@@ -104,8 +103,10 @@ def byline_author(tree: HtmlElement) -> str | None:
 def _byline_candidates(tree: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement]]:
     marked: list[HtmlElement] = []
     mentioning: list[HtmlElement] = []
-    for element in _document_elements(tree):
+    for element in document_elements(tree):
         tag = element.tag
+        if not (isinstance(element, HtmlElement) and element.attrib) and tag != "author":
+            continue
         if tag == "author" or any(element.get(name) == value for name, value in _AUTHOR_MARKUP):
             marked.append(element)
         if tag in _BYLINE_TAGS and any(
@@ -116,16 +117,6 @@ def _byline_candidates(tree: HtmlElement) -> tuple[list[HtmlElement], list[HtmlE
         ):
             mentioning.append(element)
     return marked, mentioning
-
-
-def _document_elements(tree: HtmlElement) -> Iterator[HtmlElement]:
-    """Every element of the document, in order. The HTML parser can leave more than one
-    top-level element (a second <html> after the first), which `tree.iter()` would miss."""
-    root = tree.getroottree().getroot()
-    for top in (root, *root.itersiblings()):
-        for element in top.iter():
-            if (isinstance(element, HtmlElement) and element.attrib) or element.tag == "author":
-                yield element
 
 
 def _in_comments(element: HtmlElement) -> bool:
@@ -167,29 +158,41 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> Document:
     metadata.date = find_date(tree, **date_params)
     metadata.sitename = _sitename(metadata.sitename or extract_sitename(tree), metadata.url)
     if not metadata.categories or not metadata.tags:
-        categories, tags = categories_and_tags(tree)
+        categories, tags = categories_and_tags(
+            tree, categories=not metadata.categories, tags=not metadata.tags
+        )
         metadata.categories = metadata.categories or categories
         metadata.tags = metadata.tags or tags
     metadata.clean_and_trim()
     return metadata
 
 
-def categories_and_tags(tree: HtmlElement) -> tuple[list[str], list[str]]:
-    """What `extract_catstags` returns for "category" and for "tag", without running its
-    expressions on pages that have no link into a category or tag folder."""
+def categories_and_tags(
+    tree: HtmlElement, categories: bool = True, tags: bool = True
+) -> tuple[list[str], list[str]]:
+    """What `extract_catstags` returns for "category" and for "tag" (an empty list for a field
+    not asked for), without running its expressions on pages that have no link into a category
+    or tag folder."""
     hrefs = [str(link.get("href", "")) for link in _elements(_FOLDER_LINKS, tree)]
 
     def links_to(metatype: str) -> bool:
         return any(_FOLDER_HREF[metatype].search(href) for href in hrefs)
 
-    if links_to("category"):
-        categories = extract_catstags("category", tree)
-    else:
-        sections = (str(meta.get("content")) for meta in _elements(_SECTION_META, tree))
-        unique = dict.fromkeys(line_processing(section) for section in sections if section)
-        categories = [line for line in unique if line]
-    tags = extract_catstags("tag", tree) if links_to("tag") else []
-    return categories, tags
+    found_categories: list[str] = []
+    if categories:
+        if links_to("category"):
+            found_categories = extract_catstags("category", tree)
+        else:
+            found_categories = _section_categories(tree)
+    found_tags = extract_catstags("tag", tree) if tags and links_to("tag") else []
+    return found_categories, found_tags
+
+
+def _section_categories(tree: HtmlElement) -> list[str]:
+    """extract_catstags' fallback for categories when no link qualifies."""
+    sections = (str(meta.get("content")) for meta in _elements(_SECTION_META, tree))
+    unique = dict.fromkeys(line_processing(section) for section in sections if section)
+    return [line for line in unique if line]
 
 
 def _sitename(name: str | None, url: str | None) -> str | None:

@@ -11,6 +11,8 @@ bare extraction 12% faster in median time on the evaluation set, with identical 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from lxml import etree
 from lxml.html import (
     HtmlComment,
@@ -105,3 +107,13 @@ def _parse_bytes(text: str) -> HtmlElement | None:
 def element_count(tree: HtmlElement) -> int:
     """Elements in the tree, counted inside libxml2 (no Python object per element)."""
     return int(tree.xpath("count(descendant-or-self::*)"))
+
+
+def document_elements(tree: HtmlElement, *tags: str) -> Iterator[HtmlElement]:
+    """The document's elements (of `tags`, if given) in document order, as an XPath `//*` finds
+    them: the HTML parser can leave more than one top-level element (a second <html> after the
+    first), which `tree.iter()` would miss. A tag-filtered walk runs in libxml2, far cheaper
+    than an XPath predicate per element."""
+    root = tree.getroottree().getroot()
+    for top in (root, *root.itersiblings()):
+        yield from top.iter(*tags)
