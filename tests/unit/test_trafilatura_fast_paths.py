@@ -14,6 +14,8 @@ import trafilatura
 import trafilatura.htmlprocessing
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
+from trafilatura.external import try_readability
+from trafilatura.utils import trim
 from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
 from article_extractor import trafilatura_fast_paths as fast
@@ -136,9 +138,6 @@ READABILITY_CASES = [
 
 @pytest.mark.parametrize("html", [*READABILITY_CASES, *(p.read_bytes() for p in PAGES)])
 def test_readability_text_is_within_the_bound(html: str | bytes) -> None:
-    from trafilatura.external import try_readability
-    from trafilatura.utils import trim
-
     if isinstance(html, bytes):
         raw = gzip.decompress(html) if html[:2] == b"\x1f\x8b" else html
         html = raw.decode("utf-8", "replace")
