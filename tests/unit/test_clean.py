@@ -291,11 +291,13 @@ def test_case_sensitive_patterns_are_lower_case() -> None:
     import re
 
     import article_extractor.clean as clean
+    from article_extractor.wording import Wording
 
     case_sensitive = [
-        value
+        value.pattern if isinstance(value, Wording) else value
         for value in vars(clean).values()
-        if isinstance(value, re.Pattern) and not value.flags & re.IGNORECASE
+        if isinstance(value, Wording)
+        or (isinstance(value, re.Pattern) and not value.flags & re.IGNORECASE)
     ]
     assert len(case_sensitive) >= 14
     for pattern in case_sensitive:

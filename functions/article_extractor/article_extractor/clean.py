@@ -24,10 +24,11 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from article_extractor.wording import Wording
+
 LineRule = Callable[[str], bool]
 
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
-_HORIZONTAL_SPACE = re.compile(r"[^\S\n]+")
 _SHORT_WORDS = 25  # longer lines are prose, whatever words they contain
 _NOTICE_WORDS = 60  # unambiguous notices (copyright, disclosures) can be a few sentences long
 
@@ -51,22 +52,23 @@ def _ends_sentence(line: str) -> bool:
     return line.rstrip(" \"'\u201d\u2019\u00bb)").endswith((".", "!", "?", "\u2026"))
 
 
-def _matches(line: str, short: re.Pattern[str], notice: re.Pattern[str] | None = None) -> bool:
+def _matches(line: str, short: Wording, notice: Wording | None = None) -> bool:
     """`short` wording on a short line, or unambiguous `notice` wording on a longer one.
     Both patterns are lower-case and see the lower-cased line."""
     if notice is not None and _words(line) <= _NOTICE_WORDS and notice.search(_lowered(line)):
         return True
-    return _words(line) <= _SHORT_WORDS and bool(short.search(_lowered(line)))
+    return _words(line) <= _SHORT_WORDS and short.search(_lowered(line))
 
 
-def _pattern(*alternatives: str) -> re.Pattern[str]:
+def _pattern(*alternatives: str) -> Wording:
     """Lower-case wording, matched against lower-cased lines: Python's `re` searches a large
-    alternation two to three times faster case-sensitively than with IGNORECASE."""
-    return re.compile("|".join(f"(?:{a})" for a in alternatives))
+    alternation two to three times faster case-sensitively than with IGNORECASE, and a
+    case-sensitive pattern can skip lines without its words (see `wording`)."""
+    return Wording("|".join(f"(?:{a})" for a in alternatives))
 
 
 # --------------------------------------------------------------------------- template tokens
-_TEMPLATE_TOKEN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\$\{[^}]*\}|%%[A-Za-z_][\w.]*%%")
+_TEMPLATE_TOKEN = Wording(r"\{\{.*?\}\}|\{%.*?%\}|\$\{[^}]*\}|%%[A-Za-z_][\w.]*%%")
 
 
 def has_template_token(line: str) -> bool:
@@ -199,7 +201,7 @@ _SOCIAL = _pattern(
 _SOCIAL_LIST = re.compile(rf"(\W*\b({_SOCIAL_NETWORKS})\b)+\W*", re.IGNORECASE)
 
 
-_FOLLOW_STRONG = re.compile(
+_FOLLOW_STRONG = Wording(
     rf"^\W*(follow|like|join|folgt?|abonniert|síguenos|suivez) .{{0,40}}\b(on|auf|en|sur) "
     rf"({_SOCIAL_NETWORKS})\b"
 )
@@ -262,7 +264,7 @@ _CREDIT_PREFIX = re.compile(
     r"|quelle|source|bildquelle|copyright|©)\s*[:©|/]\s*\S.{0,160}",
     re.IGNORECASE,
 )
-_AGENCY = re.compile(
+_AGENCY = Wording(
     r"\b(afp|getty( images)?|reuters|dpa|ap photo|epa|shutterstock|istock(photo)?|imago|pap"
     r"|picture[- ]alliance|unsplash|pixabay|adobe ?stock|bestimage|agencja gazeta|keystone"
     r"|xinhua|anadolu|efe|ansa|belga)\b"
@@ -406,8 +408,10 @@ def is_metadata_line(line: str) -> bool:
         return True
     # "Label date" / "Label: value Label: value": nothing but labels, dates and short values.
     labels = len(_LABEL_WORD.findall(line))
+    if not labels:
+        return False
     rest = _LABEL_WORD.sub(" ", _DATE_ANYWHERE.sub(" ", line))
-    return labels > 0 and len(re.findall(r"\w+", rest)) <= 2 * labels
+    return len(re.findall(r"\w+", rest)) <= 2 * labels
 
 
 # --------------------------------------------------------------------------- app prompts
@@ -421,7 +425,7 @@ _APP = _pattern(
 
 def is_app_prompt(line: str) -> bool:
     """ "Download our app" prompts."""
-    return _words(line) <= _SHORT_WORDS * 2 and bool(_APP.search(_lowered(line)))
+    return _words(line) <= _SHORT_WORDS * 2 and _APP.search(_lowered(line))
 
 
 # --------------------------------------------------------------------------- app shells
@@ -473,7 +477,8 @@ def normalize_whitespace(text: str) -> str:
     """NFC, no zero-width characters, single spaces, one paragraph per line, no blank lines."""
     text = unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", text))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = (_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n"))
+    # str.split() splits on exactly the characters `\s` matches (str.isspace), three times faster.
+    lines = (" ".join(line.split()) for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
 
 
