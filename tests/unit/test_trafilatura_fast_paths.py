@@ -16,7 +16,12 @@ from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.external import try_readability
 from trafilatura.utils import trim
-from trafilatura.xpaths import OVERALL_DISCARD_XPATH
+from trafilatura.xpaths import (
+    OVERALL_DISCARD_XPATH,
+    RAW_TREE_PRUNE_XPATH,
+    REMOVE_COMMENTS_AND_LISTS_XPATH,
+    REMOVE_COMMENTS_XPATH,
+)
 
 from article_extractor import trafilatura_fast_paths as fast
 from article_extractor.parsing import parse_html
@@ -86,6 +91,56 @@ def test_pruning_with_backup_leaves_the_same_tree() -> None:
     trafilatura.htmlprocessing.prune_unwanted_nodes(theirs, OVERALL_DISCARD_XPATH, True)
     assert tree_text(ours) == tree_text(theirs)
     assert "nested match" not in tree_text(ours)
+
+
+RAW_PRUNE_CASES = """<html><body><div id="main"><h1>Title</h1>
+<div id="comments">1</div><section class="comment-list">2</section><div id="Comments">3</div>
+<div id="commentary">4: commentary is not comments</div><div class="commentary">5: nor here</div>
+<div class="x comment">6: class must start with comment</div><div class="article-comments">7</div>
+<details id="comol-1">8</details><div id="disqus_thread">9</div><div id="dsq-comments">10</div>
+<ol id="disqus_thread"><li>11: a list matched only by the disqus id stays</li></ol>
+<ul class="comment-list"><li>12</li></ul><ol id="comments-ol"><li>13</li></ol>
+<div id="comments"><div class="comment-body">14 nested in 1</div></div>
+<p id="comments">15: not a container tag</p><div id="x-comments">16: id must start with it</div>
+<div class="infinite-scroll">17: appended posts</div><section id="infinitescroll">18</section>
+<aside class="infinite-scroll"><h1>19: holds an h1, kept</h1></aside>
+<div class="mvp-post-add-box"><h1>20: the theme's box, pruned even with an h1</h1></div>
+<div id="mvp-post-add-wrap">21</div><span class="infinite-scroll">22: not a section tag</span>
+<div class="elementor-share-buttons--view">23</div><section class="elementor-share-buttons">24
+</section><div data-class="elementor-share-buttons">25</div><div id="" class="">26</div>
+</div></body></html>"""
+RAW_PRUNE_EXPRESSIONS = [
+    *RAW_TREE_PRUNE_XPATH,
+    *REMOVE_COMMENTS_XPATH,
+    *REMOVE_COMMENTS_AND_LISTS_XPATH,
+]
+
+
+@pytest.mark.parametrize("index", range(len(RAW_PRUNE_EXPRESSIONS)))
+def test_raw_tree_selectors_return_what_the_xpath_returns(index: int) -> None:
+    expression = RAW_PRUNE_EXPRESSIONS[index]
+    assert id(expression) in fast._SELECTORS
+    tree = _tree(RAW_PRUNE_CASES)
+    expected = expression(tree)
+    assert len(expected) >= 2
+    assert fast.select(expression, tree) == expected
+    for path in PAGES:  # and on every sample and fixture page
+        raw = path.read_bytes()
+        html = (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode("utf-8", "replace")
+        page = parse_html(html)
+        if page is not None:
+            assert fast.select(expression, page) == expression(page), path.name
+
+
+def test_pruning_without_backup_leaves_the_same_tree() -> None:
+    ours, theirs = _tree(RAW_PRUNE_CASES), _tree(RAW_PRUNE_CASES)
+    for nodelist in (RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH):
+        with fast.fast_paths():
+            fast.prune_unwanted_nodes(ours, nodelist)
+        trafilatura.htmlprocessing.prune_unwanted_nodes(theirs, nodelist)
+    assert lxml.etree.tostring(ours) == lxml.etree.tostring(theirs)
+    assert "14 nested" not in tree_text(ours)
+    assert "11: a list" in tree_text(ours)
 
 
 def tree_text(tree: HtmlElement) -> str:
