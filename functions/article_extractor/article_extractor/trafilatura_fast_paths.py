@@ -204,20 +204,36 @@ _APPENDED_POST_BOX = re.compile("mvp-post-add-(?:box|wrap)")
 _SECTIONS = ("div", "section", "aside")
 
 
-def _appended_posts(tree: HtmlElement) -> list[HtmlElement]:
-    """RAW_TREE_PRUNE_XPATH[0]: infinite-scroll containers, unless they hold the page's <h1>."""
+def _by_id_or_class(
+    tree: HtmlElement,
+    tags: tuple[str, ...],
+    first: tuple[re.Pattern[str], re.Pattern[str]],
+    then: tuple[re.Pattern[str], re.Pattern[str]],
+    exempt: Callable[[HtmlElement], bool],
+) -> list[HtmlElement]:
+    """`.//*[tags][re:test(@id, first_id) or re:test(@class, first_class)]
+    [exempt(.) or re:test(@id, then_id) or re:test(@class, then_class)]`, in document order."""
+    (first_id, first_class), (then_id, then_class) = first, then
     found = []
-    for element in tree.iterdescendants(*_SECTIONS):
+    for element in tree.iterdescendants(*tags):
         identifier, classes = element.get("id") or "", element.get("class") or ""
-        if not (_APPENDED_POSTS.search(identifier) or _APPENDED_POSTS.search(classes)):
-            continue
-        if (
-            next(element.iterdescendants("h1"), None) is None
-            or _APPENDED_POST_BOX.search(identifier)
-            or _APPENDED_POST_BOX.search(classes)
+        if (first_id.search(identifier) or first_class.search(classes)) and (
+            exempt(element) or then_id.search(identifier) or then_class.search(classes)
         ):
             found.append(element)
     return found
+
+
+def _appended_posts(tree: HtmlElement) -> list[HtmlElement]:
+    """RAW_TREE_PRUNE_XPATH[0]: infinite-scroll containers, unless they hold the page's <h1>
+    (the theme's own boxes go even then)."""
+    return _by_id_or_class(
+        tree,
+        _SECTIONS,
+        (_APPENDED_POSTS, _APPENDED_POSTS),
+        (_APPENDED_POST_BOX, _APPENDED_POST_BOX),
+        lambda element: next(element.iterdescendants("h1"), None) is None,
+    )
 
 
 def _share_buttons(tree: HtmlElement) -> list[HtmlElement]:
@@ -230,20 +246,15 @@ def _share_buttons(tree: HtmlElement) -> list[HtmlElement]:
 
 
 def _comment_sections(tree: HtmlElement, lists: bool = False) -> list[HtmlElement]:
-    """REMOVE_COMMENTS_XPATH[0], or with `lists` REMOVE_COMMENTS_AND_LISTS_XPATH[0]."""
-    tags = ("div", "list", "section", "details", *(("ol", "ul") if lists else ()))
-    found = []
-    for element in tree.iterdescendants(*tags):
-        identifier, classes = element.get("id") or "", element.get("class") or ""
-        if not (_COMMENT_ID.search(identifier) or _COMMENT_CLASS.search(classes)):
-            continue
-        if (
-            element.tag not in ("ol", "ul")
-            or _COMMENT_LIST_ID.search(identifier)
-            or _COMMENT_CLASS.search(classes)
-        ):
-            found.append(element)
-    return found
+    """REMOVE_COMMENTS_XPATH[0], or with `lists` REMOVE_COMMENTS_AND_LISTS_XPATH[0] (a list
+    only by a comment id or class, not by a disqus id)."""
+    return _by_id_or_class(
+        tree,
+        ("div", "list", "section", "details", *(("ol", "ul") if lists else ())),
+        (_COMMENT_ID, _COMMENT_CLASS),
+        (_COMMENT_LIST_ID, _COMMENT_CLASS),
+        lambda element: element.tag not in ("ol", "ul"),
+    )
 
 
 def _comment_sections_and_lists(tree: HtmlElement) -> list[HtmlElement]:
