@@ -11,7 +11,7 @@ only skips a search that cannot succeed, and a pattern it cannot analyse is alwa
 Example::
 
     wording = Wording(r"subscribe (now|today)|already a member")
-    wording.required    # frozenset({"subscribe ", "already a member"})
+    wording.required    # ("already a member", "subscribe ")
     wording.search("subscribe today")   # True
 """
 
