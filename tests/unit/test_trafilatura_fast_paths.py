@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import copy
-import gzip
 import sys
 from pathlib import Path
 from typing import Any
@@ -32,6 +31,11 @@ PAGES = [
     *sorted((ROOT / "samples").glob("*.html")),
     *sorted((ROOT / "tests" / "fixtures").rglob("*.html")),
 ]
+
+
+def _page_html(path: Path) -> str:
+    """A sample or fixture page as text (PAGES are plain .html files)."""
+    return path.read_bytes().decode("utf-8", "replace")
 
 
 def test_trafilatura_is_the_verified_version() -> None:
@@ -125,9 +129,7 @@ def test_raw_tree_selectors_return_what_the_xpath_returns(index: int) -> None:
     assert len(expected) >= 2
     assert fast.select(expression, tree) == expected
     for path in PAGES:  # and on every sample and fixture page
-        raw = path.read_bytes()
-        html = (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode("utf-8", "replace")
-        page = parse_html(html)
+        page = parse_html(_page_html(path))
         if page is not None:
             assert fast.select(expression, page) == expression(page), path.name
 
@@ -164,8 +166,7 @@ def test_outside_the_block_trafilatura_runs_its_own_code(
 @pytest.mark.parametrize("path", PAGES, ids=lambda p: p.name)
 def test_extraction_is_identical_with_and_without(path: Path) -> None:
     fast.install_fast_paths()
-    raw = path.read_bytes()
-    html = (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode("utf-8", "replace")
+    html = _page_html(path)
     results = []
     for enabled in (False, True):
         tree = parse_html(html)
@@ -191,11 +192,8 @@ READABILITY_CASES = [
 ]
 
 
-@pytest.mark.parametrize("html", [*READABILITY_CASES, *(p.read_bytes() for p in PAGES)])
-def test_readability_text_is_within_the_bound(html: str | bytes) -> None:
-    if isinstance(html, bytes):
-        raw = gzip.decompress(html) if html[:2] == b"\x1f\x8b" else html
-        html = raw.decode("utf-8", "replace")
+@pytest.mark.parametrize("html", [*READABILITY_CASES, *map(_page_html, PAGES)])
+def test_readability_text_is_within_the_bound(html: str) -> None:
     tree = parse_html(html)
     if tree is None:
         pytest.skip("not HTML")
