@@ -21,6 +21,7 @@ from botocore.validate import ParamValidator
 from article_extractor import backfill
 from article_extractor.backfill import ManifestLocation, S3Location, batch_job_request
 from article_extractor.cli import main
+from article_extractor.config import Settings
 from article_extractor.events import ObjectRef
 from article_extractor.keys import is_supported_key
 from article_extractor.local import moto_server
@@ -161,29 +162,56 @@ def test_backfill_processes_every_supported_object_then_resumes(
     assert document["document"]["title"].startswith("A quiet morning at the observatory")
 
 
-def test_an_object_that_raises_is_reported_and_the_others_still_processed(
+def test_an_archived_object_gets_its_record_and_is_tried_again_next_run(
     stack: Stack, capsys: pytest.CaptureFixture[str]
 ) -> None:
     for index in range(6):
         stack.put(f"{PREFIX}page-{index}.html", ARTICLE)
-    # Archived: GetObject answers 403 InvalidObjectState, an S3 error that is not a record.
+    # Archived: GetObject answers 403 InvalidObjectState until the object is restored.
     archived = f"{PREFIX}page-3-archived.html"
     stack.put(archived, ARTICLE, StorageClass="GLACIER")
 
-    assert main(stack.backfill()) == 1
+    assert main(stack.backfill()) == 0
 
-    err = capsys.readouterr().err
-    counts = summary_counts(err)
-    assert counts == counts | {"listed": 7, "done": 6, "failed": 1, "records": 0, "errors": 1}
-    assert f"error: {archived}: " in err
-    assert "InvalidObjectState" in err
-    results = stack.results()
-    assert sorted(results) == [f"{PREFIX}page-{index}.html" for index in range(6)]
-
-    # The failure is not remembered as done: the next run tries it again.
-    assert main(stack.backfill()) == 1
     counts = summary_counts(capsys.readouterr().err)
-    assert counts == counts | {"done": 0, "skipped": 6, "errors": 1}
+    assert counts == counts | {"listed": 7, "done": 7, "failed": 0, "errors": 0}
+    results = stack.results()
+    assert (results[archived]["status"], results[archived]["error"]["code"]) == (
+        "skipped",
+        "object_archived",
+    )
+
+    # Its record is not current for good: once restored, the next run makes it.
+    stack.s3.restore_object(Bucket=stack.input_bucket, Key=archived, RestoreRequest={"Days": 1})
+    assert main(stack.backfill()) == 0
+    counts = summary_counts(capsys.readouterr().err)
+    assert counts == counts | {"done": 1, "skipped": 6, "errors": 0}
+    assert stack.results()[archived]["status"] == "ok"
+
+
+class FailingReader:
+    """A reader whose S3 read fails the way a throttled or broken S3 call does after retries."""
+
+    def read(self, ref: ObjectRef, max_bytes: int) -> Any:
+        from botocore.exceptions import ClientError
+
+        raise ClientError({"Error": {"Code": "SlowDown", "Message": "slow"}}, "GetObject")
+
+
+def test_an_object_that_raises_is_an_error_outcome_not_an_exception(stack: Stack) -> None:
+    stack.put(f"{PREFIX}a.html", ARTICLE)
+    settings = Settings(output_bucket=stack.output_bucket)
+    ref = ObjectRef(stack.input_bucket, f"{PREFIX}a.html")
+    outcome = backfill.backfill_object(
+        ref,
+        stack.s3,
+        FailingReader(),
+        settings,
+        check_only=False,  # type: ignore[arg-type]
+    )
+    assert outcome.outcome is backfill.Outcome.ERROR
+    assert outcome.detail is not None and "SlowDown" in outcome.detail
+    assert stack.results() == {}
 
 
 def test_a_listing_that_fails_stops_with_exit_code_two(
@@ -192,6 +220,58 @@ def test_a_listing_that_fails_stops_with_exit_code_two(
     stack.s3.delete_bucket(Bucket=stack.input_bucket)
     assert main(stack.backfill(workers=1)) == 2
     assert "NoSuchBucket" in capsys.readouterr().err
+
+
+def restamp_as_made_by(stack: Stack, source_key: str, package_version: str) -> None:
+    """Make a stored result look as if an older (or newer) package had made it."""
+    key = f"{OUTPUT_PREFIX}{source_key}.json"
+    head = stack.s3.head_object(Bucket=stack.output_bucket, Key=key)
+    stack.s3.copy_object(
+        Bucket=stack.output_bucket,
+        Key=key,
+        CopySource={"Bucket": stack.output_bucket, "Key": key},
+        Metadata={**head["Metadata"], "package-version": package_version},
+        MetadataDirective="REPLACE",
+        ContentType="application/json",
+    )
+
+
+def test_reprocess_makes_again_only_results_of_an_older_package(
+    stack: Stack, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    for index in range(3):
+        stack.put(f"{PREFIX}p{index}.html", ARTICLE)
+    assert main(stack.backfill(workers=1)) == 0
+    restamp_as_made_by(stack, f"{PREFIX}p0.html", "0.0.1")  # before an upgrade
+    restamp_as_made_by(stack, f"{PREFIX}p1.html", "999.0.0")  # a newer deployment's
+    before = stack.results()
+    capsys.readouterr()
+
+    assert main(stack.backfill(workers=1)) == 0  # without --reprocess: all current
+    counts = summary_counts(capsys.readouterr().err)
+    assert counts == counts | {"done": 0, "skipped": 3}
+
+    assert main(stack.backfill("--reprocess", workers=1)) == 0
+    counts = summary_counts(capsys.readouterr().err)
+    assert counts == counts | {"done": 1, "skipped": 2}
+    after = stack.results()
+    assert (
+        after[f"{PREFIX}p0.html"]["extraction"]["processed_at"]
+        != (before[f"{PREFIX}p0.html"]["extraction"]["processed_at"])
+    )
+    for kept in (f"{PREFIX}p1.html", f"{PREFIX}p2.html"):
+        assert after[kept] == before[kept]
+
+    # As a Batch Operations job: the request asks the function to re-process.
+    restamp_as_made_by(stack, f"{PREFIX}p2.html", "0.0.1")
+    manifest = tmp_path / "m.csv"
+    assert main(stack.backfill("--reprocess", "--manifest", str(manifest), workers=1)) == 0
+    request = json.loads(capsys.readouterr().out)
+    assert request["Operation"]["LambdaInvoke"]["UserArguments"] == {"reprocess": "true"}
+    assert_valid_create_job(request)
+    assert [unquote(row[1]) for row in csv.reader(io.StringIO(manifest.read_text()))] == [
+        f"{PREFIX}p2.html"
+    ]
 
 
 def test_manifest_lists_exactly_the_objects_to_process(

@@ -47,14 +47,17 @@ def test_schema_2_tasks_each_get_a_result(buckets: Buckets, context: LocalLambda
     assert {t: r["resultCode"] for t, r in results.items()} == {
         "t1": "Succeeded",
         "t2": "Succeeded",  # an `empty` record is a result, not a failure
-        "t3": "Succeeded",  # so is `object_not_found`: nothing to retry
+        "t3": "PermanentFailure",  # no object: nothing to retry, and no result is kept
     }
+    assert results["t3"]["resultString"] == (
+        f"s3://{INPUT_BUCKET}/archive/2019/missing.html does not exist; no result is kept"
+    )
     assert results["t1"]["resultString"] == (
         f"ok s3://{OUTPUT_BUCKET}/extracted/archive/2019/a page+1.html.json"
     )
     assert buckets.result("archive/2019/a page+1.html")["status"] == "ok"
     assert buckets.result("archive/2019/empty.html")["error"]["code"] == "empty_input"
-    assert buckets.result("archive/2019/missing.html")["error"]["code"] == "object_not_found"
+    assert "extracted/archive/2019/missing.html.json" not in buckets.output_keys()
 
 
 def test_failure_to_store_is_a_temporary_failure(
@@ -77,3 +80,55 @@ def test_schema_1_tasks_name_the_bucket_by_arn(
     response = lambda_handler(batch_event([task], schema="1.0"), context)
     assert response["results"][0]["resultCode"] == "Succeeded"
     assert buckets.result("old.html")["status"] == "ok"
+
+
+def test_a_malformed_task_fails_alone(buckets: Buckets, context: LocalLambdaContext) -> None:
+    buckets.put("fine.html", ARTICLE)
+    tasks: list[Any] = [
+        {"taskId": "no-key", "s3Bucket": INPUT_BUCKET, "s3VersionId": None},
+        {"taskId": "int-key", "s3Bucket": INPUT_BUCKET, "s3Key": 7},
+        {"taskId": "no-bucket", "s3Key": "fine.html"},
+        "not a task",
+        task_v2("good", "fine.html"),
+    ]
+    response = lambda_handler(batch_event(tasks), context)
+    codes = {r["taskId"]: r["resultCode"] for r in response["results"]}
+    assert codes == {
+        "no-key": "PermanentFailure",
+        "int-key": "PermanentFailure",
+        "no-bucket": "PermanentFailure",
+        "task-3": "PermanentFailure",
+        "good": "Succeeded",
+    }
+    assert all("None" not in r["resultString"] for r in response["results"])
+    assert buckets.result("fine.html")["status"] == "ok"
+
+
+def test_result_strings_never_name_a_missing_output(
+    buckets: Buckets, context: LocalLambdaContext
+) -> None:
+    """A task for the function's own output is ignored: its report line names no output key."""
+    task = {"taskId": "own", "s3Bucket": OUTPUT_BUCKET, "s3Key": "extracted/a.html.json"}
+    [result] = lambda_handler(batch_event([task]), context)["results"]
+    assert (result["resultCode"], result["resultString"]) == ("Succeeded", "ignored")
+
+
+def test_reprocess_job_argument_replaces_results_of_an_older_package(
+    buckets: Buckets, context: LocalLambdaContext
+) -> None:
+    buckets.put("a.html", ARTICLE)
+    lambda_handler(batch_event([task_v2("t1", "a.html")]), context)
+    key = "extracted/a.html.json"
+    head = buckets.s3.head_object(Bucket=OUTPUT_BUCKET, Key=key)
+    older = {**head["Metadata"], "package-version": "0.0.1"}
+    buckets.s3.copy_object(
+        Bucket=OUTPUT_BUCKET, Key=key, CopySource={"Bucket": OUTPUT_BUCKET, "Key": key},
+        Metadata=older, MetadataDirective="REPLACE", ContentType="application/json",
+    )  # fmt: skip
+    again = lambda_handler(batch_event([task_v2("t2", "a.html")]), context)
+    assert again["results"][0]["resultString"].startswith("unchanged ")
+    event = batch_event([task_v2("t3", "a.html")])
+    event["job"]["userArguments"] = {"reprocess": "true"}
+    assert lambda_handler(event, context)["results"][0]["resultString"].startswith("ok ")
+    meta = buckets.s3.head_object(Bucket=OUTPUT_BUCKET, Key=key)["Metadata"]
+    assert meta["package-version"] != "0.0.1"

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gzip
+from typing import Any
 
 import pytest
 
 from article_extractor.config import ConfigurationError
-from article_extractor.events import UnsupportedEventError
+from article_extractor.events import MalformedEventError, UnsupportedEventError
 from article_extractor.handler import lambda_handler, runtime
 from article_extractor.local import LocalLambdaContext
 from tests.conftest import FIXTURES, SAMPLES
@@ -60,7 +61,7 @@ def test_s3_notification_writes_the_record_field_by_field(
         "size": len(ARTICLE),
         "content_type": "text/html; charset=utf-8",
         "url": "https://skyline-notes.example/posts/quiet-morning?ref=feed",
-        "last_modified": head["LastModified"].isoformat().replace("+00:00", "Z"),
+        "last_modified": head["LastModified"].strftime("%Y-%m-%dT%H:%M:%S.000Z"),
     }
     article = document["document"]
     assert article["title"] == "A quiet morning at the observatory"
@@ -146,19 +147,22 @@ def test_permanent_problems_become_records_not_retries(
     buckets.put("huge.html", b"<p>" + b"x" * 10_000 + b"</p>")
     buckets.put("broken.html.gz", (SAMPLES / "broken-upload.html.gz").read_bytes())
     buckets.put("picture.html", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
-    keys = ["empty.html", "huge.html", "broken.html.gz", "picture.html", "deleted.html"]
-    event = sqs_event(*(sqs_record(s3_event(s3_record(INPUT_BUCKET, k))) for k in keys))
+    keys = ["empty.html", "huge.html", "broken.html.gz", "picture.html"]
+    event = sqs_event(
+        *(sqs_record(s3_event(s3_record(INPUT_BUCKET, k))) for k in [*keys, "deleted.html"])
+    )
 
     response = lambda_handler(event, context)
 
     assert response == {"batchItemFailures": []}
     outcomes = {key: buckets.result(key) for key in keys}
+    # An upload deleted before it was read ends without a result, like every key without one.
+    assert "extracted/deleted.html.json" not in buckets.output_keys()
     assert {key: (doc["status"], doc["error"]["code"]) for key, doc in outcomes.items()} == {
         "empty.html": ("empty", "empty_input"),
         "huge.html": ("skipped", "input_too_large"),
         "broken.html.gz": ("failed", "invalid_gzip"),
         "picture.html": ("failed", "not_html"),
-        "deleted.html": ("failed", "object_not_found"),
     }
 
 
@@ -168,21 +172,23 @@ def test_gzip_content_encoding_object(buckets: Buckets, context: LocalLambdaCont
     assert buckets.result("zipped.html")["status"] == "ok"
 
 
-def test_versioned_object_is_read_at_the_notified_version(
+def test_versioned_object_result_is_made_from_the_current_version(
     buckets: Buckets, context: LocalLambdaContext
 ) -> None:
+    """An event names the version it is about; the result is made from what the key holds now
+    (the newer version's own event will find it current)."""
     buckets.s3.put_bucket_versioning(
         Bucket=INPUT_BUCKET, VersioningConfiguration={"Status": "Enabled"}
     )
     first = buckets.s3.put_object(Bucket=INPUT_BUCKET, Key="v.html", Body=ARTICLE)
-    buckets.put("v.html", b"<html><body><p>replaced later</p></body></html>")
+    second = buckets.s3.put_object(Bucket=INPUT_BUCKET, Key="v.html", Body=ARTICLE + b" ")
 
     lambda_handler(
         s3_event(s3_record(INPUT_BUCKET, "v.html", version_id=first["VersionId"])), context
     )
 
     document = buckets.result("v.html")
-    assert document["source"]["version_id"] == first["VersionId"]
+    assert document["source"]["version_id"] == second["VersionId"]
     assert "Marrow Hill" in document["document"]["text"]
 
 
@@ -216,3 +222,57 @@ def test_missing_output_bucket_setting_fails_with_a_clear_message(
     with pytest.raises(ConfigurationError, match="OUTPUT_BUCKET is required"):
         lambda_handler(s3_event(s3_record(INPUT_BUCKET, "a.html")), context)
     runtime.cache_clear()
+
+
+def _malformed_bodies() -> dict[str, dict[str, Any]]:
+    def broken(edit: Any) -> dict[str, Any]:
+        record = s3_record(INPUT_BUCKET, "x.html")
+        edit(record)
+        return s3_event(record)
+
+    bridge = eventbridge_event(INPUT_BUCKET, "x.html")
+    bridge["detail"] = "not an object"
+    return {
+        "no-s3": broken(lambda r: r.pop("s3")),
+        "no-key": broken(lambda r: r["s3"]["object"].pop("key")),
+        "no-event-name": broken(lambda r: r.pop("eventName")),
+        "int-key": broken(lambda r: r["s3"]["object"].update(key=12)),
+        "dict-size": broken(lambda r: r["s3"]["object"].update(size={"n": 1})),
+        "string-detail": bridge,
+    }
+
+
+@pytest.mark.parametrize("read_concurrency", ["0", "4"])
+def test_malformed_messages_fail_alone_and_good_ones_are_processed(
+    buckets: Buckets,
+    context: LocalLambdaContext,
+    monkeypatch: pytest.MonkeyPatch,
+    read_concurrency: str,
+) -> None:
+    monkeypatch.setenv("READ_CONCURRENCY", read_concurrency)
+    runtime.cache_clear()
+    for name in ("one.html", "two.html"):
+        buckets.put(name, ARTICLE)
+    malformed = _malformed_bodies()
+    records = [
+        sqs_record(s3_event(s3_record(INPUT_BUCKET, "one.html")), message_id="good-1"),
+        *(sqs_record(body, message_id=name) for name, body in malformed.items()),
+        sqs_record(s3_event(s3_record(INPUT_BUCKET, "two.html")), message_id="good-2"),
+    ]
+
+    response = lambda_handler(sqs_event(*records), context)
+
+    failed = sorted(item["itemIdentifier"] for item in response["batchItemFailures"])
+    assert failed == sorted(malformed)
+    assert buckets.output_keys() == ["extracted/one.html.json", "extracted/two.html.json"]
+
+
+def test_a_malformed_record_of_a_direct_s3_event_fails_after_the_others(
+    buckets: Buckets, context: LocalLambdaContext
+) -> None:
+    buckets.put("fine.html", ARTICLE)
+    bad = s3_record(INPUT_BUCKET, "x.html")
+    del bad["s3"]["object"]["key"]
+    with pytest.raises(MalformedEventError):
+        lambda_handler(s3_event(bad, s3_record(INPUT_BUCKET, "fine.html")), context)
+    assert buckets.output_keys() == ["extracted/fine.html.json"]

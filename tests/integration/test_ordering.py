@@ -1,32 +1,45 @@
 """At-least-once, unordered delivery: redelivery is harmless, an older event never overwrites a
-newer result, racing writers settle on the newest, removals delete only what they should."""
+newer result, racing writers settle on what the key holds, removals delete only what they
+should. Each test builds the S3 history first, then delivers its events in a bad order."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
 import pytest
 
+from article_extractor import __version__
+from article_extractor.config import Settings
+from article_extractor.events import ObjectRef
 from article_extractor.handler import lambda_handler, runtime
 from article_extractor.local import LocalLambdaContext
-from article_extractor.ordering import SourceStamp
-from article_extractor.storage import DeleteOutcome, WriteOutcome, delete_result, write_result
+from article_extractor.ordering import Producer, ResultStamp, SourceStamp
+from article_extractor.results import Written, process_and_store
+from article_extractor.storage import S3ObjectReader, put_result
 from tests.conftest import FIXTURES
 from tests.events import s3_event, s3_record, sqs_event, sqs_record
 from tests.integration.conftest import INPUT_BUCKET, OUTPUT_BUCKET, Buckets
 
 ARTICLE = (FIXTURES / "minimal-article.html").read_bytes()
 OTHER = ARTICLE.replace(b"Marrow Hill", b"Juniper Ridge")
-T0 = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
+THIRD = ARTICLE.replace(b"Marrow Hill", b"Cobble Lane")
+SETTINGS = Settings(output_bucket=OUTPUT_BUCKET)
 
 
 def raw_result(buckets: Buckets, key: str) -> dict[str, Any]:
-    body = buckets.s3.get_object(Bucket=OUTPUT_BUCKET, Key=f"extracted/{key}.json")["Body"]
-    document: dict[str, Any] = json.loads(body.read())
-    return document
+    return buckets.result(key)
+
+
+def versioned(buckets: Buckets) -> None:
+    buckets.s3.put_bucket_versioning(
+        Bucket=INPUT_BUCKET, VersioningConfiguration={"Status": "Enabled"}
+    )
+
+
+def deliver(*records: dict[str, Any]) -> dict[str, Any]:
+    return lambda_handler(s3_event(*records), LocalLambdaContext())
 
 
 def test_redelivered_event_leaves_the_same_result(
@@ -40,81 +53,110 @@ def test_redelivered_event_leaves_the_same_result(
     assert raw_result(buckets, "a.html") == first  # not rewritten: same processed_at
 
 
-def test_older_version_event_does_not_overwrite_the_newer_result(
-    buckets: Buckets, context: LocalLambdaContext
-) -> None:
-    buckets.s3.put_bucket_versioning(
-        Bucket=INPUT_BUCKET, VersioningConfiguration={"Status": "Enabled"}
-    )
+def test_older_version_event_does_not_overwrite_the_newer_result(buckets: Buckets) -> None:
+    versioned(buckets)
     old = buckets.s3.put_object(Bucket=INPUT_BUCKET, Key="v.html", Body=ARTICLE)["VersionId"]
     new = buckets.s3.put_object(Bucket=INPUT_BUCKET, Key="v.html", Body=OTHER)["VersionId"]
     newer = s3_record(INPUT_BUCKET, "v.html", version_id=new, sequencer="00AA00000000000002")
     older = s3_record(INPUT_BUCKET, "v.html", version_id=old, sequencer="00AA00000000000001")
 
-    lambda_handler(s3_event(newer), context)
-    lambda_handler(s3_event(older), LocalLambdaContext())  # delivered late
+    deliver(newer)
+    assert deliver(older)["processed"][0]["status"] == "stale"  # delivered late
 
     result = raw_result(buckets, "v.html")
     assert result["source"]["version_id"] == new
     assert "Juniper Ridge" in result["document"]["text"]
 
 
-def stamp(minutes: int, etag: str) -> SourceStamp:
-    return SourceStamp(last_modified=T0 + timedelta(minutes=minutes), etag=etag)
+def test_an_event_for_an_old_version_makes_the_current_one_result(buckets: Buckets) -> None:
+    """Without sequencers (Batch Operations, replays), the key's current object decides."""
+    versioned(buckets)
+    old = buckets.s3.put_object(Bucket=INPUT_BUCKET, Key="v.html", Body=ARTICLE)["VersionId"]
+    new = buckets.s3.put_object(Bucket=INPUT_BUCKET, Key="v.html", Body=OTHER)["VersionId"]
+    record = s3_record(INPUT_BUCKET, "v.html", version_id=old)
+    del record["s3"]["object"]["sequencer"]
+    deliver(record)
+    assert raw_result(buckets, "v.html")["source"]["version_id"] == new
 
 
-def test_write_result_keeps_newest_and_skips_same(buckets: Buckets) -> None:
-    s3 = buckets.s3
-    assert write_result(s3, OUTPUT_BUCKET, "k.json", b"v2", stamp(2, "e2")) is WriteOutcome.WRITTEN
-    assert write_result(s3, OUTPUT_BUCKET, "k.json", b"v1", stamp(1, "e1")) is WriteOutcome.STALE
-    assert write_result(s3, OUTPUT_BUCKET, "k.json", b"v2", stamp(2, "e2")) is (
-        WriteOutcome.UNCHANGED
+def test_removal_in_the_same_second_as_a_reupload_keeps_the_result(buckets: Buckets) -> None:
+    """The removal's event time is 0.5 s after the re-upload's LastModified (whole seconds), but
+    its sequencer is older: the key holds an object, so its result stays."""
+    buckets.put("r.html", ARTICLE)
+    head = buckets.s3.head_object(Bucket=INPUT_BUCKET, Key="r.html")
+    deliver(s3_record(INPUT_BUCKET, "r.html", sequencer="00BB00000000000002"))
+    removal = s3_record(
+        INPUT_BUCKET, "r.html", event_name="ObjectRemoved:Delete", sequencer="00BB00000000000001"
     )
-    assert write_result(s3, OUTPUT_BUCKET, "k.json", b"v3", stamp(3, "e3")) is WriteOutcome.WRITTEN
-    assert s3.get_object(Bucket=OUTPUT_BUCKET, Key="k.json")["Body"].read() == b"v3"
+    removal["eventTime"] = head["LastModified"].strftime("%Y-%m-%dT%H:%M:%S.500Z")
+    assert deliver(removal)["processed"][0]["status"] == "stale"
+    # Without a sequencer to tell, the key's object decides all the same.
+    del removal["s3"]["object"]["sequencer"]
+    assert deliver(removal)["processed"][0]["status"] == "unchanged"
+    assert raw_result(buckets, "r.html")["status"] == "ok"
 
 
-@pytest.mark.parametrize("interloper_minutes", [1, 5])
-def test_racing_writers_settle_on_the_newest(buckets: Buckets, interloper_minutes: int) -> None:
-    """Writer A reads (nothing stored), then B writes before A's conditional put: A's put must
-    fail its precondition, A must look again, and the newer of the two must win."""
-    a = boto3.client("s3", region_name="us-east-1")
-    b = boto3.client("s3", region_name="us-east-1")
-    raced = []
+def test_deleting_a_noncurrent_version_keeps_the_current_result(buckets: Buckets) -> None:
+    versioned(buckets)
+    old = buckets.s3.put_object(Bucket=INPUT_BUCKET, Key="n.html", Body=ARTICLE)["VersionId"]
+    new = buckets.s3.put_object(Bucket=INPUT_BUCKET, Key="n.html", Body=OTHER)["VersionId"]
+    deliver(s3_record(INPUT_BUCKET, "n.html", version_id=new, sequencer="01"))
+    buckets.s3.delete_object(Bucket=INPUT_BUCKET, Key="n.html", VersionId=old)
+    removal = s3_record(
+        INPUT_BUCKET, "n.html", event_name="ObjectRemoved:Delete", version_id=old, sequencer="02"
+    )
+    assert deliver(removal)["processed"][0]["status"] == "unchanged"
+    assert raw_result(buckets, "n.html")["source"]["version_id"] == new
 
-    def interleave(**kwargs: Any) -> None:
-        if not raced:
-            raced.append(True)
-            write_result(b, OUTPUT_BUCKET, "race.json", b"B", stamp(interloper_minutes, "eB"))
 
-    a.meta.events.register("before-call.s3.PutObject", interleave)
-    outcome = write_result(a, OUTPUT_BUCKET, "race.json", b"A", stamp(3, "eA"))
+def test_late_event_for_a_deleted_old_version_keeps_the_good_result(buckets: Buckets) -> None:
+    versioned(buckets)
+    old = buckets.s3.put_object(Bucket=INPUT_BUCKET, Key="d.html", Body=ARTICLE)["VersionId"]
+    new = buckets.s3.put_object(Bucket=INPUT_BUCKET, Key="d.html", Body=OTHER)["VersionId"]
+    deliver(s3_record(INPUT_BUCKET, "d.html", version_id=new))
+    buckets.s3.delete_object(Bucket=INPUT_BUCKET, Key="d.html", VersionId=old)
+    late = s3_record(INPUT_BUCKET, "d.html", version_id=old)
+    del late["s3"]["object"]["sequencer"]
+    deliver(late)
+    result = raw_result(buckets, "d.html")
+    assert (result["status"], result["source"]["version_id"]) == ("ok", new)
 
-    stored = buckets.s3.get_object(Bucket=OUTPUT_BUCKET, Key="race.json")["Body"].read()
-    if interloper_minutes > 3:  # B is newer: A backs off
-        assert (outcome, stored) == (WriteOutcome.STALE, b"B")
-    else:  # A is newer: A retries with If-Match on B's result and wins
-        assert (outcome, stored) == (WriteOutcome.WRITTEN, b"A")
-    assert raced == [True]
+
+def test_deleting_the_current_version_brings_back_the_previous_one(buckets: Buckets) -> None:
+    versioned(buckets)
+    old = buckets.s3.put_object(Bucket=INPUT_BUCKET, Key="p.html", Body=ARTICLE)["VersionId"]
+    new = buckets.s3.put_object(Bucket=INPUT_BUCKET, Key="p.html", Body=OTHER)["VersionId"]
+    deliver(s3_record(INPUT_BUCKET, "p.html", version_id=new, sequencer="01"))
+    buckets.s3.delete_object(Bucket=INPUT_BUCKET, Key="p.html", VersionId=new)
+    deliver(
+        s3_record(
+            INPUT_BUCKET,
+            "p.html",
+            event_name="ObjectRemoved:Delete",
+            version_id=new,
+            sequencer="02",
+        )
+    )
+    result = raw_result(buckets, "p.html")
+    assert result["source"]["version_id"] == old
+    assert "Marrow Hill" in result["document"]["text"]
 
 
 def test_removal_deletes_the_result(buckets: Buckets, context: LocalLambdaContext) -> None:
     buckets.put("gone.html", ARTICLE)
-    lambda_handler(s3_event(s3_record(INPUT_BUCKET, "gone.html")), context)
+    deliver(s3_record(INPUT_BUCKET, "gone.html", sequencer="01"))
     assert buckets.output_keys() == ["extracted/gone.html.json"]
-    later = s3_record(INPUT_BUCKET, "gone.html", event_name="ObjectRemoved:Delete")
-    later["eventTime"] = (datetime.now(UTC) + timedelta(minutes=1)).isoformat()
-    response = lambda_handler(s3_event(later), LocalLambdaContext())
-    assert response["processed"][0]["status"] == "removed:deleted"
+    buckets.s3.delete_object(Bucket=INPUT_BUCKET, Key="gone.html")
+    removal = s3_record(
+        INPUT_BUCKET, "gone.html", event_name="ObjectRemoved:Delete", sequencer="02"
+    )
+    assert deliver(removal)["processed"][0]["status"] == "removed:deleted"
     assert buckets.output_keys() == []
-
-
-def test_removal_older_than_the_result_keeps_it(buckets: Buckets) -> None:
-    s3 = buckets.s3
-    write_result(s3, OUTPUT_BUCKET, "k.json", b"v2", stamp(10, "e2"))
-    assert delete_result(s3, OUTPUT_BUCKET, "k.json", stamp(5, "")) is DeleteOutcome.NEWER_KEPT
-    assert delete_result(s3, OUTPUT_BUCKET, "k.json", stamp(11, "")) is DeleteOutcome.DELETED
-    assert delete_result(s3, OUTPUT_BUCKET, "k.json", stamp(12, "")) is DeleteOutcome.ABSENT
+    # The creation's event, delivered late, finds no object and writes nothing.
+    assert deliver(s3_record(INPUT_BUCKET, "gone.html"))["processed"][0]["status"] == (
+        "removed:absent"
+    )
+    assert buckets.output_keys() == []
 
 
 def test_removals_can_be_switched_off(
@@ -123,13 +165,146 @@ def test_removals_can_be_switched_off(
     monkeypatch.setenv("DELETE_ON_REMOVE", "false")
     runtime.cache_clear()
     buckets.put("keep.html", ARTICLE)
-    lambda_handler(s3_event(s3_record(INPUT_BUCKET, "keep.html")), context)
+    deliver(s3_record(INPUT_BUCKET, "keep.html"))
+    buckets.s3.delete_object(Bucket=INPUT_BUCKET, Key="keep.html")
     removal = s3_record(INPUT_BUCKET, "keep.html", event_name="ObjectRemoved:Delete")
-    assert (
-        lambda_handler(s3_event(removal), LocalLambdaContext())["processed"][0]["status"]
-        == "ignored"
-    )
+    assert deliver(removal)["processed"][0]["status"] == "ignored"
+    replayed = s3_record(INPUT_BUCKET, "keep.html", sequencer="0B")  # a later event for the key
+    assert deliver(replayed)["processed"][0]["status"] == "removed:kept"
     assert buckets.output_keys() == ["extracted/keep.html.json"]
+    # An upload deleted before it was read still gets its one record.
+    deliver(s3_record(INPUT_BUCKET, "never-read.html"))
+    assert raw_result(buckets, "never-read.html")["error"]["code"] == "object_not_found"
+
+
+def test_a_writer_whose_snapshot_is_overtaken_looks_again(buckets: Buckets) -> None:
+    """Writer A snapshots (no result), then, before A's conditional put, the key is overwritten
+    and writer B stores the new object's record: A's put fails its precondition, A looks again
+    and leaves B's result, which is the current object's."""
+    buckets.put("race.html", ARTICLE)
+    a = boto3.client("s3", region_name="us-east-1")
+    b = boto3.client("s3", region_name="us-east-1")
+    raced: list[Written] = []
+
+    def interleave(params: dict[str, Any], **kwargs: Any) -> None:
+        if not raced and params.get("Bucket") == OUTPUT_BUCKET:
+            b.put_object(Bucket=INPUT_BUCKET, Key="race.html", Body=OTHER)
+            ref = ObjectRef(INPUT_BUCKET, "race.html")
+            raced.append(process_and_store(ref, b, S3ObjectReader(b), SETTINGS).written)
+
+    a.meta.events.register("before-parameter-build.s3.PutObject", interleave)
+    outcome = process_and_store(
+        ObjectRef(INPUT_BUCKET, "race.html"), a, S3ObjectReader(a), SETTINGS
+    )
+
+    assert raced == [Written.WRITTEN]
+    assert outcome.written is Written.UNCHANGED  # second look: B's result is the current one
+    assert "Juniper Ridge" in raw_result(buckets, "race.html")["document"]["text"]
+
+
+def test_a_change_during_extraction_is_caught_after_the_write(buckets: Buckets) -> None:
+    """The key is overwritten between our read and our (successful) write: the look after the
+    write sees it, and the current object's record replaces ours."""
+    buckets.put("moving.html", ARTICLE)
+    s3 = boto3.client("s3", region_name="us-east-1")
+    changed: list[bool] = []
+
+    def overwrite_source(params: dict[str, Any], **kwargs: Any) -> None:
+        if not changed and params.get("Bucket") == OUTPUT_BUCKET:
+            changed.append(True)
+            buckets.put("moving.html", THIRD)
+
+    s3.meta.events.register("before-parameter-build.s3.PutObject", overwrite_source)
+    ref = ObjectRef(INPUT_BUCKET, "moving.html")
+    assert process_and_store(ref, s3, S3ObjectReader(s3), SETTINGS).written is Written.WRITTEN
+    assert "Cobble Lane" in raw_result(buckets, "moving.html")["document"]["text"]
+
+
+def test_a_deletion_during_extraction_leaves_no_result(buckets: Buckets) -> None:
+    """The removal's own event found no result to delete (ours was not written yet); our look
+    after the write sees the key empty and takes our result back."""
+    buckets.put("vanish.html", ARTICLE)
+    s3 = boto3.client("s3", region_name="us-east-1")
+    removed: list[Written] = []
+
+    def delete_source(params: dict[str, Any], **kwargs: Any) -> None:
+        if not removed and params.get("Bucket") == OUTPUT_BUCKET:
+            buckets.s3.delete_object(Bucket=INPUT_BUCKET, Key="vanish.html")
+            ref = ObjectRef(INPUT_BUCKET, "vanish.html", event_name="ObjectRemoved:Delete")
+            other = boto3.client("s3", region_name="us-east-1")
+            removed.append(process_and_store(ref, other, S3ObjectReader(other), SETTINGS).written)
+
+    s3.meta.events.register("before-parameter-build.s3.PutObject", delete_source)
+    outcome = process_and_store(
+        ObjectRef(INPUT_BUCKET, "vanish.html"), s3, S3ObjectReader(s3), SETTINGS
+    )
+    assert removed == [Written.ABSENT]
+    assert outcome.written is Written.DELETED
+    assert buckets.output_keys() == []
+
+
+def test_reprocess_replaces_results_of_older_producers_only(buckets: Buckets) -> None:
+    buckets.put("up.html", ARTICLE)
+    ref = ObjectRef(INPUT_BUCKET, "up.html")
+    s3 = buckets.s3
+    assert process_and_store(ref, s3, S3ObjectReader(s3), SETTINGS).written is Written.WRITTEN
+    head = s3.head_object(Bucket=OUTPUT_BUCKET, Key="extracted/up.html.json")
+    stamp = ResultStamp.from_metadata(head["Metadata"])
+    assert stamp.producer.package_version == __version__
+
+    def restamp(package_version: str) -> None:
+        current = s3.head_object(Bucket=OUTPUT_BUCKET, Key="extracted/up.html.json")
+        older = ResultStamp(stamp.source, Producer(package_version, "2.3.1"), None)
+        assert put_result(
+            s3, OUTPUT_BUCKET, "extracted/up.html.json", b"{}", older, current["ETag"]
+        )
+
+    restamp("0.0.1")
+    reader = S3ObjectReader(s3)
+    assert process_and_store(ref, s3, reader, SETTINGS).written is Written.UNCHANGED
+    assert process_and_store(ref, s3, reader, SETTINGS, reprocess=True).written is Written.WRITTEN
+    restamp("999.0")  # made by a newer package: never replaced by this one
+    assert process_and_store(ref, s3, reader, SETTINGS, reprocess=True).written is (
+        Written.UNCHANGED
+    )
+
+
+def test_archived_object_gets_its_own_record_and_is_made_again_once_restored(
+    buckets: Buckets,
+) -> None:
+    buckets.put("cold.html", ARTICLE, StorageClass="GLACIER")
+    record = s3_record(INPUT_BUCKET, "cold.html")
+    response = lambda_handler(sqs_event(sqs_record(s3_event(record))), LocalLambdaContext())
+    assert response == {"batchItemFailures": []}  # a record, not five retries
+    result = raw_result(buckets, "cold.html")
+    assert (result["status"], result["error"]["code"]) == ("skipped", "object_archived")
+
+    buckets.s3.restore_object(Bucket=INPUT_BUCKET, Key="cold.html", RestoreRequest={"Days": 1})
+    restored = s3_record(INPUT_BUCKET, "cold.html", event_name="ObjectRestore:Completed")
+    deliver(restored)
+    assert raw_result(buckets, "cold.html")["status"] == "ok"
+
+
+def test_events_that_change_no_content_are_acknowledged_without_work(buckets: Buckets) -> None:
+    buckets.put("acl.html", ARTICLE)
+    for name in ("ObjectAcl:Put", "ObjectTagging:Put", "ObjectRestore:Delete"):
+        assert deliver(s3_record(INPUT_BUCKET, "acl.html", event_name=name))["processed"][0][
+            "status"
+        ] == ("ignored")
+    assert buckets.output_keys() == []
+
+
+def test_stamps_read_back_as_written(buckets: Buckets) -> None:
+    stamp = ResultStamp(
+        SourceStamp(etag="e", version_id="v", sequencer="0A"), Producer("1.2.3", "2.3.1"), "x"
+    )
+    assert put_result(buckets.s3, OUTPUT_BUCKET, "k.json", b"{}", stamp, None)
+    assert not put_result(buckets.s3, OUTPUT_BUCKET, "k.json", b"{}", stamp, None)  # exists
+    head = buckets.s3.head_object(Bucket=OUTPUT_BUCKET, Key="k.json")
+    assert ResultStamp.from_metadata(head["Metadata"]) == stamp
+    assert (
+        json.loads(buckets.s3.get_object(Bucket=OUTPUT_BUCKET, Key="k.json")["Body"].read()) == {}
+    )
 
 
 def test_slow_page_becomes_a_timeout_record(buckets: Buckets) -> None:

@@ -1,16 +1,26 @@
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 import pytest
 from aws_lambda_powertools.utilities.data_classes import SQSRecord
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from article_extractor.events import (
+    Change,
     EventKind,
+    MalformedEventError,
     ObjectRef,
     UnsupportedEventError,
+    batch_user_flag,
     classify_event,
+    ref_from_s3_record,
     refs_from_eventbridge_event,
     refs_from_s3_event,
     refs_from_sqs_record,
+    tasks_from_batch_operations_event,
 )
 from tests.events import (
     S3_TEST_EVENT,
@@ -116,3 +126,169 @@ def test_eventbridge_event_without_object_is_rejected() -> None:
     del event["detail"]["object"]
     with pytest.raises(UnsupportedEventError):
         refs_from_eventbridge_event(event)
+
+
+def _without(record: dict[str, Any], *path: str) -> dict[str, Any]:
+    record = copy.deepcopy(record)
+    target = record
+    for name in path[:-1]:
+        target = target[name]
+    del target[path[-1]]
+    return record
+
+
+def _with(record: dict[str, Any], value: Any, *path: str) -> dict[str, Any]:
+    record = copy.deepcopy(record)
+    target = record
+    for name in path[:-1]:
+        target = target[name]
+    target[path[-1]] = value
+    return record
+
+
+GOOD = s3_record("in", "a.html")
+MALFORMED_S3_RECORDS = {
+    "no s3": _without(GOOD, "s3"),
+    "no object": _without(GOOD, "s3", "object"),
+    "no key": _without(GOOD, "s3", "object", "key"),
+    "no bucket name": _without(GOOD, "s3", "bucket", "name"),
+    "no eventName": _without(GOOD, "eventName"),
+    "integer key": _with(GOOD, 7, "s3", "object", "key"),
+    "dict size": _with(GOOD, {"bytes": 1}, "s3", "object", "size"),
+    "list versionId": _with(GOOD, ["v"], "s3", "object", "versionId"),
+    "string s3": _with(GOOD, "s3", "s3"),
+    "null object": _with(GOOD, None, "s3", "object"),
+}
+
+
+@pytest.mark.parametrize("record", MALFORMED_S3_RECORDS.values(), ids=MALFORMED_S3_RECORDS.keys())
+def test_malformed_s3_record_raises_a_malformed_event_error(record: dict[str, Any]) -> None:
+    with pytest.raises(MalformedEventError):
+        ref_from_s3_record(record)
+    with pytest.raises(MalformedEventError):
+        refs_from_sqs_record(sqs_record(s3_event(record)))
+
+
+@pytest.mark.parametrize(
+    "detail", ["a string", None, {"bucket": "in", "object": {"key": "a.html"}}, {"object": {}}]
+)
+def test_malformed_eventbridge_detail_raises_a_malformed_event_error(detail: Any) -> None:
+    event = eventbridge_event("in", "a.html")
+    event["detail"] = detail
+    with pytest.raises(MalformedEventError):
+        refs_from_sqs_record(sqs_record(event))
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
+    ),
+    max_leaves=6,
+)
+FIELD_PATHS = [
+    ("s3",),
+    ("s3", "object"),
+    ("s3", "object", "key"),
+    ("s3", "object", "size"),
+    ("s3", "object", "eTag"),
+    ("s3", "object", "versionId"),
+    ("s3", "object", "sequencer"),
+    ("s3", "bucket"),
+    ("s3", "bucket", "name"),
+    ("eventName",),
+    ("eventTime",),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(changes=st.lists(st.tuples(st.sampled_from(FIELD_PATHS), JSON_VALUES), max_size=3))
+def test_any_record_parses_to_a_hashable_ref_or_a_malformed_event_error(
+    changes: list[tuple[tuple[str, ...], Any]],
+) -> None:
+    """Whatever a field holds, parsing one record either gives a usable ObjectRef or raises
+    MalformedEventError: never KeyError, TypeError or AttributeError."""
+    record: Any = copy.deepcopy(GOOD)
+    for path, value in changes:
+        target = record
+        for name in path[:-1]:
+            if not isinstance(target, dict) or not isinstance(target.get(name), dict):
+                break
+            target = target[name]
+        else:
+            target[path[-1]] = value
+    try:
+        ref = ref_from_s3_record(record)
+    except MalformedEventError:
+        return
+    hash(ref)
+    assert isinstance(ref.key, str) and isinstance(ref.bucket, str)
+    assert ref.size is None or isinstance(ref.size, int)
+
+
+@pytest.mark.parametrize(
+    ("event_name", "change"),
+    [
+        ("ObjectCreated:Put", Change.CREATED),
+        ("ObjectCreated:CompleteMultipartUpload", Change.CREATED),
+        ("ObjectRemoved:Delete", Change.REMOVED),
+        ("ObjectRemoved:DeleteMarkerCreated", Change.REMOVED),
+        ("LifecycleExpiration:Delete", Change.REMOVED),
+        ("LifecycleExpiration:DeleteMarkerCreated", Change.REMOVED),
+        ("ObjectRestore:Completed", Change.RESTORED),
+        ("ObjectRestore:Post", Change.OTHER),
+        ("ObjectRestore:Delete", Change.OTHER),
+        ("ObjectAcl:Put", Change.OTHER),
+        ("ObjectTagging:Put", Change.OTHER),
+        ("LifecycleTransition", Change.OTHER),
+        ("Replication:OperationFailedReplication", Change.OTHER),
+    ],
+)
+def test_event_names_say_what_changed(event_name: str, change: Change) -> None:
+    [ref] = refs_from_s3_event(s3_event(s3_record("in", "a.html", event_name=event_name)))
+    assert ref.change is change
+    # Sequencers order PUTs and DELETEs only.
+    assert (ref.sequencer is not None) == (change in (Change.CREATED, Change.REMOVED))
+
+
+@pytest.mark.parametrize(
+    ("detail_type", "change"),
+    [
+        ("Object Created", Change.CREATED),
+        ("Object Deleted", Change.REMOVED),
+        ("Object Restore Completed", Change.RESTORED),
+        ("Object Restore Initiated", Change.OTHER),
+        ("Object Restore Expired", Change.OTHER),
+        ("Object ACL Updated", Change.OTHER),
+        ("Object Tags Added", Change.OTHER),
+        ("Object Storage Class Changed", Change.OTHER),
+        ("Object Access Tier Changed", Change.OTHER),
+    ],
+)
+def test_eventbridge_detail_types_say_what_changed(detail_type: str, change: Change) -> None:
+    [ref] = refs_from_eventbridge_event(eventbridge_event("in", "a.html", detail_type=detail_type))
+    assert ref.change is change
+
+
+def test_batch_tasks_are_parsed_one_by_one() -> None:
+    event = {
+        "invocationSchemaVersion": "2.0",
+        "invocationId": "id",
+        "job": {"id": "j", "userArguments": {"reprocess": "TRUE"}},
+        "tasks": [
+            {"taskId": "ok", "s3Bucket": "in", "s3Key": "a+b.html", "s3VersionId": None},
+            {"taskId": "bad", "s3Bucket": "in"},
+            42,
+        ],
+    }
+    tasks = tasks_from_batch_operations_event(event)
+    assert [(t.task_id, t.ref is not None) for t in tasks] == [
+        ("ok", True),
+        ("bad", False),
+        ("task-2", False),
+    ]
+    assert tasks[0].ref == ObjectRef("in", "a b.html")
+    assert tasks[1].problem and "s3Key" in tasks[1].problem
+    assert batch_user_flag(event, "reprocess")
+    assert not batch_user_flag({"job": {"userArguments": {"reprocess": 1}}}, "reprocess")
+    assert not batch_user_flag({"invocationSchemaVersion": "1.0"}, "reprocess")

@@ -38,7 +38,7 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from .config import Settings
 from .document import Status
-from .events import ObjectRef
+from .events import REPROCESS_ARGUMENT, ObjectRef
 from .keys import is_supported_key
 from .results import process_and_store, result_is_current
 from .storage import S3ObjectReader
@@ -102,6 +102,7 @@ class BackfillOptions:
     endpoint_url: str | None = None
     manifest_path: Path | None = None  # with `job`: the local copy of the manifest
     job: JobOptions | None = None  # set: write a manifest and a job request, process nothing
+    reprocess: bool = False  # make again results of an older package or trafilatura version
 
 
 class Outcome(StrEnum):
@@ -134,17 +135,28 @@ def list_inputs(s3: S3Client, source: S3Location) -> Iterator[ObjectRef]:
 
 
 def backfill_object(
-    ref: ObjectRef, s3: S3Client, reader: S3ObjectReader, settings: Settings, check_only: bool
+    ref: ObjectRef,
+    s3: S3Client,
+    reader: S3ObjectReader,
+    settings: Settings,
+    check_only: bool,
+    reprocess: bool = False,
 ) -> ObjectOutcome:
-    """Skip, or process and store, one listed object; an exception is returned, not raised."""
+    """Skip, or process and store, one listed object; an exception is returned, not raised.
+
+    `reprocess`: results made from the listed object by an older package or trafilatura
+    version are not current (they are made again; a result is never replaced by one of an
+    older object)."""
     try:
-        if result_is_current(s3, settings, ref):
+        if result_is_current(s3, settings, ref, reprocess=reprocess):
             return ObjectOutcome(ref, Outcome.SKIPPED)
         if check_only:
             return ObjectOutcome(ref, Outcome.PENDING)
-        document = process_and_store(ref, s3, reader, settings).document
+        document = process_and_store(ref, s3, reader, settings, reprocess=reprocess).document
     except Exception as error:  # one object's S3 error must not stop the run
         return ObjectOutcome(ref, Outcome.ERROR, f"{type(error).__name__}: {error}")
+    if document is None:  # current after all, or deleted since it was listed
+        return ObjectOutcome(ref, Outcome.SKIPPED)
     if document.status is Status.FAILED:
         return ObjectOutcome(ref, Outcome.FAILED, document.error.code if document.error else None)
     return ObjectOutcome(ref, Outcome.DONE, str(document.status))
@@ -162,21 +174,27 @@ class _Worker:
     reader: S3ObjectReader
     settings: Settings
     check_only: bool
+    reprocess: bool
 
 
 _worker: _Worker | None = None
 
 
-def _start_worker(settings: Settings, endpoint_url: str | None, check_only: bool) -> None:
+def _start_worker(
+    settings: Settings, endpoint_url: str | None, check_only: bool, reprocess: bool
+) -> None:
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the main process's to handle
     s3 = s3_client(endpoint_url)
-    _worker = _Worker(s3, S3ObjectReader(s3), settings, check_only)
+    _worker = _Worker(s3, S3ObjectReader(s3), settings, check_only, reprocess)
 
 
 def _work(ref: ObjectRef) -> ObjectOutcome:
     assert _worker is not None, "_start_worker runs first in every worker process"
-    return backfill_object(ref, _worker.s3, _worker.reader, _worker.settings, _worker.check_only)
+    worker = _worker
+    return backfill_object(
+        ref, worker.s3, worker.reader, worker.settings, worker.check_only, worker.reprocess
+    )
 
 
 @dataclass
@@ -296,7 +314,7 @@ def _run_workers(
         tally.listing_done = True
 
     context = multiprocessing.get_context("spawn")
-    initargs = (options.settings, options.endpoint_url, check_only)
+    initargs = (options.settings, options.endpoint_url, check_only, options.reprocess)
     with context.Pool(options.workers, initializer=_start_worker, initargs=initargs) as pool:
         try:
             for outcome in pool.imap_unordered(_work, listed()):
@@ -379,6 +397,7 @@ def batch_job_request(
     client_request_token: str,
     priority: int = DEFAULT_PRIORITY,
     description: str | None = None,
+    reprocess: bool = False,
 ) -> dict[str, Any]:
     """The `s3control` CreateJob request (without `AccountId`) that has the deployed function
     process every object of `manifest`, with a completion report of all tasks.
@@ -398,6 +417,8 @@ def batch_job_request(
             "LambdaInvoke": {
                 "FunctionArn": function_arn,
                 "InvocationSchemaVersion": INVOCATION_SCHEMA_VERSION,
+                # The function reads it from the event's job.userArguments (schema 2.0).
+                **({"UserArguments": {REPROCESS_ARGUMENT: "true"}} if reprocess else {}),
             }
         },
         "Report": {
@@ -481,6 +502,7 @@ def run_manifest(options: BackfillOptions, out: TextIO, err: TextIO) -> int:
         client_request_token=str(uuid.uuid4()),
         priority=job.priority,
         description=f"article-extractor backfill of {options.source}",
+        reprocess=options.reprocess,
     )
     document = json.dumps(request, indent=2, ensure_ascii=False)
     if not job.create:

@@ -110,6 +110,13 @@ def _add_backfill_parser(commands: argparse._SubParsersAction[argparse.ArgumentP
         "--max-input-bytes", type=int, default=DEFAULT_MAX_INPUT_BYTES, help="size bound per object"
     )
     command.add_argument("--endpoint-url", help="S3 endpoint (e.g. a local moto server)")
+    command.add_argument(
+        "--reprocess",
+        action="store_true",
+        help="also make again the results that an older article-extractor or trafilatura "
+        "version made from the current object (after an upgrade); with --manifest or "
+        "--create-job, the job asks the function to do so",
+    )
     job = command.add_argument_group("S3 Batch Operations (instead of processing here)")
     job.add_argument(
         "--manifest", type=Path, metavar="FILE.csv", help="write the manifest, print the job"
@@ -161,6 +168,7 @@ def _backfill(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         workers=args.workers,
         endpoint_url=args.endpoint_url,
         manifest_path=args.manifest,
+        reprocess=args.reprocess,
     )
     if args.manifest is None and not args.create_job:
         return backfill.run_backfill(options, err=sys.stderr)

@@ -17,6 +17,7 @@ class ErrorCode(StrEnum):
     NOT_HTML = "not_html"
     OBJECT_NOT_FOUND = "object_not_found"
     ACCESS_DENIED = "access_denied"
+    OBJECT_ARCHIVED = "object_archived"
     TOO_COMPLEX = "too_complex"
     TIMEOUT = "timeout"
     EXTRACTION_ERROR = "extraction_error"

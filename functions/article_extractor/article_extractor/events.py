@@ -6,8 +6,12 @@ Kinds accepted (told apart by `classify_event`):
   (`+` for space, `%2B` for plus) and are decoded with `unquote_plus`;
 - SQS messages whose body is an S3 notification (or an EventBridge event); `s3:TestEvent`
   bodies carry no object and are acknowledged;
-- EventBridge "Object Created" events from S3; their keys arrive as stored, not URL-encoded;
+- EventBridge events from S3; their keys arrive as stored, not URL-encoded;
 - S3 Batch Operations invocations (schema 1.0 and 2.0): one object per task, keys URL-encoded.
+
+Every field read is checked for presence and type: a payload of the wrong shape raises
+`MalformedEventError` for that record (or message, or task) alone, never a `KeyError` or
+`TypeError` that would fail the records around it.
 
 Payloads are read as plain dicts, in the shapes Powertools' data classes document: importing
 `aws_lambda_powertools.utilities.data_classes` loads every event class (~70 ms at cold start)
@@ -17,8 +21,9 @@ for the few fields read here.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 from urllib.parse import unquote_plus
@@ -32,8 +37,21 @@ class EventKind(StrEnum):
     UNKNOWN = "unknown"
 
 
+class Change(StrEnum):
+    """What an event says happened to its object."""
+
+    CREATED = "created"  # a new object or version: extract it
+    REMOVED = "removed"  # deleted or expired: its result goes, unless the key has an object again
+    RESTORED = "restored"  # an archived object's restored copy is readable: extract it
+    OTHER = "other"  # ACL, tags, storage class, replication...: nothing to do
+
+
 class UnsupportedEventError(ValueError):
     """A payload this function does not know: raised, so it is retried, then dead-lettered."""
+
+
+class MalformedEventError(UnsupportedEventError):
+    """A record of a known kind with a missing field or a field of the wrong type."""
 
 
 @dataclass(frozen=True)
@@ -50,8 +68,50 @@ class ObjectRef:
     event_time: str | None = None
 
     @property
+    def change(self) -> Change:
+        return change_of(self.event_name)
+
+    @property
     def is_removal(self) -> bool:
-        return bool(self.event_name) and "ObjectRemoved" in str(self.event_name)
+        return self.change is Change.REMOVED
+
+    def current(self) -> ObjectRef:
+        """The same key with nothing of one version: what reading the key's current object
+        needs (and what a read-ahead is keyed by)."""
+        return ObjectRef(bucket=self.bucket, key=self.key)
+
+    def without_event(self) -> ObjectRef:
+        return replace(self, sequencer=None, event_name=None, event_time=None)
+
+
+# S3 notification event names (`ObjectCreated:Put`, `LifecycleExpiration:Delete`, ...) by prefix.
+_CHANGE_BY_EVENT_PREFIX = (
+    ("ObjectCreated:", Change.CREATED),
+    ("ObjectRemoved:", Change.REMOVED),
+    ("LifecycleExpiration:", Change.REMOVED),
+    ("ObjectRestore:Completed", Change.RESTORED),
+)
+# EventBridge detail-types of S3 events that change what the key holds.
+_EVENTBRIDGE_EVENT_NAMES = {
+    "Object Created": "ObjectCreated:",
+    "Object Deleted": "ObjectRemoved:",
+    "Object Restore Completed": "ObjectRestore:Completed",
+}
+_HEX = re.compile(r"[0-9A-Fa-f]+")
+# The S3 Batch Operations job argument (UserArguments) that asks for re-processing.
+REPROCESS_ARGUMENT = "reprocess"
+
+
+def change_of(event_name: str | None) -> Change:
+    """`ObjectCreated:Put` -> CREATED; `ObjectRemoved:*` and `LifecycleExpiration:*` -> REMOVED;
+    `ObjectRestore:Completed` -> RESTORED; anything else -> OTHER. None (Batch Operations,
+    backfill, the CLI: no event) -> CREATED."""
+    if event_name is None:
+        return Change.CREATED
+    for prefix, change in _CHANGE_BY_EVENT_PREFIX:
+        if event_name.startswith(prefix):
+            return change
+    return Change.OTHER
 
 
 def classify_event(event: Mapping[str, Any]) -> EventKind:
@@ -69,83 +129,190 @@ def classify_event(event: Mapping[str, Any]) -> EventKind:
     return EventKind.UNKNOWN
 
 
-def refs_from_s3_event(event: Mapping[str, Any]) -> list[ObjectRef]:
-    """Object references of an S3 notification (`{"Records": [...]}`), keys decoded."""
-    refs = []
-    for record in event["Records"]:
-        s3_object = record["s3"]["object"]
-        refs.append(
-            ObjectRef(
-                bucket=record["s3"]["bucket"]["name"],
-                key=unquote_plus(s3_object["key"]),
-                version_id=s3_object.get("versionId") or None,
-                etag=s3_object.get("eTag") or None,
-                size=s3_object.get("size"),
-                sequencer=s3_object.get("sequencer"),
-                event_name=record["eventName"],
-                event_time=record.get("eventTime"),
-            )
+def _mapping(value: object, where: str) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping):
+        raise MalformedEventError(f"{where} is not an object")
+    return value
+
+
+def _text(container: Mapping[str, Any], name: str, where: str) -> str:
+    """A required, non-empty string field."""
+    value = container.get(name)
+    if not isinstance(value, str) or not value:
+        raise MalformedEventError(f"{where}.{name} is missing or not a non-empty string")
+    return value
+
+
+def _optional_text(container: Mapping[str, Any], name: str, where: str) -> str | None:
+    value = container.get(name)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise MalformedEventError(f"{where}.{name} is not a string")
+    return value
+
+
+def _optional_size(container: Mapping[str, Any], name: str, where: str) -> int | None:
+    value = container.get(name)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise MalformedEventError(f"{where}.{name} is not a whole number of bytes")
+    return value
+
+
+def _sequencer(container: Mapping[str, Any], where: str) -> str | None:
+    value = _optional_text(container, "sequencer", where)
+    # S3 documents a hexadecimal string; anything else cannot be ordered, so it is not used.
+    return value if value is not None and _HEX.fullmatch(value) else None
+
+
+def ref_from_s3_record(record: object) -> ObjectRef:
+    """The object of one S3 notification record, key decoded; MalformedEventError when a field
+    is missing or of the wrong type."""
+    record = _mapping(record, "record")
+    s3 = _mapping(record.get("s3"), "record.s3")
+    s3_object = _mapping(s3.get("object"), "s3.object")
+    bucket = _mapping(s3.get("bucket"), "s3.bucket")
+    return _ordered(
+        ObjectRef(
+            bucket=_text(bucket, "name", "s3.bucket"),
+            key=unquote_plus(_text(s3_object, "key", "s3.object")),
+            version_id=_optional_text(s3_object, "versionId", "s3.object"),
+            etag=_optional_text(s3_object, "eTag", "s3.object"),
+            size=_optional_size(s3_object, "size", "s3.object"),
+            sequencer=_sequencer(s3_object, "s3.object"),
+            event_name=_text(record, "eventName", "record"),
+            event_time=_optional_text(record, "eventTime", "record"),
         )
-    return refs
+    )
+
+
+def _ordered(ref: ObjectRef) -> ObjectRef:
+    """S3 documents sequencers as ordering the PUTs and DELETEs of a key; on any other event
+    (a restore, say) a sequencer is not compared with theirs."""
+    if ref.change in (Change.CREATED, Change.REMOVED):
+        return ref
+    return replace(ref, sequencer=None)
+
+
+def refs_from_s3_event(event: Mapping[str, Any]) -> list[ObjectRef]:
+    """Object references of an S3 notification (`{"Records": [...]}`), keys decoded; the first
+    malformed record raises (see `ref_from_s3_record` to parse records one by one)."""
+    records = event.get("Records")
+    if not isinstance(records, list):
+        raise MalformedEventError("S3 notification without a Records list")
+    return [ref_from_s3_record(record) for record in records]
 
 
 def refs_from_eventbridge_event(event: Mapping[str, Any]) -> list[ObjectRef]:
-    """Object reference of an EventBridge event from S3 (keys are not URL-encoded there)."""
-    detail = event.get("detail") or {}
-    bucket = (detail.get("bucket") or {}).get("name")
-    s3_object = detail.get("object") or {}
-    key = s3_object.get("key")
-    if not bucket or key is None:
-        raise UnsupportedEventError("EventBridge event without detail.bucket.name/object.key")
-    detail_type = str(event.get("detail-type", ""))
+    """Object reference of an EventBridge event from S3 (keys are not URL-encoded there).
+
+    "Object Created", "Object Deleted" and "Object Restore Completed" name a change of the key;
+    other detail-types (ACL, tags, storage class, restore initiated or expired) are kept with
+    `Change.OTHER`, which the handler acknowledges without processing.
+    """
+    detail = _mapping(event.get("detail"), "detail")
+    bucket = _mapping(detail.get("bucket"), "detail.bucket")
+    s3_object = _mapping(detail.get("object"), "detail.object")
+    detail_type = event.get("detail-type")
+    if not isinstance(detail_type, str):
+        raise MalformedEventError("detail-type is missing or not a string")
+    prefix = _EVENTBRIDGE_EVENT_NAMES.get(detail_type)
+    reason = detail.get("reason")
+    event_name = (
+        f"{prefix}{reason if isinstance(reason, str) and prefix.endswith(':') else ''}"
+        if prefix
+        else f"EventBridge:{detail_type}"
+    )
     return [
-        ObjectRef(
-            bucket=bucket,
-            key=key,
-            version_id=s3_object.get("version-id") or None,
-            etag=s3_object.get("etag") or s3_object.get("eTag") or None,
-            size=s3_object.get("size"),
-            sequencer=s3_object.get("sequencer"),
-            event_name="ObjectRemoved" if detail_type == "Object Deleted" else "ObjectCreated",
-            event_time=event.get("time"),
+        _ordered(
+            ObjectRef(
+                bucket=_text(bucket, "name", "detail.bucket"),
+                key=_text(s3_object, "key", "detail.object"),
+                version_id=_optional_text(s3_object, "version-id", "detail.object"),
+                etag=_optional_text(s3_object, "etag", "detail.object")
+                or _optional_text(s3_object, "eTag", "detail.object"),
+                size=_optional_size(s3_object, "size", "detail.object"),
+                sequencer=_sequencer(s3_object, "detail.object"),
+                event_name=event_name,
+                event_time=_optional_text(event, "time", "event"),
+            )
         )
     ]
 
 
 def refs_from_sqs_record(record: Mapping[str, Any]) -> list[ObjectRef]:
     """Object references carried by one SQS message body (a Lambda SQS record, as a dict or
-    Powertools' `SQSRecord`); [] for an `s3:TestEvent`."""
-    message_id = record["messageId"]
+    Powertools' `SQSRecord`); [] for an `s3:TestEvent`. Raises UnsupportedEventError (or its
+    MalformedEventError) for a message that is not a well-formed notification."""
+    message_id = record.get("messageId")
+    raw_body = record.get("body")
     try:
-        body = json.loads(record["body"])
-    except (TypeError, ValueError) as error:
+        body = json.loads(raw_body) if isinstance(raw_body, str | bytes) else None
+    except ValueError as error:
         raise UnsupportedEventError(f"SQS message {message_id} body is not JSON") from error
     if not isinstance(body, Mapping):
-        raise UnsupportedEventError(f"SQS message {message_id} body is not an object")
+        raise UnsupportedEventError(f"SQS message {message_id} body is not a JSON object")
     if body.get("Event") == "s3:TestEvent":
         return []
     kind = classify_event(body)
-    if kind is EventKind.S3:
-        return refs_from_s3_event(body)
-    if kind is EventKind.EVENTBRIDGE:
-        return refs_from_eventbridge_event(body)
+    try:
+        if kind is EventKind.S3:
+            return refs_from_s3_event(body)
+        if kind is EventKind.EVENTBRIDGE:
+            return refs_from_eventbridge_event(body)
+    except MalformedEventError as error:
+        raise MalformedEventError(f"SQS message {message_id}: {error}") from None
     raise UnsupportedEventError(f"SQS message {message_id} holds no S3 notification")
 
 
-def refs_from_batch_operations_event(event: Mapping[str, Any]) -> list[tuple[str, ObjectRef]]:
-    """(task id, object) for each task of an S3 Batch Operations invocation (keys decoded).
+@dataclass(frozen=True)
+class BatchTask:
+    """One S3 Batch Operations task: its id and, when well formed, its object."""
+
+    task_id: str
+    ref: ObjectRef | None
+    problem: str | None = None  # why `ref` is None
+
+
+def tasks_from_batch_operations_event(event: Mapping[str, Any]) -> list[BatchTask]:
+    """Each task of an S3 Batch Operations invocation (keys decoded), one by one: a task with a
+    missing or mistyped field gets its `problem`, the others are unaffected.
 
     Schema 1.0 names the bucket by ARN (`s3BucketArn`), schema 2.0 by name (`s3Bucket`).
     """
-    refs = []
-    for task in event["tasks"]:
-        bucket_arn = task.get("s3BucketArn")
-        bucket = bucket_arn.split(":::")[-1] if bucket_arn else task["s3Bucket"]
-        ref = ObjectRef(
-            bucket=bucket,
-            key=unquote_plus(task["s3Key"]),
-            version_id=task.get("s3VersionId") or None,
-            event_name="ObjectCreated:BatchOperations",
-        )
-        refs.append((task["taskId"], ref))
-    return refs
+    tasks = event.get("tasks")
+    parsed = []
+    for index, task in enumerate(tasks if isinstance(tasks, list) else []):
+        task_id = task.get("taskId") if isinstance(task, Mapping) else None
+        task_id = task_id if isinstance(task_id, str) and task_id else f"task-{index}"
+        try:
+            parsed.append(BatchTask(task_id, _batch_ref(_mapping(task, "task"))))
+        except MalformedEventError as error:
+            parsed.append(BatchTask(task_id, None, str(error)))
+    return parsed
+
+
+def _batch_ref(task: Mapping[str, Any]) -> ObjectRef:
+    bucket_arn = _optional_text(task, "s3BucketArn", "task")
+    bucket = bucket_arn.split(":::")[-1] if bucket_arn else _text(task, "s3Bucket", "task")
+    if not bucket:
+        raise MalformedEventError("task.s3BucketArn names no bucket")
+    return ObjectRef(
+        bucket=bucket,
+        key=unquote_plus(_text(task, "s3Key", "task")),
+        version_id=_optional_text(task, "s3VersionId", "task"),
+    )
+
+
+def batch_user_flag(event: Mapping[str, Any], name: str) -> bool:
+    """A true/false `UserArguments` entry of a schema 2.0 Batch Operations job (absent: false).
+
+    Example: a job created with `"UserArguments": {"reprocess": "true"}` gives
+    `batch_user_flag(event, "reprocess") is True`.
+    """
+    job = event.get("job")
+    arguments = job.get("userArguments") if isinstance(job, Mapping) else None
+    value = arguments.get(name) if isinstance(arguments, Mapping) else None
+    return isinstance(value, str) and value.strip().lower() == "true"

@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from functools import cache, cached_property, partial
@@ -21,20 +21,21 @@ from aws_lambda_powertools.metrics import MetricUnit
 from . import lazy_imports
 from .config import ConfigurationError, Settings
 from .events import (
+    REPROCESS_ARGUMENT,
+    Change,
     EventKind,
     ObjectRef,
     UnsupportedEventError,
+    batch_user_flag,
     classify_event,
-    refs_from_batch_operations_event,
+    ref_from_s3_record,
     refs_from_eventbridge_event,
-    refs_from_s3_event,
     refs_from_sqs_record,
+    tasks_from_batch_operations_event,
 )
-from .keys import output_key
-from .ordering import SourceStamp, parse_time
-from .prefetch import PrefetchingReader
-from .results import process_and_store
-from .storage import ObjectReader, S3ObjectReader, delete_result
+from .prefetch import ReadAhead
+from .results import Snapshot, Written, process_and_store, take_snapshot
+from .storage import ObjectReader, S3ObjectReader
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -79,12 +80,20 @@ def runtime() -> Runtime:
 
 @dataclass(frozen=True)
 class Outcome:
+    """What became of one object: `status` is the record's status when one was written or
+    found current, else what happened (`ignored`, `removed:deleted`, `stale`, ...)."""
+
     key: str
     status: str
     output_key: str | None
 
     def to_dict(self) -> dict[str, str | None]:
         return {"key": self.key, "status": self.status, "output_key": self.output_key}
+
+    def describe(self, output_bucket: str) -> str:
+        """One line for a Batch Operations report: `ok s3://out/extracted/a.html.json`."""
+        where = f" s3://{output_bucket}/{self.output_key}" if self.output_key else ""
+        return f"{self.status}{where}"
 
 
 def time_budget(settings: Settings, context: LambdaContext | None) -> float | None:
@@ -103,10 +112,12 @@ def handle_object(
     ref: ObjectRef,
     rt: Runtime,
     context: LambdaContext | None = None,
-    reader: ObjectReader | None = None,
+    read_ahead: ReadAhead[ObjectRef, Snapshot] | None = None,
+    reprocess: bool = False,
 ) -> Outcome:
-    """Process one object and store its record (or delete it, for a removal). `reader` stands in
-    for the runtime's S3 reader (the read-ahead of an SQS batch)."""
+    """Bring the result of one object's key in step with S3 (extract and store its record, or
+    delete it when the key has no object). `read_ahead` holds snapshots an SQS batch took
+    ahead; `reprocess` replaces results made by an older package or extractor version."""
     logger.set_correlation_id(ref.key)
     logger.append_keys(bucket=ref.bucket, object_key=ref.key, version_id=ref.version_id)
     settings = rt.settings
@@ -115,14 +126,33 @@ def handle_object(
         logger.warning("event for this function's own output ignored")
         metrics.add_metric(name="OwnOutputIgnored", unit=MetricUnit.Count, value=1)
         return Outcome(ref.key, "ignored", None)
-    if ref.is_removal:
-        return handle_removal(ref, rt, output_key(settings.output_prefix, ref.key))
+    change = ref.change
+    if change is Change.OTHER:
+        logger.info("event that changes no content ignored", extra={"event": ref.event_name})
+        return Outcome(ref.key, "ignored", None)
+    if change is Change.REMOVED and not settings.delete_on_remove:
+        logger.info("removal event ignored (DELETE_ON_REMOVE is off)")
+        return Outcome(ref.key, "ignored", None)
     budget = time_budget(settings, context)
-    stored = process_and_store(ref, rt.s3, reader or rt.reader, settings, budget)
-    document, target, written = stored.document, stored.output_key, stored.written
+    snapshot = read_ahead.take(ref.current()) if read_ahead else None
+    stored = process_and_store(
+        ref, rt.s3, rt.reader, settings, budget, reprocess=reprocess, first_snapshot=snapshot
+    )
+    metrics.add_metric(name=f"Results{stored.written.capitalize()}", unit=MetricUnit.Count, value=1)
+    document = stored.document
+    if document is None:
+        logger.info(
+            "result in step", extra={"output_key": stored.output_key, "write": stored.written}
+        )
+        status = (
+            f"removed:{stored.written}"
+            if stored.written in (Written.DELETED, Written.ABSENT, Written.KEPT)
+            else str(stored.written)
+        )
+        target = stored.output_key if stored.written is not Written.ABSENT else None
+        return Outcome(ref.key, status, target)
     status = str(document.status)
     metrics.add_metric(name=f"Documents{status.capitalize()}", unit=MetricUnit.Count, value=1)
-    metrics.add_metric(name=f"Results{written.capitalize()}", unit=MetricUnit.Count, value=1)
     metrics.add_metric(
         name="ExtractionDuration",
         unit=MetricUnit.Milliseconds,
@@ -133,65 +163,60 @@ def handle_object(
         "object processed",
         extra={
             "status": status,
-            "output_key": target,
-            "write": str(written),
+            "output_key": stored.output_key,
+            "write": str(stored.written),
             "error_code": document.error.code if document.error else None,
             "word_count": document.document.word_count if document.document else None,
         },
     )
-    return Outcome(ref.key, status, target)
-
-
-def handle_removal(ref: ObjectRef, rt: Runtime, target: str) -> Outcome:
-    if not rt.settings.delete_on_remove:
-        logger.info("removal event ignored (DELETE_ON_REMOVE is off)")
-        return Outcome(ref.key, "ignored", None)
-    removal = SourceStamp(last_modified=parse_time(ref.event_time), sequencer=ref.sequencer)
-    deleted = delete_result(rt.s3, rt.settings.output_bucket, target, removal)
-    metrics.add_metric(
-        name=f"Removals{deleted.title().replace('_', '')}", unit=MetricUnit.Count, value=1
-    )
-    logger.info("removal processed", extra={"output_key": target, "result": str(deleted)})
-    return Outcome(ref.key, f"removed:{deleted}", target)
+    return Outcome(ref.key, status, stored.output_key)
 
 
 def handle_sqs_record(
     record: Mapping[str, Any],
     rt: Runtime,
     context: LambdaContext | None = None,
-    reader: ObjectReader | None = None,
+    read_ahead: ReadAhead[ObjectRef, Snapshot] | None = None,
 ) -> list[dict[str, str | None]]:
     return [
-        handle_object(ref, rt, context, reader).to_dict() for ref in refs_from_sqs_record(record)
+        handle_object(ref, rt, context, read_ahead).to_dict()
+        for ref in refs_from_sqs_record(record)
     ]
 
 
 def handle_sqs_batch(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """The batch's objects are read ahead, a few at a time, while each is extracted in turn;
-    failures are still reported per message."""
+    """Each message is parsed and processed alone (a malformed one is reported in
+    `batchItemFailures` by itself); the batch's objects are read ahead, a few at a time, while
+    each is extracted in turn."""
     rt = runtime()
-    refs = []
-    for record in event["Records"]:
-        # A message that is not a notification is reported failed by its record handler.
-        with suppress(UnsupportedEventError):
+    refs: list[ObjectRef] = []
+    for record in event.get("Records", []):
+        try:
             refs += refs_from_sqs_record(record)
+        except Exception:  # its record handler reports it, alone
+            continue
+    to_read = [ref.current() for ref in refs if ref.change in (Change.CREATED, Change.RESTORED)]
     concurrency = rt.settings.read_concurrency
-    if concurrency == 0 or len(refs) < 2:
-        reader_scope: Any = nullcontext(None)
+    if concurrency == 0 or len(to_read) < 2:
+        scope: Any = nullcontext(None)
     else:
-        reader_scope = PrefetchingReader(rt.reader, refs, rt.settings.max_input_bytes, concurrency)
-    with reader_scope as reader:
-        record_handler = partial(handle_sqs_record, rt=rt, context=context, reader=reader)
+        snapshot = partial(take_snapshot, s3=rt.s3, reader=rt.reader, settings=rt.settings)
+        scope = ReadAhead(snapshot, to_read, concurrency)
+    with scope as read_ahead:
+        record_handler = partial(handle_sqs_record, rt=rt, context=context, read_ahead=read_ahead)
         return lazy_imports.process_sqs_batch(event, record_handler, context)
 
 
-def handle_refs(refs: list[ObjectRef], context: LambdaContext | None) -> dict[str, Any]:
-    """Try every object; re-raise the first transient failure only after all were tried."""
+def handle_refs(event: Mapping[str, Any], context: LambdaContext | None) -> dict[str, Any]:
+    """S3 notifications and EventBridge events: try every object, each record parsed alone;
+    re-raise the first failure (a malformed record's included) only after all were tried, so
+    the invocation is retried."""
     rt = runtime()
     outcomes, first_error = [], None
-    for ref in refs:
+    for parse in _record_parsers(event):
         try:
-            outcomes.append(handle_object(ref, rt, context).to_dict())
+            for ref in parse():
+                outcomes.append(handle_object(ref, rt, context).to_dict())
         except Exception as error:
             logger.exception("object failed; the invocation will be retried")
             first_error = first_error or error
@@ -200,27 +225,46 @@ def handle_refs(refs: list[ObjectRef], context: LambdaContext | None) -> dict[st
     return {"processed": outcomes}
 
 
+def _record_parsers(event: Mapping[str, Any]) -> list[Callable[[], list[ObjectRef]]]:
+    if classify_event(event) is EventKind.EVENTBRIDGE:
+        return [partial(refs_from_eventbridge_event, event)]
+    return [partial(lambda record: [ref_from_s3_record(record)], r) for r in event["Records"]]
+
+
 def handle_batch_operations(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """S3 Batch Operations: one result per task. A stored record (whatever its status) is
-    `Succeeded`; a failure to produce one is `TemporaryFailure`, which Batch Operations retries."""
+    """S3 Batch Operations: one result per task. A result in step with the object (a stored
+    record, whatever its status) is `Succeeded`; a task that names no object it can be about
+    (malformed, or a key without an object) is `PermanentFailure`; a failure to store is
+    `TemporaryFailure`, which Batch Operations retries. The job's `UserArguments`
+    `{"reprocess": "true"}` replaces results made by an older package or extractor version."""
     rt = runtime()
+    reprocess = batch_user_flag(event, REPROCESS_ARGUMENT)
     results: list[dict[str, str]] = []
-    for task_id, ref in refs_from_batch_operations_event(event):
+    for task in tasks_from_batch_operations_event(event):
+        if task.ref is None:
+            logger.warning("malformed batch operations task", extra={"problem": task.problem})
+            results.append(task_result(task.task_id, "PermanentFailure", f"{task.problem}"))
+            continue
         try:
-            outcome = handle_object(ref, rt, context)
+            outcome = handle_object(task.ref, rt, context, reprocess=reprocess)
         except Exception as error:
             logger.exception("batch operations task failed; it will be retried")
             message = f"{type(error).__name__}: {error}"[:500]
-            results.append(task_result(task_id, "TemporaryFailure", message))
+            results.append(task_result(task.task_id, "TemporaryFailure", message))
             continue
-        stored = f"{outcome.status} s3://{rt.settings.output_bucket}/{outcome.output_key}"
-        results.append(task_result(task_id, "Succeeded", stored))
+        if outcome.status == f"removed:{Written.ABSENT}":
+            missing = f"s3://{task.ref.bucket}/{task.ref.key} does not exist; no result is kept"
+            results.append(task_result(task.task_id, "PermanentFailure", missing))
+            continue
+        results.append(
+            task_result(task.task_id, "Succeeded", outcome.describe(rt.settings.output_bucket))
+        )
     # Batch Operations sends one task per invocation; a payload with several still gets one
     # result each (Powertools' S3BatchOperationResponse accepts exactly one).
     return {
-        "invocationSchemaVersion": event["invocationSchemaVersion"],
+        "invocationSchemaVersion": str(event.get("invocationSchemaVersion")),
         "treatMissingKeysAs": "PermanentFailure",
-        "invocationId": event["invocationId"],
+        "invocationId": str(event.get("invocationId")),
         "results": results,
     }
 
@@ -240,10 +284,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     logger.append_keys(event_kind=str(kind))
     if kind is EventKind.SQS:
         return handle_sqs_batch(event, context)
-    if kind is EventKind.S3:
-        return handle_refs(refs_from_s3_event(event), context)
-    if kind is EventKind.EVENTBRIDGE:
-        return handle_refs(refs_from_eventbridge_event(event), context)
+    if kind in (EventKind.S3, EventKind.EVENTBRIDGE):
+        return handle_refs(event, context)
     if kind is EventKind.BATCH_OPERATIONS:
         return handle_batch_operations(event, context)
     raise UnsupportedEventError(f"unsupported event with keys {sorted(event)[:10]}")

@@ -19,8 +19,9 @@ from .document import Article, Error, Extraction, OutputDocument, Source, Status
 from .errors import ErrorCode, ProcessingError
 from .events import ObjectRef
 from .extract import EXTRACTOR_NAME, ExtractedArticle, extract_article, extractor_version
-from .keys import is_gzip_key, is_supported_key
-from .storage import FetchedObject, ObjectReader
+from .keys import is_gzip_key
+from .ordering import format_time
+from .storage import FetchedObject, ObjectReader, read_input
 
 STATUS_BY_ERROR = {
     ErrorCode.EMPTY_INPUT: Status.EMPTY,
@@ -28,6 +29,7 @@ STATUS_BY_ERROR = {
     ErrorCode.UNSUPPORTED_KEY: Status.SKIPPED,
     ErrorCode.INPUT_TOO_LARGE: Status.SKIPPED,
     ErrorCode.DECOMPRESSED_TOO_LARGE: Status.SKIPPED,
+    ErrorCode.OBJECT_ARCHIVED: Status.SKIPPED,
 }
 
 
@@ -48,18 +50,52 @@ def process_object(
         document.status, document.document.title
     """
     started = time.perf_counter()
-    source = Source(
-        bucket=ref.bucket, key=ref.key, version_id=ref.version_id, etag=ref.etag, size=ref.size
+    try:
+        fetched = read_input(ref, reader, max_input_bytes)
+    except ProcessingError as error:
+        return error_document(ref, error, started=started)
+    return process_fetched(ref, fetched, max_input_bytes, disabled_rules, time_budget, started)
+
+
+def error_document(
+    ref: ObjectRef,
+    error: ProcessingError,
+    fetched: FetchedObject | None = None,
+    started: float | None = None,
+) -> OutputDocument:
+    """The record of an object that could not be processed (`error.code` says why)."""
+    source = (
+        _source_of(ref, fetched)
+        if fetched
+        else Source(
+            bucket=ref.bucket,
+            key=ref.key,
+            version_id=ref.version_id,
+            etag=ref.etag,
+            size=ref.size,
+        )
     )
-    fetched: FetchedObject | None = None
+    return OutputDocument(
+        status=STATUS_BY_ERROR.get(error.code, Status.FAILED),
+        source=source,
+        extraction=_extraction(time.perf_counter() if started is None else started, None, {}),
+        error=Error(code=str(error.code), message=error.message),
+    )
+
+
+def process_fetched(
+    ref: ObjectRef,
+    fetched: FetchedObject,
+    max_input_bytes: int,
+    disabled_rules: Collection[str] = (),
+    time_budget: float | None = None,
+    started: float | None = None,
+) -> OutputDocument:
+    """Decode, extract and clean bytes already read into the object's result record."""
+    started = time.perf_counter() if started is None else started
+    source = _source_of(ref, fetched)
     encoding: str | None = None
     try:
-        if not is_supported_key(ref.key):
-            raise ProcessingError(
-                ErrorCode.UNSUPPORTED_KEY, "key does not end in .html, .htm or .html.gz"
-            )
-        fetched = reader.read(ref, max_input_bytes)
-        source = _source_of(ref, fetched)
         with time_limit(time_budget):
             html_bytes = _payload(ref, fetched, max_input_bytes)
             decoded = decode_html(html_bytes, fetched.content_type)
@@ -109,11 +145,7 @@ def _source_of(ref: ObjectRef, fetched: FetchedObject) -> Source:
         size=fetched.size,
         content_type=fetched.content_type,
         url=fetched.source_url,
-        last_modified=(
-            fetched.last_modified.astimezone(UTC).isoformat().replace("+00:00", "Z")
-            if fetched.last_modified
-            else None
-        ),
+        last_modified=format_time(fetched.last_modified),
     )
 
 
@@ -147,7 +179,7 @@ def _extraction(
         extractor_version=extractor_version(),
         package_version=__version__,
         duration_ms=round((time.perf_counter() - started) * 1000, 3),
-        processed_at=datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        processed_at=format_time(datetime.now(UTC)),
         input_encoding=encoding,
         cleaning=removed,
         recovered=recovered or [],

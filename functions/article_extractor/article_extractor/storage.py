@@ -9,7 +9,6 @@ from __future__ import annotations
 import mimetypes
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -17,18 +16,20 @@ from botocore.exceptions import ClientError
 
 from .errors import ErrorCode, ProcessingError
 from .events import ObjectRef
-from .ordering import Order, SourceStamp, compare
+from .keys import is_supported_key
+from .ordering import ResultStamp, SourceStamp
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
 SOURCE_URL_METADATA_KEY = "source-url"
 JSON_CONTENT_TYPE = "application/json"
-_NOT_FOUND_CODES = frozenset({"NoSuchKey", "NoSuchVersion", "404", "NotFound"})
-_DENIED_CODES = frozenset({"AccessDenied", "403", "Forbidden", "AllAccessDisabled"})
+NOT_FOUND_CODES = frozenset({"NoSuchKey", "NoSuchVersion", "404", "NotFound"})
+DENIED_CODES = frozenset({"AccessDenied", "403", "Forbidden", "AllAccessDisabled"})
 # A concurrent writer changed the result between our read and our write: look again.
 _CONFLICT_CODES = frozenset({"PreconditionFailed", "412", "ConditionalRequestConflict", "409"})
-_WRITE_ATTEMPTS = 5
+# GetObject on an object in GLACIER, DEEP_ARCHIVE or an Intelligent-Tiering archive tier.
+_ARCHIVED_CODES = frozenset({"InvalidObjectState"})
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,13 @@ class FetchedObject:
     def source_url(self) -> str | None:
         return self.metadata.get(SOURCE_URL_METADATA_KEY) or None
 
+    @property
+    def identity(self) -> SourceStamp:
+        """The object version these bytes came from, as a result's stamp names it."""
+        return SourceStamp(
+            last_modified=self.last_modified, etag=self.etag, version_id=self.version_id
+        )
+
 
 class ObjectReader(Protocol):
     def read(self, ref: ObjectRef, max_bytes: int) -> FetchedObject:
@@ -57,6 +65,16 @@ class ObjectReader(Protocol):
         (throttling, 5xx, network) propagates so the platform retries.
         """
         ...
+
+
+def read_input(ref: ObjectRef, reader: ObjectReader, max_input_bytes: int) -> FetchedObject:
+    """The object's bytes (at most `max_input_bytes`), or ProcessingError for a key this
+    function does not process and for permanent read problems (gone, too large, denied)."""
+    if not is_supported_key(ref.key):
+        raise ProcessingError(
+            ErrorCode.UNSUPPORTED_KEY, "key does not end in .html, .htm or .html.gz"
+        )
+    return reader.read(ref, max_input_bytes)
 
 
 def too_large(size: int, max_bytes: int) -> ProcessingError:
@@ -80,15 +98,22 @@ class S3ObjectReader:
         try:
             response = self._s3.get_object(**request)
         except ClientError as error:
-            code = str(error.response.get("Error", {}).get("Code", ""))
-            if code in _NOT_FOUND_CODES:
+            code = error_code(error)
+            if code in NOT_FOUND_CODES:
                 raise ProcessingError(
                     ErrorCode.OBJECT_NOT_FOUND, f"s3://{ref.bucket}/{ref.key} no longer exists"
                 ) from None
-            if code in _DENIED_CODES:
+            if code in DENIED_CODES:
                 # Retrying does not grant a permission: record it, the upload is not lost.
                 raise ProcessingError(
                     ErrorCode.ACCESS_DENIED, f"reading s3://{ref.bucket}/{ref.key} was denied"
+                ) from None
+            if code in _ARCHIVED_CODES:
+                # Permanent until the object is restored; the restore's event processes it then.
+                raise ProcessingError(
+                    ErrorCode.OBJECT_ARCHIVED,
+                    f"s3://{ref.bucket}/{ref.key} is in an archive storage class: restore it to "
+                    "have it processed",
                 ) from None
             raise
         stream = response["Body"]
@@ -104,7 +129,7 @@ class S3ObjectReader:
         return FetchedObject(
             body=body,
             size=size,
-            etag=(response.get("ETag") or "").strip('"') or None,
+            etag=strip_etag(response.get("ETag")),
             version_id=response.get("VersionId") or ref.version_id,
             content_type=response.get("ContentType"),
             content_encoding=response.get("ContentEncoding"),
@@ -146,86 +171,86 @@ class LocalFileReader:
         )
 
 
-class WriteOutcome(StrEnum):
-    WRITTEN = "written"  # the result is now this document
-    UNCHANGED = "unchanged"  # the stored result came from the same source version
-    STALE = "stale"  # the stored result came from a newer source version: kept
-
-
-class DeleteOutcome(StrEnum):
-    DELETED = "deleted"
-    ABSENT = "absent"
-    NEWER_KEPT = "newer_kept"  # the result came from a source written after the removal
-
-
-def _error_code(error: ClientError) -> str:
+def error_code(error: ClientError) -> str:
+    """The service's error code of a botocore ClientError ("NoSuchKey", "412", ...)."""
     return str(error.response.get("Error", {}).get("Code", ""))
 
 
-def stored_result(s3: S3Client, bucket: str, key: str) -> tuple[str, SourceStamp] | None:
-    """ETag and source stamp of the stored result, or None when there is none."""
+@dataclass(frozen=True)
+class StoredResult:
+    """A result as stored: its own ETag (for conditional writes) and its stamp."""
+
+    etag: str
+    stamp: ResultStamp
+
+
+def stored_result(s3: S3Client, bucket: str, key: str) -> StoredResult | None:
+    """ETag and stamp of the stored result, or None when there is none."""
     try:
         head = s3.head_object(Bucket=bucket, Key=key)
     except ClientError as error:
-        if _error_code(error) in _NOT_FOUND_CODES:
+        if error_code(error) in NOT_FOUND_CODES:
             return None
         raise
-    return head["ETag"], SourceStamp.from_metadata(head.get("Metadata", {}))
+    return StoredResult(head["ETag"], ResultStamp.from_metadata(head.get("Metadata", {})))
 
 
-def write_result(
-    s3: S3Client, bucket: str, key: str, body: bytes, stamp: SourceStamp
-) -> WriteOutcome:
-    """Store one result unless a result of the same or a newer source is already there.
+def current_source(s3: S3Client, bucket: str, key: str) -> SourceStamp | None:
+    """Identity of the key's current object (HEAD), or None when the key has none (absent, or
+    a delete marker on top)."""
+    try:
+        head = s3.head_object(Bucket=bucket, Key=key)
+    except ClientError as error:
+        if error_code(error) in NOT_FOUND_CODES:
+            return None
+        raise
+    return SourceStamp(
+        last_modified=head.get("LastModified"),
+        etag=strip_etag(head.get("ETag")),
+        version_id=head.get("VersionId") or None,
+    )
 
-    Conditional writes (`If-None-Match: *` when absent, `If-Match: <etag>` when present) make
-    the check and the write one step: two writers racing for a key cannot both win, and the
-    loser looks again.
+
+def put_result(
+    s3: S3Client, bucket: str, key: str, body: bytes, stamp: ResultStamp, replacing: str | None
+) -> bool:
+    """Write a result only if the stored one is still the one read (`replacing`: its ETag; None:
+    there was none). False when another writer changed it in between (S3 answers 412 or 409).
+
+    `If-Match` / `If-None-Match: *` make the check and the write one step: of two writers that
+    read the same stored result, one wins and the other is told to look again.
     """
-    for _ in range(_WRITE_ATTEMPTS):
-        stored = stored_result(s3, bucket, key)
-        condition: dict[str, str] = {"IfNoneMatch": "*"}
-        if stored is not None:
-            etag, theirs = stored
-            order = compare(stamp, theirs)
-            if order is Order.SAME:
-                return WriteOutcome.UNCHANGED
-            if order is Order.OLDER:
-                return WriteOutcome.STALE
-            condition = {"IfMatch": etag}
-        try:
-            s3.put_object(
-                Bucket=bucket,
-                Key=key,
-                Body=body,
-                ContentType=JSON_CONTENT_TYPE,
-                Metadata=stamp.to_metadata(),
-                **condition,  # type: ignore[arg-type]
-            )
-        except ClientError as error:
-            if _error_code(error) in _CONFLICT_CODES:
-                continue
-            raise
-        return WriteOutcome.WRITTEN
-    raise RuntimeError(f"s3://{bucket}/{key} kept changing during {_WRITE_ATTEMPTS} attempts")
+    condition = {"IfMatch": replacing} if replacing else {"IfNoneMatch": "*"}
+    try:
+        s3.put_object(
+            Bucket=bucket,
+            Key=key,
+            Body=body,
+            ContentType=JSON_CONTENT_TYPE,
+            Metadata=stamp.to_metadata(),
+            **condition,  # type: ignore[arg-type]
+        )
+    except ClientError as error:
+        if error_code(error) in _CONFLICT_CODES:
+            return False
+        raise
+    return True
 
 
-def delete_result(s3: S3Client, bucket: str, key: str, removal: SourceStamp) -> DeleteOutcome:
-    """Delete the result of a removed source, unless it came from a later upload."""
-    for _ in range(_WRITE_ATTEMPTS):
-        stored = stored_result(s3, bucket, key)
-        if stored is None:
-            return DeleteOutcome.ABSENT
-        etag, theirs = stored
-        if compare(removal, theirs) is not Order.NEWER:
-            return DeleteOutcome.NEWER_KEPT
-        try:
-            s3.delete_object(Bucket=bucket, Key=key, IfMatch=etag)
-        except ClientError as error:
-            if _error_code(error) in _CONFLICT_CODES:
-                continue
-            if _error_code(error) in _NOT_FOUND_CODES:
-                return DeleteOutcome.ABSENT
-            raise
-        return DeleteOutcome.DELETED
-    raise RuntimeError(f"s3://{bucket}/{key} kept changing during {_WRITE_ATTEMPTS} attempts")
+def delete_stored_result(s3: S3Client, bucket: str, key: str, etag: str) -> bool:
+    """Delete the result if it is still the one with `etag`; False when another writer changed
+    it in between. A result already gone counts as deleted."""
+    try:
+        s3.delete_object(Bucket=bucket, Key=key, IfMatch=etag)
+    except ClientError as error:
+        if error_code(error) in _CONFLICT_CODES:
+            return False
+        if error_code(error) in NOT_FOUND_CODES:
+            return True
+        raise
+    return True
+
+
+def strip_etag(etag: str | None) -> str | None:
+    """An ETag as S3 headers quote it (`"9b2c..."`) -> the bare value, or None."""
+    return (etag or "").strip('"') or None
