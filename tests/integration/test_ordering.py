@@ -5,6 +5,7 @@ should. Each test builds the S3 history first, then delivers its events in a bad
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -15,7 +16,7 @@ from article_extractor.config import Settings
 from article_extractor.events import ObjectRef
 from article_extractor.handler import lambda_handler, runtime
 from article_extractor.local import LocalLambdaContext
-from article_extractor.ordering import Producer, ResultStamp, SourceStamp
+from article_extractor.ordering import Producer, ResultStamp, SourceStamp, format_time
 from article_extractor.results import Written, process_and_store
 from article_extractor.storage import S3ObjectReader, put_result
 from tests.conftest import FIXTURES
@@ -36,6 +37,10 @@ def versioned(buckets: Buckets) -> None:
     buckets.s3.put_bucket_versioning(
         Bucket=INPUT_BUCKET, VersioningConfiguration={"Status": "Enabled"}
     )
+
+
+def later_than_now() -> str:
+    return format_time(datetime.now(UTC) + timedelta(seconds=1))
 
 
 def deliver(*records: dict[str, Any]) -> dict[str, Any]:
@@ -105,6 +110,7 @@ def test_deleting_a_noncurrent_version_keeps_the_current_result(buckets: Buckets
     removal = s3_record(
         INPUT_BUCKET, "n.html", event_name="ObjectRemoved:Delete", version_id=old, sequencer="02"
     )
+    removal["eventTime"] = later_than_now()  # a removal after the current version's upload
     assert deliver(removal)["processed"][0]["status"] == "unchanged"
     assert raw_result(buckets, "n.html")["source"]["version_id"] == new
 
@@ -117,6 +123,10 @@ def test_late_event_for_a_deleted_old_version_keeps_the_good_result(buckets: Buc
     buckets.s3.delete_object(Bucket=INPUT_BUCKET, Key="d.html", VersionId=old)
     late = s3_record(INPUT_BUCKET, "d.html", version_id=old)
     del late["s3"]["object"]["sequencer"]
+    # Uploaded in the same second as the current version: its time (milliseconds) is later
+    # than the current version's LastModified (whole seconds).
+    head = buckets.s3.head_object(Bucket=INPUT_BUCKET, Key="d.html")
+    late["eventTime"] = head["LastModified"].strftime("%Y-%m-%dT%H:%M:%S.300Z")
     deliver(late)
     result = raw_result(buckets, "d.html")
     assert (result["status"], result["source"]["version_id"]) == ("ok", new)
