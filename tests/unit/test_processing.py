@@ -219,3 +219,40 @@ def test_charset_labels_only_python_knows_are_ignored_and_the_text_detected(
     assert document.document is not None
     for paragraph in paragraphs:
         assert paragraph in document.document.text
+
+
+@pytest.mark.parametrize(
+    "source_url",
+    [
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "/news/a",
+        "//example.com/a",
+        "hard::page.html",
+        "https://",
+        "=?UTF-8?Q?javascript:alert(1)?=",
+    ],
+)
+def test_source_url_that_is_no_absolute_http_url_is_dropped(source_url: str) -> None:
+    page = (
+        b"<html><body><article><p>"
+        + b"Words of an article. " * 30
+        + b"</p></article></body></html>"
+    )
+    document = run(page, metadata={"source-url": source_url})
+    assert document.status is Status.OK
+    assert document.source.url is None
+    assert document.document is not None and document.document.url is None
+
+
+def test_rfc_2047_encoded_source_url_is_decoded() -> None:
+    page = (
+        b"<html><body><article><p>"
+        + b"Words of an article. " * 30
+        + b"</p></article></body></html>"
+    )
+    document = run(
+        page, metadata={"source-url": "=?UTF-8?B?aHR0cHM6Ly9leGFtcGxlLmNvbS9jYWbDqQ==?="}
+    )
+    assert document.source.url == "https://example.com/café"
+    assert document.document is not None and document.document.url == "https://example.com/café"

@@ -18,6 +18,7 @@ from botocore.exceptions import ClientError
 from .errors import ErrorCode, ProcessingError
 from .events import ObjectRef
 from .ordering import Order, SourceStamp, compare
+from .urls import absolute_web_url, decode_metadata_value
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -46,7 +47,10 @@ class FetchedObject:
 
     @property
     def source_url(self) -> str | None:
-        return self.metadata.get(SOURCE_URL_METADATA_KEY) or None
+        """The `source-url` metadata when it is an absolute http(s) URL (RFC 2047-decoded)."""
+        return absolute_web_url(
+            decode_metadata_value(self.metadata.get(SOURCE_URL_METADATA_KEY, ""))
+        )
 
 
 class ObjectReader(Protocol):
