@@ -8,9 +8,10 @@ from urllib.parse import urljoin, urlsplit
 
 _WEB_SCHEMES = frozenset({"http", "https"})
 # Control characters (tab and newlines included) are never part of a URL as written.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_CONTROL_CHARACTERS = frozenset(chr(code) for code in (*range(0x20), 0x7F))
 # What S3 returns for a non-ASCII user-metadata value: the whole value as RFC 2047 encoded words.
-_ENCODED_WORDS = re.compile(r"(?:=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=\s*)+")
+# A pattern string, not compiled at import: this module is on the cold-start path.
+_ENCODED_WORDS = r"(?:=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=\s*)+"
 
 
 def absolute_web_url(value: str | None, base: str | None = None) -> str | None:
@@ -26,7 +27,7 @@ def absolute_web_url(value: str | None, base: str | None = None) -> str | None:
         absolute_web_url("javascript:alert(1)")  # None
     """
     candidate = (value or "").strip(" \t\n\r\f")
-    if not candidate or _CONTROL.search(candidate):
+    if not candidate or not _CONTROL_CHARACTERS.isdisjoint(candidate):
         return None
     base_url = absolute_web_url(base) if base else None
     try:
@@ -51,7 +52,7 @@ def decode_metadata_value(value: str) -> str:
         decode_metadata_value("=?UTF-8?Q?https://example.com/caf=C3=A9?=")
         # "https://example.com/café"
     """
-    if not _ENCODED_WORDS.fullmatch(value.strip()):
+    if "=?" not in value or not re.fullmatch(_ENCODED_WORDS, value.strip()):
         return value
     from email.errors import HeaderParseError  # only encoded values pay for the email package
     from email.header import decode_header
