@@ -11,6 +11,12 @@ from typing import Any
 from cfnlint.api import lint_file
 from cfnlint.decode import decode
 
+from article_extractor.config import (
+    DEFAULT_OUTPUT_PREFIX,
+    MAX_INPUT_BYTES_LIMIT,
+    MAX_OBJECT_SECONDS_LIMIT,
+    OUTPUT_PREFIX_MAX_BYTES,
+)
 from article_extractor.local import NOTIFIED_EVENTS, NOTIFIED_SUFFIXES
 from tests.conftest import ROOT
 
@@ -82,3 +88,12 @@ def test_layer_pins_match_the_project_dependencies() -> None:
     }
     assert requirements == pinned
     assert not any(re.match(r"boto3\b", line) for line in requirements)  # in the runtime
+
+
+def test_parameter_bounds_match_the_settings_bounds() -> None:
+    parameters = template()["Parameters"]
+    assert parameters["MaxInputBytes"]["MaxValue"] == MAX_INPUT_BYTES_LIMIT
+    assert parameters["MaxObjectSeconds"]["MaxValue"] <= MAX_OBJECT_SECONDS_LIMIT
+    # CloudFormation counts characters; the function checks UTF-8 bytes at cold start.
+    assert parameters["OutputPrefix"]["MaxLength"] == OUTPUT_PREFIX_MAX_BYTES
+    assert parameters["OutputPrefix"]["Default"] == DEFAULT_OUTPUT_PREFIX

@@ -82,3 +82,11 @@ def test_directory_without_inputs_is_a_usage_error(tmp_path: Path) -> None:
 def test_console_script_is_declared() -> None:
     pyproject = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text()
     assert 'article-extractor = "article_extractor.cli:main"' in pyproject
+
+
+@pytest.mark.parametrize("bound", ["0", "100000000000000000000"])
+def test_max_input_bytes_out_of_range_is_a_usage_error(bound: str) -> None:
+    # A bound too large for a read raised OverflowError on every file.
+    with pytest.raises(SystemExit) as exit_info:
+        main(["extract", str(FIXTURES / "minimal-article.html"), "--max-input-bytes", bound])
+    assert exit_info.value.code == 2

@@ -83,3 +83,45 @@ def test_declarations_after_a_second_html_element_count() -> None:
     assert tree is not None and tree.getnext() is not None
     assert page_language(tree) == "de"
     assert canonical_url(tree, None) == "https://example.com/a"
+
+
+ARTICLE_BODY = (
+    "<body><article><p>" + "Plain words of the story here. " * 20 + "</p></article></body>"
+)
+
+
+@pytest.mark.parametrize(
+    "hint",
+    ["javascript:alert(1)", "data:text/html,<b>x</b>", "/news/story", "hard::page.html", ""],
+)
+def test_a_url_hint_that_is_no_web_url_never_becomes_the_document_url(hint: str) -> None:
+    article = extract_article(f"<html>{ARTICLE_BODY}</html>", url=hint)
+    assert article.url is None
+    assert article.canonical_url is None
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        '<link rel="canonical" href="javascript:alert(1)">',
+        '<meta property="og:url" content="data:text/html,x">',
+        '<meta name="twitter:url" content="javascript:alert(1)">',
+        '<link rel="canonical" href="http://[::1">',  # urljoin raised ValueError on it
+        '<script type="application/ld+json">{"@context": "https://schema.org", '
+        '"@type": "NewsArticle", "headline": "A story", "url": "javascript:alert(1)"}</script>',
+    ],
+)
+def test_page_urls_that_are_no_web_urls_are_dropped(head: str) -> None:
+    html = f"<html><head>{head}</head>{ARTICLE_BODY}</html>"
+    assert extract_article(html).url is None
+    hinted = extract_article(html, url="https://example.com/story")
+    assert hinted.url == "https://example.com/story"
+    assert hinted.canonical_url is None
+
+
+def test_relative_page_urls_resolve_against_the_hint() -> None:
+    html = f'<html><head><meta property="og:url" content="/news/story"></head>{ARTICLE_BODY}</html>'
+    article = extract_article(html, url="https://example.com/feed/item")
+    assert article.canonical_url == "https://example.com/news/story"
+    assert article.url is not None and article.url.startswith("https://example.com/")
+    assert extract_article(html).url is None  # nothing to resolve against

@@ -167,3 +167,92 @@ def test_unexpected_reader_errors_propagate_for_retry() -> None:
 
     with pytest.raises(ConnectionError):
         process_object(ObjectRef("in", "a.html"), FlakyReader(), MAX)
+
+
+WESTERN_PARAGRAPHS = (
+    "Le marché couvert de la place Gambetta rouvre ses portes après deux années de travaux.",
+    "« C’est une très belle journée », dit Hélène, qui tient l’étal de fromages.",
+    "Les commerçants ont déjà réservé leurs emplacements ; la mairie prévoit une fête en été.",
+    "Le café d’en face, fermé pendant le chantier, a lui aussi rouvert à l’aube ce lundi.",
+)
+CYRILLIC_PARAGRAPHS = (
+    "Осенняя ярмарка открылась в субботу на главной площади города.",
+    "Фермеры привезли мёд, яблоки и свежий хлеб из соседних деревень.",
+    "По словам организаторов, за первый день ярмарку посетили три тысячи человек.",
+    "Вечером на сцене выступил городской оркестр, и праздник продолжался до темноты.",
+)
+# Python codec names browsers do not know: text, bytes-to-bytes and platform-only codecs.
+PYTHON_ONLY_LABELS = (
+    "base64",
+    "hex",
+    "rot13",
+    "zlib",
+    "undefined",
+    "cp037",
+    "unicode_escape",
+    "raw_unicode_escape",
+    "utf-7",
+    "idna",
+    "punycode",
+    "mbcs",
+    "uu",
+    "bz2",
+    "quopri",
+)
+
+
+@pytest.mark.parametrize("where", ["meta", "http"])
+@pytest.mark.parametrize("label", PYTHON_ONLY_LABELS)
+@pytest.mark.parametrize(
+    ("paragraphs", "codec"), [(WESTERN_PARAGRAPHS, "cp1252"), (CYRILLIC_PARAGRAPHS, "cp1251")]
+)
+def test_charset_labels_only_python_knows_are_ignored_and_the_text_detected(
+    paragraphs: tuple[str, ...], codec: str, label: str, where: str
+) -> None:
+    meta = f'<meta charset="{label}">' if where == "meta" else ""
+    body = "".join(f"<p>{paragraph}</p>\n" for paragraph in paragraphs * 2)
+    page = f"<html><head>{meta}<title>{paragraphs[0][:20]}</title></head><body>{body}</body></html>"
+    content_type = f"text/html; charset={label}" if where == "http" else "text/html"
+    document = run(page.encode(codec), content_type=content_type)
+    assert document.status is Status.OK
+    assert document.extraction.input_encoding == codec
+    assert document.document is not None
+    for paragraph in paragraphs:
+        assert paragraph in document.document.text
+
+
+@pytest.mark.parametrize(
+    "source_url",
+    [
+        "javascript:alert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "/news/a",
+        "//example.com/a",
+        "hard::page.html",
+        "https://",
+        "=?UTF-8?Q?javascript:alert(1)?=",
+    ],
+)
+def test_source_url_that_is_no_absolute_http_url_is_dropped(source_url: str) -> None:
+    page = (
+        b"<html><body><article><p>"
+        + b"Words of an article. " * 30
+        + b"</p></article></body></html>"
+    )
+    document = run(page, metadata={"source-url": source_url})
+    assert document.status is Status.OK
+    assert document.source.url is None
+    assert document.document is not None and document.document.url is None
+
+
+def test_rfc_2047_encoded_source_url_is_decoded() -> None:
+    page = (
+        b"<html><body><article><p>"
+        + b"Words of an article. " * 30
+        + b"</p></article></body></html>"
+    )
+    document = run(
+        page, metadata={"source-url": "=?UTF-8?B?aHR0cHM6Ly9leGFtcGxlLmNvbS9jYWbDqQ==?="}
+    )
+    assert document.source.url == "https://example.com/café"
+    assert document.document is not None and document.document.url == "https://example.com/café"

@@ -17,7 +17,13 @@ from dataclasses import replace
 from pathlib import Path
 
 from . import backfill
-from .config import DEFAULT_MAX_INPUT_BYTES, DEFAULT_OUTPUT_PREFIX, ConfigurationError, Settings
+from .config import (
+    DEFAULT_MAX_INPUT_BYTES,
+    DEFAULT_OUTPUT_PREFIX,
+    MAX_INPUT_BYTES_LIMIT,
+    ConfigurationError,
+    Settings,
+)
 from .document import OutputDocument, Status
 from .events import ObjectRef
 from .keys import OUTPUT_SUFFIX, is_supported_key
@@ -72,6 +78,8 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error("no .html, .htm or .html.gz files found in the given paths")
     if args.url and len(inputs) > 1:
         parser.error("--url applies to one input file only")
+    if not 1 <= args.max_input_bytes <= MAX_INPUT_BYTES_LIMIT:
+        parser.error(f"--max-input-bytes must be from 1 to {MAX_INPUT_BYTES_LIMIT}")
     reader = LocalFileReader(source_url=args.url)
     any_failed = False
     for path, relative in inputs:

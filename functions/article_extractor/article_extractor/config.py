@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+
+from .keys import LONG_KEYS_FOLDER, OUTPUT_SUFFIX, S3_MAX_KEY_BYTES
 
 DEFAULT_OUTPUT_PREFIX = "extracted/"
 DEFAULT_MAX_INPUT_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_OBJECT_SECONDS = 30.0
 DEFAULT_READ_CONCURRENCY = 4
+# Upper bounds; a value past one fails at cold start, naming its variable.
+# The object, its gunzipped bytes and its decoded text (up to 4 bytes a character) are in memory
+# at once, with the parsed tree: past 1 GiB no Lambda function (10,240 MB at most) holds them.
+MAX_INPUT_BYTES_LIMIT = 1 << 30
+# Lambda's longest timeout is 900 s, and the handler keeps 5 s of what is left for the write.
+MAX_OBJECT_SECONDS_LIMIT = 895
+# Each reader thread holds an object read ahead: far fewer are worth overlapping with extraction.
+READ_CONCURRENCY_LIMIT = 64
+# `<prefix>_long-keys/<64 hex digits of sha256>.json` (keys.output_key) must fit S3's key limit.
+OUTPUT_PREFIX_MAX_BYTES = S3_MAX_KEY_BYTES - len(LONG_KEYS_FOLDER) - 64 - len(OUTPUT_SUFFIX)
+_DIGITS = re.compile(r"[0-9]+")
+_ASCII_WHITESPACE = " \t\n\r\f\v"
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off"}
 
@@ -44,9 +59,14 @@ class Settings:
         if output_prefix.startswith("/"):
             raise ConfigurationError(f"OUTPUT_PREFIX must not start with '/': {output_prefix!r}")
         try:
-            output_prefix.encode("utf-8")
+            prefix_bytes = len(output_prefix.encode("utf-8"))
         except UnicodeEncodeError:
             raise ConfigurationError("OUTPUT_PREFIX is not valid UTF-8 text") from None
+        if prefix_bytes > OUTPUT_PREFIX_MAX_BYTES:
+            raise ConfigurationError(
+                f"OUTPUT_PREFIX must be at most {OUTPUT_PREFIX_MAX_BYTES} bytes of UTF-8 (result "
+                f"keys must fit S3's {S3_MAX_KEY_BYTES}-byte limit), got {prefix_bytes}"
+            )
         if any(segment in (".", "..") for segment in output_prefix.split("/")):
             raise ConfigurationError(f"OUTPUT_PREFIX must not hold '.' or '..': {output_prefix!r}")
         input_bucket = environ.get("INPUT_BUCKET", "").strip() or None
@@ -59,26 +79,47 @@ class Settings:
         return cls(
             output_bucket=output_bucket,
             output_prefix=output_prefix,
-            max_input_bytes=_positive_int(environ, "MAX_INPUT_BYTES", DEFAULT_MAX_INPUT_BYTES),
+            max_input_bytes=_whole_number(
+                environ, "MAX_INPUT_BYTES", DEFAULT_MAX_INPUT_BYTES, 1, MAX_INPUT_BYTES_LIMIT
+            ),
             input_bucket=input_bucket,
             delete_on_remove=_flag(environ, "DELETE_ON_REMOVE", default=True),
             max_object_seconds=float(
-                _positive_int(environ, "MAX_OBJECT_SECONDS", int(DEFAULT_MAX_OBJECT_SECONDS))
+                _whole_number(
+                    environ,
+                    "MAX_OBJECT_SECONDS",
+                    int(DEFAULT_MAX_OBJECT_SECONDS),
+                    1,
+                    MAX_OBJECT_SECONDS_LIMIT,
+                )
             ),
-            read_concurrency=_count(environ, "READ_CONCURRENCY", DEFAULT_READ_CONCURRENCY),
+            # 0 switches reading ahead off.
+            read_concurrency=_whole_number(
+                environ, "READ_CONCURRENCY", DEFAULT_READ_CONCURRENCY, 0, READ_CONCURRENCY_LIMIT
+            ),
         )
 
 
-def _positive_int(environ: Mapping[str, str], name: str, default: int) -> int:
-    raw = environ.get(name, "").strip()
-    if not raw:
+def _whole_number(
+    environ: Mapping[str, str], name: str, default: int, minimum: int, maximum: int
+) -> int:
+    """`environ[name]` as a whole number from `minimum` to `maximum`, `default` when unset or
+    blank. Only ASCII digits count (`int()` would also take "١٢", "1_000" or "+5")."""
+    raw = environ.get(name, "")
+    text = raw.strip(_ASCII_WHITESPACE)
+    if not text:
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ConfigurationError(f"{name} must be a whole number, got {raw!r}") from None
-    if value <= 0:
-        raise ConfigurationError(f"{name} must be positive, got {value}")
+    if not _DIGITS.fullmatch(text):
+        shown = raw if len(raw) <= 40 else f"{raw[:40]}..."
+        raise ConfigurationError(f"{name} must be a whole number in digits 0-9, got {shown!r}")
+    digits = text.lstrip("0") or "0"
+    # Compare lengths first: int() refuses strings of over 4,300 digits.
+    if len(digits) > len(str(maximum)) or int(digits) > maximum:
+        shown = digits if len(digits) <= 40 else f"a {len(digits)}-digit number"
+        raise ConfigurationError(f"{name} must be at most {maximum}, got {shown}")
+    value = int(digits)
+    if value < minimum:
+        raise ConfigurationError(f"{name} must be at least {minimum}, got {value}")
     return value
 
 
@@ -91,13 +132,3 @@ def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
     if raw in _FALSE:
         return False
     raise ConfigurationError(f"{name} must be true or false, got {raw!r}")
-
-
-def _count(environ: Mapping[str, str], name: str, default: int) -> int:
-    """A whole number >= 0 (0 switches the feature off)."""
-    raw = environ.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit():
-        raise ConfigurationError(f"{name} must be a whole number >= 0, got {raw!r}")
-    return int(raw)

@@ -6,6 +6,8 @@ import codecs
 import re
 from dataclasses import dataclass
 
+import webencodings
+
 from .errors import ErrorCode, ProcessingError
 
 _BOMS = (
@@ -15,8 +17,8 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-# Labels browsers treat as a superset encoding (WHATWG Encoding Standard); decoding with the
-# superset is what a reader of the page saw.
+# Codec names charset_normalizer detects that browsers decode with a superset (WHATWG Encoding
+# Standard); decoding with the superset is what a reader of the page saw.
 _SUPERSETS = {
     "ascii": "cp1252",
     "latin-1": "cp1252",
@@ -26,6 +28,15 @@ _SUPERSETS = {
     "shift_jis": "cp932",
     "euc_kr": "cp949",
 }
+# The WHATWG encodings whose browser decoder is wider than the Python codec webencodings names:
+# GBK is decoded with the gb18030 decoder.
+_BROWSER_DECODERS = {"gbk": "gb18030"}
+# Browsers decode the "replacement" labels (ISO-2022-KR, HZ-GB-2312, ...) to one U+FFFD, which
+# would lose the page: they count as no declaration, so detection reads the bytes.
+_REPLACEMENT = "replacement"
+X_USER_DEFINED = "x-user-defined"
+# The one WHATWG encoding whose text is 7-bit: its pages are valid UTF-8 and must not read as it.
+_SEVEN_BIT = "iso2022_jp"
 _META_PRESCAN_BYTES = 4096
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:\-]+)""", re.IGNORECASE
@@ -61,14 +72,45 @@ class DecodedHtml:
 
 
 def normalize_encoding(label: str | None) -> str | None:
-    """A Python codec name for a charset label, or None when it is unknown."""
-    if not label:
+    """The Python codec that decodes a charset label as browsers do, or None when browsers do not
+    know the label (the WHATWG Encoding Standard's table, via `webencodings`).
+
+    Only text encodings come out: Python-only names such as `base64`, `rot13`, `cp037` or
+    `unicode_escape` are unknown to browsers, hence None.
+
+    Example::
+
+        normalize_encoding("ISO-8859-1")  # "cp1252", as browsers read it
+        normalize_encoding("base64")  # None
+    """
+    if not label or not label.isascii():
+        return None
+    encoding = webencodings.lookup(label.strip().strip("\"'"))
+    if encoding is None or encoding.name == _REPLACEMENT:
+        return None
+    if encoding.name == X_USER_DEFINED:
+        return X_USER_DEFINED
+    return _BROWSER_DECODERS.get(encoding.name, encoding.codec_info.name)
+
+
+def _detected_codec(name: str | None) -> str | None:
+    """A codec name charset_normalizer detected (a Python name), mapped to its superset."""
+    if not name:
         return None
     try:
-        name = codecs.lookup(label.strip().strip("\"'").lower()).name
+        codec = codecs.lookup(name).name
     except LookupError:
         return None
-    return _SUPERSETS.get(name, name)
+    return _SUPERSETS.get(codec, codec)
+
+
+def _decode_as(data: bytes, encoding: str) -> str:
+    """`data.decode(encoding)`, also for `x-user-defined` (which Python lacks)."""
+    if encoding == X_USER_DEFINED:
+        codec = webencodings.lookup(X_USER_DEFINED)
+        assert codec is not None  # the label is in the table
+        return codec.codec_info.decode(data)[0]
+    return data.decode(encoding)
 
 
 def charset_from_content_type(content_type: str | None) -> str | None:
@@ -110,7 +152,7 @@ def _decode(data: bytes, content_type: str | None) -> DecodedHtml:
         return DecodedHtml(data.decode(utf16, "replace"), utf16, "detected")
     declared = (
         ("http", normalize_encoding(charset_from_content_type(content_type))),
-        ("meta", normalize_encoding(charset_from_meta(data))),
+        ("meta", _meta_encoding(data)),
     )
     # Valid UTF-8 with non-ASCII bytes is almost never legacy text, whatever a copied template
     # declares; pages that say ISO-8859-1 but are UTF-8 are far more common than the reverse.
@@ -119,19 +161,28 @@ def _decode(data: bytes, content_type: str | None) -> DecodedHtml:
     except UnicodeDecodeError:
         pass
     else:
+        seven_bit = next((d for d in declared if d[1] == _SEVEN_BIT), None)
+        if seven_bit and data.isascii():  # ISO-2022-JP text is all ASCII bytes
+            return DecodedHtml(data.decode(_SEVEN_BIT, "replace"), _SEVEN_BIT, seven_bit[0])
         label = next((src for src, enc in declared if enc == "utf-8"), "detected")
         return DecodedHtml(text, "utf-8", label)
     for source, encoding in declared:
         # A declaration that cannot decode the bytes is wrong; UTF-16/32 need a BOM to be trusted.
         if encoding and encoding != "utf-8" and not encoding.startswith(("utf-16", "utf-32")):
             try:
-                return DecodedHtml(data.decode(encoding), encoding, source)
+                return DecodedHtml(_decode_as(data, encoding), encoding, source)
             except UnicodeDecodeError:
                 continue
     text = data.decode("utf-8", "replace")
     if _mostly_utf8(data, text.count("\ufffd")):
         return DecodedHtml(text, "utf-8", "detected")  # UTF-8 with a few broken bytes
     return _detect(data)
+
+
+def _meta_encoding(data: bytes) -> str | None:
+    encoding = normalize_encoding(charset_from_meta(data))
+    # The HTML standard's prescan reads x-user-defined in <meta> as windows-1252.
+    return "cp1252" if encoding == X_USER_DEFINED else encoding
 
 
 def _mostly_utf8(data: bytes, invalid: int) -> bool:
@@ -159,7 +210,7 @@ def _detect(data: bytes) -> DecodedHtml:
 
     matches = from_bytes(data[:_DETECTION_SAMPLE_BYTES])
     best = matches.best()
-    encoding = normalize_encoding(best.encoding if best else None) or _BROWSER_DEFAULT
+    encoding = _detected_codec(best.encoding if best else None) or _BROWSER_DEFAULT
     if best is not None and _is_single_byte_latin(encoding):
         # Single-byte Latin charsets score almost alike on Western text (è is č in cp1250,
         # ą in cp1257); when windows-1252 is about as clean, take what browsers assume for

@@ -25,7 +25,7 @@ class Source:
     etag: str | None = None
     size: int | None = None
     content_type: str | None = None
-    url: str | None = None  # the hint from object metadata `source-url`
+    url: str | None = None  # object metadata `source-url`, when an absolute http(s) URL
     last_modified: str | None = None  # of the version read (ISO 8601, UTC)
 
 

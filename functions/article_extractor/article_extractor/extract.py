@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urljoin
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -19,6 +18,7 @@ from .page_metadata import page_metadata
 from .parsing import document_elements, element_count, parse_html
 from .sanitize import sanitize_html
 from .trafilatura_fast_paths import fast_paths, install_fast_paths
+from .urls import absolute_web_url
 
 install_fast_paths()
 
@@ -55,13 +55,15 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
     """Extract the main article text (comments excluded) and metadata from one page.
 
     Returns an article with empty `text` when the page has metadata but no article body.
-    Raises ProcessingError `extraction_error` when the HTML cannot be parsed at all.
+    Raises ProcessingError `extraction_error` when the HTML cannot be parsed at all. Its `url`
+    and `canonical_url` are absolute http(s) URLs or None; a `url` hint that is not one is unused.
 
     Example::
 
         article = extract_article(html, url="https://example.com/news/1")
         article.title, article.text
     """
+    url = absolute_web_url(url)
     try:
         tree = parse_html(sanitize_html(html))
     except ProcessingError:
@@ -109,7 +111,7 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         language=declared_language
         or _language_code(fields.get("language"))
         or detect_language(text),
-        url=_clean_str(fields.get("url")) or canonical or url,
+        url=absolute_web_url(_clean_str(fields.get("url")), base=url) or canonical or url,
         canonical_url=canonical,
         hostname=hostname,
         image=_clean_str(fields.get("image")),
@@ -179,7 +181,8 @@ def page_language(tree: HtmlElement) -> str | None:
 
 
 def canonical_url(tree: HtmlElement, base_url: str | None) -> str | None:
-    """The page's <link rel="canonical">, or og:url, made absolute against `base_url`."""
+    """The page's <link rel="canonical">, or og:url, made absolute against `base_url`: the first
+    that is an absolute http(s) URL with a host."""
     hrefs = [
         *(
             link.get("href")
@@ -193,11 +196,9 @@ def canonical_url(tree: HtmlElement, base_url: str | None) -> str | None:
         ),
     ]
     for href in hrefs:
-        href = str(href or "").strip()
-        if href:
-            absolute = urljoin(base_url, href) if base_url else href
-            if absolute.startswith(("http://", "https://")):
-                return absolute
+        absolute = absolute_web_url(str(href or ""), base=base_url)
+        if absolute:
+            return absolute
     return None
 
 

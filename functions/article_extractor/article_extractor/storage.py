@@ -18,6 +18,7 @@ from .errors import ErrorCode, ProcessingError
 from .events import ObjectRef
 from .keys import is_supported_key
 from .ordering import ResultStamp, SourceStamp
+from .urls import absolute_web_url, decode_metadata_value
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -47,7 +48,10 @@ class FetchedObject:
 
     @property
     def source_url(self) -> str | None:
-        return self.metadata.get(SOURCE_URL_METADATA_KEY) or None
+        """The `source-url` metadata when it is an absolute http(s) URL (RFC 2047-decoded)."""
+        return absolute_web_url(
+            decode_metadata_value(self.metadata.get(SOURCE_URL_METADATA_KEY, ""))
+        )
 
     @property
     def identity(self) -> SourceStamp:
