@@ -19,7 +19,7 @@ from .document import Article, Error, Extraction, OutputDocument, Source, Status
 from .errors import ErrorCode, ProcessingError
 from .events import ObjectRef
 from .extract import EXTRACTOR_NAME, ExtractedArticle, extract_article, extractor_version
-from .keys import is_gzip_key, is_supported_key
+from .keys import is_gzip_key, is_supported_key, supported_suffixes_text
 from .storage import FetchedObject, ObjectReader
 
 STATUS_BY_ERROR = {
@@ -56,7 +56,7 @@ def process_object(
     try:
         if not is_supported_key(ref.key):
             raise ProcessingError(
-                ErrorCode.UNSUPPORTED_KEY, "key does not end in .html, .htm or .html.gz"
+                ErrorCode.UNSUPPORTED_KEY, f"key does not end in {supported_suffixes_text()}"
             )
         fetched = reader.read(ref, max_input_bytes)
         source = _source_of(ref, fetched)
