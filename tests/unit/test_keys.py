@@ -68,3 +68,13 @@ def test_is_gzip_key_true_for_gz_suffix(key: str) -> None:
 @pytest.mark.parametrize("key", ["page.html", "page.gz.html", "page.tgz.bak", "gz"])
 def test_is_gzip_key_false_without_gz_suffix(key: str) -> None:
     assert not is_gzip_key(key)
+
+
+def test_no_supported_suffix_ends_another() -> None:
+    # S3 refuses a notification configuration whose suffix filters of one event overlap.
+    assert not [
+        (longer, shorter)
+        for longer in SUPPORTED_SUFFIXES
+        for shorter in SUPPORTED_SUFFIXES
+        if longer != shorter and longer.endswith(shorter)
+    ]
