@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "demo":
         return local.run_demo(Path(args.samples), out=sys.stdout)
-    return local.serve(port=args.port, out=sys.stdout)
+    return local.serve(port=args.port, out=sys.stdout, err=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -446,7 +446,7 @@ def poll_report(pipeline: LocalPipeline, handled: Poll) -> Iterator[str]:
                 continue
             document = _stored_result(pipeline, target)
             if ref.is_removal:
-                state = "removed" if document is None else "kept (newer than the removal)"
+                state = "removed" if document is None else "kept"  # newer, or DELETE_ON_REMOVE
                 yield f"{ref.key}: {state} {where}"
             elif document is None:
                 yield f"{ref.key}: no result -> {where}"
@@ -465,7 +465,7 @@ def _stored_result(pipeline: LocalPipeline, key: str) -> dict[str, Any] | None:
     return document
 
 
-def serve(port: int, out: TextIO, err: TextIO = sys.stderr) -> int:
+def serve(port: int, out: TextIO, err: TextIO | None = None) -> int:
     """Keep the stack running; process uploads until Ctrl-C.
 
     Returns the exit status: 0 when stopped, 2 when the port is unavailable.
@@ -477,7 +477,11 @@ def serve(port: int, out: TextIO, err: TextIO = sys.stderr) -> int:
         with moto_server(port) as endpoint:
             _serve_on(endpoint, lambda_handler, out)
     except PortUnavailableError as error:
-        print(f"error: {error.strerror}; choose another with --port", file=err, flush=True)
+        print(
+            f"error: {error.strerror}; choose another with --port",
+            file=err or sys.stderr,
+            flush=True,
+        )
         return 2
     return 0
 
