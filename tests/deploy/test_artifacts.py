@@ -28,7 +28,7 @@ PACKAGE_SOURCE = ROOT / "functions" / "article_extractor" / "article_extractor"
 # Installed by the Lambda Python runtime next to the function's code and layers.
 RUNTIME_PROVIDED = {"boto3", "botocore", "s3transfer", "jmespath"}
 # Imported only by the local stack (`make demo`), never on Lambda.
-LOCAL_ONLY = {"moto"}
+LOCAL_ONLY = {"moto", "werkzeug"}  # the local stack (moto[server]); never in the Lambda
 ELF_MACHINE_AARCH64 = 183
 # What `python3.13 -m compileall --invalidation-mode unchecked-hash` writes: the 3.13 magic
 # number, and flags 0b01 (hash-based, source not checked).

@@ -17,7 +17,8 @@ from article_extractor.config import (
     MAX_OBJECT_SECONDS_LIMIT,
     OUTPUT_PREFIX_MAX_BYTES,
 )
-from article_extractor.local import NOTIFIED_EVENTS, NOTIFIED_SUFFIXES
+from article_extractor.keys import SUPPORTED_SUFFIXES
+from article_extractor.local import NOTIFIED_EVENTS
 from tests.conftest import ROOT
 
 TEMPLATE = ROOT / "template.yaml"
@@ -58,15 +59,22 @@ def test_function_environment_names_the_settings_the_code_reads() -> None:
     } <= set(variables)
 
 
-def test_notification_suffixes_match_the_local_stack() -> None:
+def test_notification_filters_are_exactly_the_supported_suffixes() -> None:
     [bucket] = [
         r
         for r in resources_of_type("AWS::S3::Bucket").values()
         if "NotificationConfiguration" in r["Properties"]
     ]
     configurations = bucket["Properties"]["NotificationConfiguration"]["QueueConfigurations"]
-    notified = {(c["Event"], c["Filter"]["S3Key"]["Rules"][0]["Value"]) for c in configurations}
-    assert notified == {(e, s) for e in NOTIFIED_EVENTS for s in NOTIFIED_SUFFIXES}
+    assert all(
+        c["Filter"]["S3Key"]["Rules"] == [c["Filter"]["S3Key"]["Rules"][0]] for c in configurations
+    )
+    filters = [(c["Event"], c["Filter"]["S3Key"]["Rules"][0]) for c in configurations]
+    for event in NOTIFIED_EVENTS:
+        rules = [rule for notified, rule in filters if notified == event]
+        assert sorted(rule["Value"] for rule in rules) == sorted(SUPPORTED_SUFFIXES), event
+        assert {rule["Name"] for rule in rules} == {"suffix"}
+    assert {event for event, _ in filters} == set(NOTIFIED_EVENTS)
 
 
 def test_sqs_event_reports_batch_item_failures_and_queue_has_a_dead_letter_queue() -> None:

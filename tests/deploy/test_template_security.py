@@ -11,6 +11,7 @@ import pytest
 from samtranslator.translator.managed_policy_translator import ManagedPolicyLoader
 from samtranslator.translator.transform import transform
 
+from article_extractor.keys import SUPPORTED_SUFFIXES
 from article_extractor.lazy_imports import tracing_enabled
 from tests.conftest import ROOT
 from tests.deploy.template_checks import (
@@ -219,15 +220,15 @@ def test_queue_policy_admits_only_this_bucket_and_account() -> None:
     assert source_arn == f"arn:${{AWS::Partition}}:s3:::{input_name}"
 
 
-def test_notifications_cover_the_three_suffixes_on_create_and_remove() -> None:
+def test_notifications_cover_the_supported_suffixes_on_create_remove_and_restore() -> None:
     bucket = TEMPLATE["Resources"]["InputBucket"]
     configurations = properties(bucket)["NotificationConfiguration"]["QueueConfigurations"]
     assert sorted(
         (c["Event"], c["Filter"]["S3Key"]["Rules"][0]["Value"]) for c in configurations
     ) == [
         (event, suffix)
-        for event in ("s3:ObjectCreated:*", "s3:ObjectRemoved:*")
-        for suffix in (".htm", ".html", ".html.gz")
+        for event in ("s3:ObjectCreated:*", "s3:ObjectRemoved:*", "s3:ObjectRestore:Completed")
+        for suffix in sorted(SUPPORTED_SUFFIXES)
     ]
 
 

@@ -3,13 +3,16 @@ real boto3 clients, the local worker passing Lambda's SQS event to the real hand
 
 from __future__ import annotations
 
+import gzip
 import io
 from collections.abc import Iterator
 
 import pytest
 
 from article_extractor.handler import lambda_handler
+from article_extractor.keys import SUPPORTED_SUFFIXES
 from article_extractor.local import (
+    NOTIFIED_EVENTS,
     LocalPipeline,
     create_pipeline,
     drain,
@@ -61,12 +64,15 @@ def test_uploads_become_records_through_notification_and_queue(pipeline: LocalPi
         "unicodé/ページ.htm": ARTICLE,
         "legacy/russian.html": (SAMPLES / "russian-windows-1251.html").read_bytes(),
         "zipped/blog.html.gz": (SAMPLES / "compressed-blog-post.html.gz").read_bytes(),
+        "zipped/story.htm.gz": gzip.compress(ARTICLE),
         "empty.html": b"",
     }
     for key, body in uploads.items():
         pipeline.s3.put_object(Bucket=pipeline.input_bucket, Key=key, Body=body)
-    # Not matched by the notification's suffix filters: never reaches the function.
-    pipeline.s3.put_object(Bucket=pipeline.input_bucket, Key="notes.txt", Body=b"hello")
+    # Not matched by the notification's suffix filters (case-sensitive, as in S3): never reach
+    # the function.
+    for key in ("notes.txt", "PAGE.HTML", "zipped/STORY.HTM.GZ"):
+        pipeline.s3.put_object(Bucket=pipeline.input_bucket, Key=key, Body=ARTICLE)
 
     received = drain(pipeline, lambda_handler)
 
@@ -80,10 +86,27 @@ def test_uploads_become_records_through_notification_and_queue(pipeline: LocalPi
         "unicodé/ページ.htm": "ok",
         "legacy/russian.html": "ok",
         "zipped/blog.html.gz": "ok",
+        "zipped/story.htm.gz": "ok",
         "empty.html": "empty",
     }
     assert "Осенняя ярмарка" in results["legacy/russian.html"]["document"]["text"]
     assert queue_depth(pipeline) == (0, 0)
+
+
+def test_local_stack_notifies_exactly_the_supported_suffixes(pipeline: LocalPipeline) -> None:
+    configuration = pipeline.s3.get_bucket_notification_configuration(Bucket=pipeline.input_bucket)
+    notified = [
+        (event, rule["Name"], rule["Value"])
+        for queue in configuration["QueueConfigurations"]
+        for event in queue["Events"]
+        for rule in queue["Filter"]["Key"]["FilterRules"]
+    ]
+    assert sorted(notified) == sorted(
+        (event, "suffix", suffix) for event in NOTIFIED_EVENTS for suffix in SUPPORTED_SUFFIXES
+    )
+    assert {queue["QueueArn"] for queue in configuration["QueueConfigurations"]} == {
+        pipeline.queue_arn
+    }
 
 
 def test_failed_write_is_retried_not_lost(endpoint: str) -> None:

@@ -83,12 +83,15 @@ def test_page_without_text_is_no_text() -> None:
     assert document.error is not None and document.error.code == "no_text"
 
 
-@pytest.mark.parametrize("key", ["notes.txt", "image.png", "data.json", "page.html.bak"])
+@pytest.mark.parametrize(
+    "key", ["notes.txt", "image.png", "data.json", "page.html.bak", "PAGE.HTML", "a.HTM.gz"]
+)
 def test_unsupported_keys_are_skipped_without_reading(key: str) -> None:
     reader = MemoryReader(ARTICLE)
     document = process_object(ObjectRef("in", key), reader, MAX)
     assert document.status is Status.SKIPPED
     assert document.error is not None and document.error.code == "unsupported_key"
+    assert document.error.message == "key does not end in .html, .htm, .html.gz or .htm.gz"
     assert reader.reads == 0
 
 

@@ -26,7 +26,7 @@ from .config import (
 )
 from .document import OutputDocument, Status
 from .events import ObjectRef
-from .keys import OUTPUT_SUFFIX, is_supported_key
+from .keys import OUTPUT_SUFFIX, is_supported_key, supported_suffixes_text
 from .storage import LocalFileReader
 
 
@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if args.command == "demo":
         return local.run_demo(Path(args.samples), out=sys.stdout)
-    return local.serve(port=args.port, out=sys.stdout)
+    return local.serve(port=args.port, out=sys.stdout, err=sys.stderr)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True)
     extract = commands.add_parser(
-        "extract", help="extract local .html/.htm/.html.gz files (the Lambda's processing)"
+        "extract", help=f"extract local {supported_suffixes_text()} files (the Lambda's processing)"
     )
     extract.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
     extract.add_argument("--url", help="the page's URL (as S3 metadata source-url would give)")
@@ -75,7 +75,7 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     inputs = list(collect_inputs(args.paths))
     if not inputs:
-        parser.error("no .html, .htm or .html.gz files found in the given paths")
+        parser.error(f"no {supported_suffixes_text()} files found in the given paths")
     if args.url and len(inputs) > 1:
         parser.error("--url applies to one input file only")
     if not 1 <= args.max_input_bytes <= MAX_INPUT_BYTES_LIMIT:

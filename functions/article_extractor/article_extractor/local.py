@@ -8,9 +8,13 @@ failed. No AWS account or network is involved.
 
 from __future__ import annotations
 
+import errno
 import json
 import logging
 import os
+import socket
+import sys
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Mapping
@@ -21,7 +25,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import boto3
 
-from .keys import SUPPORTED_SUFFIXES
+from .events import UnsupportedEventError, refs_from_sqs_record
+from .keys import SUPPORTED_SUFFIXES, is_supported_key, output_key, supported_suffixes_text
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -34,8 +39,12 @@ if TYPE_CHECKING:
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
 FAKE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
-NOTIFIED_SUFFIXES = (".html", ".htm", ".html.gz")
-NOTIFIED_EVENTS: tuple[EventType, ...] = ("s3:ObjectCreated:*", "s3:ObjectRemoved:*")
+# As template.yaml: creations and restores are extracted, removals delete their result.
+NOTIFIED_EVENTS: tuple[EventType, ...] = (
+    "s3:ObjectCreated:*",
+    "s3:ObjectRemoved:*",
+    "s3:ObjectRestore:Completed",
+)
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
@@ -78,19 +87,55 @@ class LocalPipeline:
     dead_letter_queue_url: str | None = None
 
 
+class PortUnavailableError(OSError):
+    """The server could not listen on the port asked for (e.g. another `serve` holds it)."""
+
+
 @contextmanager
 def moto_server(port: int = 0) -> Iterator[str]:
-    """Start moto's server on 127.0.0.1 (port 0: any free port) and yield its endpoint URL."""
-    from moto.server import ThreadedMotoServer
+    """Start moto's server on 127.0.0.1 (port 0: any free port) and yield its endpoint URL.
+
+    Raises `PortUnavailableError` (naming the port) when it cannot listen there.
+
+    Example::
+
+        with moto_server() as endpoint:
+            pipeline = create_pipeline(endpoint)
+    """
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log per request
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
+    # Bound here: werkzeug exits the process when it cannot bind, and moto's ThreadedMotoServer
+    # then waits forever for its server thread.
+    with socket.socket() as listener:
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as werkzeug would
+        try:
+            listener.bind(("127.0.0.1", port))
+            listener.listen()
+        except OSError as error:
+            reason = "is in use" if error.errno == errno.EADDRINUSE else f"is unavailable: {error}"
+            raise PortUnavailableError(error.errno, f"port {port} {reason}") from error
+        server = make_server(
+            "127.0.0.1",
+            port,
+            DomainDispatcherApplication(create_backend_app),
+            threaded=True,
+            request_handler=MotoRequestHandler,
+            fd=listener.fileno(),  # werkzeug serves a duplicate of this socket
+        )
+    thread = threading.Thread(target=server.serve_forever, name="moto-server", daemon=True)
+    thread.start()
     try:
-        _, bound_port = server.get_host_and_port()
-        yield f"http://127.0.0.1:{bound_port}"
+        yield f"http://127.0.0.1:{server.port}"
     finally:
-        server.stop()
+        server.shutdown()
+        thread.join()
+        server.server_close()
 
 
 @contextmanager
@@ -167,7 +212,7 @@ def create_pipeline(
             "Filter": {"Key": {"FilterRules": [{"Name": "suffix", "Value": suffix}]}},
         }
         for event in NOTIFIED_EVENTS
-        for suffix in NOTIFIED_SUFFIXES
+        for suffix in SUPPORTED_SUFFIXES
     ]
     s3.put_bucket_notification_configuration(
         Bucket=input_bucket, NotificationConfiguration={"QueueConfigurations": configurations}
@@ -223,10 +268,29 @@ def sqs_lambda_event(messages: list[MessageTypeDef], queue_arn: str) -> dict[str
     }
 
 
+@dataclass(frozen=True)
+class Poll:
+    """What one poll received, as the handler saw it, and which messages it reported failed."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    failed: frozenset[str] = frozenset()
+
+
 def poll_once(pipeline: LocalPipeline, handler: Handler, wait_seconds: int = 0) -> int:
     """Receive up to 10 messages, invoke the handler once, delete what succeeded.
 
     Returns the number of messages received (0 when the queue had nothing visible).
+    """
+    return len(poll(pipeline, handler, wait_seconds).records)
+
+
+def poll(pipeline: LocalPipeline, handler: Handler, wait_seconds: int = 0) -> Poll:
+    """`poll_once`, returning the SQS records passed to the handler and the failed message ids.
+
+    Example::
+
+        handled = poll(pipeline, lambda_handler, wait_seconds=5)
+        [record["messageId"] for record in handled.records], handled.failed
     """
     received = pipeline.sqs.receive_message(
         QueueUrl=pipeline.queue_url,
@@ -237,9 +301,10 @@ def poll_once(pipeline: LocalPipeline, handler: Handler, wait_seconds: int = 0) 
     )
     messages = received.get("Messages", [])
     if not messages:
-        return 0
-    response = handler(sqs_lambda_event(messages, pipeline.queue_arn), LocalLambdaContext())
-    failed = {item["itemIdentifier"] for item in response.get("batchItemFailures", [])}
+        return Poll()
+    event = sqs_lambda_event(messages, pipeline.queue_arn)
+    response = handler(event, LocalLambdaContext())
+    failed = frozenset(item["itemIdentifier"] for item in response.get("batchItemFailures", []))
     done = [m for m in messages if m["MessageId"] not in failed]
     if done:
         pipeline.sqs.delete_message_batch(
@@ -249,7 +314,7 @@ def poll_once(pipeline: LocalPipeline, handler: Handler, wait_seconds: int = 0) 
                 for index, message in enumerate(done)
             ],
         )
-    return len(messages)
+    return Poll(event["Records"], failed)
 
 
 def drain(pipeline: LocalPipeline, handler: Handler) -> int:
@@ -342,7 +407,7 @@ def run_demo(samples: Path, out: TextIO) -> int:
                 uploaded.append(key)
             messages = drain(pipeline, lambda_handler)
             results = read_results(pipeline)
-    notified = [key for key in uploaded if key.lower().endswith(NOTIFIED_SUFFIXES)]
+    notified = [key for key in uploaded if is_supported_key(key)]
     print(
         f"moto server {endpoint}: uploaded {len(uploaded)} objects to s3://{pipeline.input_bucket}",
         file=out,
@@ -361,41 +426,96 @@ def run_demo(samples: Path, out: TextIO) -> int:
     return 0
 
 
-def serve(port: int, out: TextIO) -> int:
-    """Keep the stack running; process uploads until Ctrl-C."""
+def poll_report(pipeline: LocalPipeline, handled: Poll) -> Iterator[str]:
+    """One line per object the poll handled: key, status, error code, result key.
+
+    Reads only the results of the objects named by the poll's messages, so its cost follows
+    what was uploaded, not what the output bucket holds.
+
+    Example::
+
+        for line in poll_report(pipeline, poll(pipeline, lambda_handler, wait_seconds=5)):
+            print(line)  # "news/page.html: ok -> s3://article-output/extracted/news/page.html.json"
+    """
+    for record in handled.records:
+        try:
+            refs = refs_from_sqs_record(record)
+        except UnsupportedEventError as error:
+            yield f"message {record['messageId']}: failed (not an S3 notification: {error})"
+            continue
+        for ref in refs:
+            target = output_key(pipeline.output_prefix, ref.key)
+            where = f"s3://{pipeline.output_bucket}/{target}"
+            if record["messageId"] in handled.failed:
+                yield f"{ref.key}: retrying (the message returns to the queue) -> {where}"
+                continue
+            document = _stored_result(pipeline, target)
+            if ref.is_removal:
+                state = "removed" if document is None else "kept"  # newer, or DELETE_ON_REMOVE
+                yield f"{ref.key}: {state} {where}"
+            elif document is None:
+                yield f"{ref.key}: no result -> {where}"
+            else:
+                code = (document.get("error") or {}).get("code")
+                status = f"{document['status']} {code}" if code else document["status"]
+                yield f"{ref.key}: {status} -> {where}"
+
+
+def _stored_result(pipeline: LocalPipeline, key: str) -> dict[str, Any] | None:
+    try:
+        body = pipeline.s3.get_object(Bucket=pipeline.output_bucket, Key=key)["Body"]
+    except pipeline.s3.exceptions.NoSuchKey:
+        return None
+    document: dict[str, Any] = json.loads(body.read())
+    return document
+
+
+def serve(port: int, out: TextIO, err: TextIO | None = None) -> int:
+    """Keep the stack running; process uploads until Ctrl-C.
+
+    Returns the exit status: 0 when stopped, 2 when the port is unavailable.
+    """
     quiet_function_output()
     from .handler import lambda_handler
 
-    with moto_server(port) as endpoint:
-        pipeline = create_pipeline(endpoint)
-        with lambda_environment(pipeline):
-            print(
-                f"Local stack on {endpoint} (moto: S3 + SQS, no AWS account).\n"
-                f"Upload a page (any of {', '.join(SUPPORTED_SUFFIXES[:3])}), e.g.:\n\n"
-                f"  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "
-                f"AWS_DEFAULT_REGION={REGION} \\\n"
-                f"    aws s3 cp page.html s3://{pipeline.input_bucket}/page.html "
-                f"--endpoint-url {endpoint}\n\n"
-                f"then read its JSON:\n\n"
-                f"  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "
-                f"AWS_DEFAULT_REGION={REGION} \\\n"
-                f"    aws s3 cp s3://{pipeline.output_bucket}/{pipeline.output_prefix}"
-                f"page.html.json - --endpoint-url {endpoint}\n\n"
-                "Processing uploads; Ctrl-C to stop.",
-                file=out,
-                flush=True,
-            )
-            seen: set[str] = set()
-            try:
-                while True:
-                    poll_once(pipeline, lambda_handler, wait_seconds=5)
-                    for key, document in read_results(pipeline).items():
-                        if key not in seen:
-                            seen.add(key)
-                            print(f"{key}: {document['status']}", file=out, flush=True)
-            except KeyboardInterrupt:
-                print("stopped", file=out)
+    try:
+        with moto_server(port) as endpoint:
+            _serve_on(endpoint, lambda_handler, out)
+    except PortUnavailableError as error:
+        print(
+            f"error: {error.strerror}; choose another with --port",
+            file=err or sys.stderr,
+            flush=True,
+        )
+        return 2
     return 0
+
+
+def _serve_on(endpoint: str, handler: Handler, out: TextIO) -> None:
+    pipeline = create_pipeline(endpoint)
+    with lambda_environment(pipeline):
+        print(
+            f"Local stack on {endpoint} (moto: S3 + SQS, no AWS account).\n"
+            f"Upload a page (a key ending in {supported_suffixes_text()}, lowercase), e.g.:\n\n"
+            f"  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "
+            f"AWS_DEFAULT_REGION={REGION} \\\n"
+            f"    aws s3 cp page.html s3://{pipeline.input_bucket}/page.html "
+            f"--endpoint-url {endpoint}\n\n"
+            f"then read its JSON:\n\n"
+            f"  AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing "
+            f"AWS_DEFAULT_REGION={REGION} \\\n"
+            f"    aws s3 cp s3://{pipeline.output_bucket}/{pipeline.output_prefix}"
+            f"page.html.json - --endpoint-url {endpoint}\n\n"
+            "Processing uploads; Ctrl-C to stop.",
+            file=out,
+            flush=True,
+        )
+        try:
+            while True:
+                for line in poll_report(pipeline, poll(pipeline, handler, wait_seconds=5)):
+                    print(line, file=out, flush=True)
+        except KeyboardInterrupt:
+            print("stopped", file=out)
 
 
 def _shorten(text: str, width: int) -> str:

@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 
 from .errors import ErrorCode, ProcessingError
 from .events import ObjectRef
-from .keys import is_supported_key
+from .keys import is_supported_key, supported_suffixes_text
 from .ordering import ResultStamp, SourceStamp
 from .urls import absolute_web_url, decode_metadata_value
 
@@ -76,7 +76,7 @@ def read_input(ref: ObjectRef, reader: ObjectReader, max_input_bytes: int) -> Fe
     function does not process and for permanent read problems (gone, too large, denied)."""
     if not is_supported_key(ref.key):
         raise ProcessingError(
-            ErrorCode.UNSUPPORTED_KEY, "key does not end in .html, .htm or .html.gz"
+            ErrorCode.UNSUPPORTED_KEY, f"key does not end in {supported_suffixes_text()}"
         )
     return reader.read(ref, max_input_bytes)
 
