@@ -84,9 +84,11 @@ serve: $(STAMP) ## keep the local stack running and process what you upload to i
 	$(BIN)/article-extractor serve
 
 DATASET ?= ../shared/data/trafilatura-eval
+WCXB ?= ../shared/data/wcxb-dev
 
-bench: $(STAMP) ## benchmarks (never run in CI): quality, then speed, against stock trafilatura
+bench: $(STAMP) ## benchmarks (never run in CI): quality on both sets, then speed, against stock trafilatura
 	$(BIN)/python bench/quality.py --dataset $(DATASET)
+	$(BIN)/python bench/wcxb.py --dataset $(WCXB)
 	$(BIN)/python bench/speed.py --dataset $(DATASET)
 
 fuzz: $(STAMP) ## long fuzz run of the whole processing path (not in CI)

@@ -1,0 +1,285 @@
+"""Extraction quality on WCXB (the Web Content eXtraction Benchmark): the product's processing
+path and stock trafilatura in the same run, with the benchmark's own word-level metric.
+
+    python bench/wcxb.py --dataset ../shared/data/wcxb-dev [--limit N] [--jobs 2] [--dump F]
+
+Per page, tokens are `re.findall(r"\\w+", text.lower())`; with multisets P (extracted) and G
+(ground truth), overlap = |P ∩ G|, precision = overlap / |P|, recall = overlap / |G|, F1 their
+harmonic mean (an empty extraction scores 0; an empty ground truth scores 1 only for an empty
+extraction). Reported: the mean over pages, overall and per page type; the share of `with`
+snippets found and of `without` snippets found; metadata exact match (title, author, date),
+counted over the pages whose ground truth gives the field; and the pages where the product is
+furthest below stock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import gzip
+import json
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from statistics import mean
+from typing import Any
+
+import trafilatura
+
+from article_extractor.events import ObjectRef
+from article_extractor.processing import process_object
+from article_extractor.storage import LocalFileReader
+
+EXTRACTORS = ("stock", "product")
+MAX_INPUT_BYTES = 10 * 1024 * 1024
+TOKEN = re.compile(r"\w+")
+META_FIELDS = ("title", "author", "date")
+
+
+@dataclass(frozen=True)
+class Page:
+    file_id: str
+    path: Path
+    url: str
+    page_type: str
+    main_content: str
+    with_snippets: tuple[str, ...]
+    without_snippets: tuple[str, ...]
+    title: str | None
+    author: str | None
+    date: str | None
+
+
+@dataclass
+class Extracted:
+    text: str = ""
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    cleaning: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class PageScore:
+    precision: float
+    recall: float
+    f1: float
+    with_found: float | None
+    without_found: float | None
+    meta: dict[str, bool | None]
+
+
+@dataclass
+class PageResult:
+    file_id: str
+    url: str
+    page_type: str
+    scores: dict[str, PageScore]
+    cleaning: dict[str, int]
+
+
+def _snippets(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(str(v) for v in value if v)
+    if isinstance(value, str) and value.strip().startswith("["):
+        try:
+            parsed = ast.literal_eval(value)
+        except (ValueError, SyntaxError):
+            return ()
+        return tuple(str(v) for v in parsed if v)
+    return ()
+
+
+def load_pages(dataset: Path) -> Iterator[Page]:
+    for truth_path in sorted((dataset / "ground-truth").glob("*.json")):
+        data = json.loads(truth_path.read_text(encoding="utf-8"))
+        file_id = data.get("file_id") or truth_path.stem
+        path = dataset / "html" / f"{file_id}.html.gz"
+        if not path.is_file():
+            continue
+        truth = data["ground_truth"]
+        page_type = data.get("_internal", {}).get("page_type", {}).get("primary", "unknown")
+        yield Page(
+            file_id=file_id,
+            path=path,
+            url=data.get("url") or "",
+            page_type="collection" if page_type == "category" else page_type,
+            main_content=truth.get("main_content") or "",
+            with_snippets=_snippets(truth.get("with")),
+            without_snippets=_snippets(truth.get("without")),
+            title=truth.get("title"),
+            author=truth.get("author"),
+            date=truth.get("publish_date"),
+        )
+
+
+def tokens(text: str) -> Counter[str]:
+    return Counter(TOKEN.findall(text.lower()))
+
+
+def word_scores(predicted: str, truth: str) -> tuple[float, float, float]:
+    p, g = tokens(predicted), tokens(truth)
+    if not g:
+        return (1.0, 1.0, 1.0) if not p else (0.0, 0.0, 0.0)
+    if not p:
+        return 0.0, 0.0, 0.0
+    overlap = sum((p & g).values())
+    precision, recall = overlap / sum(p.values()), overlap / sum(g.values())
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def _share_found(snippets: tuple[str, ...], text: str) -> float | None:
+    if not snippets:
+        return None
+    lowered = " ".join(text.lower().split())
+    return sum(" ".join(s.lower().split()) in lowered for s in snippets) / len(snippets)
+
+
+def _same(predicted: str | None, truth: str | None, field_name: str) -> bool | None:
+    if not truth:
+        return None
+    if not predicted:
+        return False
+    if field_name == "date":
+        return predicted.strip()[:10] == truth.strip()[:10]
+    return " ".join(predicted.split()).casefold() == " ".join(truth.split()).casefold()
+
+
+def score(extracted: Extracted, page: Page) -> PageScore:
+    precision, recall, f1 = word_scores(extracted.text, page.main_content)
+    return PageScore(
+        precision=precision,
+        recall=recall,
+        f1=f1,
+        with_found=_share_found(page.with_snippets, extracted.text),
+        without_found=_share_found(page.without_snippets, extracted.text),
+        meta={
+            name: _same(getattr(extracted, name), getattr(page, name), name) for name in META_FIELDS
+        },
+    )
+
+
+def stock(page: Page) -> Extracted:
+    html = gzip.decompress(page.path.read_bytes())
+    document = trafilatura.bare_extraction(
+        html, url=page.url or None, include_comments=False, with_metadata=True
+    )
+    if document is None:
+        return Extracted()
+    return Extracted(
+        text=document.text or "", title=document.title, author=document.author, date=document.date
+    )
+
+
+def product(page: Page) -> Extracted:
+    document = process_object(
+        ObjectRef(bucket=None, key=str(page.path)),
+        LocalFileReader(source_url=page.url or None),
+        MAX_INPUT_BYTES,
+    )
+    article = document.document
+    if article is None:
+        return Extracted(cleaning=document.extraction.cleaning)
+    return Extracted(
+        text=article.text,
+        title=article.title,
+        author=article.author,
+        date=article.date,
+        cleaning=document.extraction.cleaning,
+    )
+
+
+def evaluate(page: Page) -> PageResult:
+    extracted = {"stock": stock(page), "product": product(page)}
+    return PageResult(
+        file_id=page.file_id,
+        url=page.url,
+        page_type=page.page_type,
+        scores={name: score(extracted[name], page) for name in EXTRACTORS},
+        cleaning=extracted["product"].cleaning,
+    )
+
+
+def _mean(values: list[float | None]) -> float:
+    present = [v for v in values if v is not None]
+    return mean(present) if present else float("nan")
+
+
+def report(results: list[PageResult], show: int) -> None:
+    by_type: dict[str, list[PageResult]] = defaultdict(list)
+    for result in results:
+        by_type[result.page_type].append(result)
+    groups = [("all", results), *sorted(by_type.items(), key=lambda item: -len(item[1]))]
+    print(f"{'page type':<14} {'pages':>5}  " + "  ".join(f"{n + ' F1':>10}" for n in EXTRACTORS))
+    for name, group in groups:
+        cells = "  ".join(f"{_mean([r.scores[e].f1 for r in group]):>10.3f}" for e in EXTRACTORS)
+        print(f"{name:<14} {len(group):>5}  {cells}")
+    print()
+    print(f"{'extractor':<10} {'precision':>9} {'recall':>7} {'F1':>6} {'with':>6} {'without':>8}")
+    for e in EXTRACTORS:
+        s = [r.scores[e] for r in results]
+        print(
+            f"{e:<10} {_mean([x.precision for x in s]):>9.3f} {_mean([x.recall for x in s]):>7.3f}"
+            f" {_mean([x.f1 for x in s]):>6.3f} {_mean([x.with_found for x in s]):>6.3f}"
+            f" {_mean([x.without_found for x in s]):>8.3f}"
+        )
+    print("\nmetadata exact match (pages whose ground truth gives the field):")
+    print(f"{'extractor':<10} " + " ".join(f"{f:>7}" for f in META_FIELDS))
+    for e in EXTRACTORS:
+        cells = []
+        for f in META_FIELDS:
+            marks = [r.scores[e].meta[f] for r in results if r.scores[e].meta[f] is not None]
+            cells.append(f"{(sum(marks) / len(marks)) if marks else float('nan'):>7.3f}")
+        print(f"{e:<10} " + " ".join(cells))
+    better = sum(r.scores["product"].f1 > r.scores["stock"].f1 + 1e-9 for r in results)
+    worse = sorted(
+        (r for r in results if r.scores["product"].f1 < r.scores["stock"].f1 - 1e-9),
+        key=lambda r: r.scores["product"].f1 - r.scores["stock"].f1,
+    )
+    print(f"\nproduct better than stock on {better} pages, worse on {len(worse)}")
+    for r in worse[:show]:
+        print(
+            f"  {r.file_id} {r.page_type:<13} product {r.scores['product'].f1:.3f}"
+            f" stock {r.scores['stock'].f1:.3f}  {r.url[:80]}"
+        )
+    rules: Counter[str] = Counter()
+    for r in results:
+        rules.update(r.cleaning)
+    if rules:
+        print("\ncleaning rules (lines removed over the dataset):")
+        for rule, count in rules.most_common():
+            print(f"  {rule:<24} {count}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", type=Path, default=Path("../shared/data/wcxb-dev"))
+    parser.add_argument("--limit", type=int, default=0, help="first N pages only")
+    parser.add_argument("--jobs", type=int, default=2, help="worker processes")
+    parser.add_argument("--show", type=int, default=20, help="pages furthest below stock")
+    parser.add_argument("--dump", type=Path, help="write per-page scores as JSON")
+    args = parser.parse_args(argv)
+    if not (args.dataset / "ground-truth").is_dir():
+        print(f"no ground-truth/ under {args.dataset}", file=sys.stderr)
+        return 2
+    pages = list(load_pages(args.dataset))
+    if args.limit:
+        pages = pages[: args.limit]
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        results = list(pool.map(evaluate, pages, chunksize=8))
+    print(f"dataset: {args.dataset} ({len(results)} pages)\n")
+    report(results, args.show)
+    if args.dump:
+        args.dump.write_text(
+            json.dumps([asdict(r) for r in results], ensure_ascii=False), encoding="utf-8"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
