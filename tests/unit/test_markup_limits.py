@@ -273,6 +273,8 @@ def test_elements_read_as_raw_text_are_the_ones_libxml2_reads_so(name: str) -> N
 # scan must end them where libxml2 does, or the quote would hide the tags that follow.
 NOT_MARKUP = [
     *(f"<{name}>{{}}</{name}>" for name in RAW_NAMES),
+    *(f"<{name} x=1>{{}}</{name.upper()}\n>" for name in RAW_NAMES),
+    *(f"<{name}>{{}}</{name}/x=1>" for name in RAW_NAMES),
     "<script><!--{}--></script>",
     "<script><!--<script>{}--></script>",
     "<script><!--<script></script>{}--></script>",

@@ -34,13 +34,13 @@ MAX_ANGLE_BRACKETS = 4 * MAX_MARKUP_ITEMS
 _WS = "\t\n\x0c\r "
 _TAG_NAME_REST = rf"[^{_WS}/>]*+"
 # Between attributes: whitespace, and any "/" that does not close the tag.
-_SEPARATOR = rf"(?:[{_WS}]|/(?!>))*+"
+_SEPARATOR = rf"[{_WS}]*+(?:/(?!>)[{_WS}]*+)*+"
 # A name starts with any character but whitespace, "/" or ">" ("=" included) and runs to
 # whitespace, "/", ">" or "="; a value is quoted (to the same quote, or to the end of the page)
-# or runs to whitespace or ">".
+# or runs to whitespace or ">". (Every quantifier is possessive: nothing backtracks.)
 _ATTRIBUTE = (
-    rf"(?>[^{_WS}/>][^{_WS}/>=]*+"
-    rf"(?:[{_WS}]*+=[{_WS}]*+(?:\"[^\"]*+\"?|'[^']*+'?|[^{_WS}>]*+))?)"
+    rf"[^{_WS}/>][^{_WS}/>=]*+"
+    rf"(?:[{_WS}]*+=[{_WS}]*+(?:\"[^\"]*+\"?|'[^']*+'?|[^{_WS}>]*+)|)"
 )
 _ATTRIBUTES = rf"(?:{_SEPARATOR}{_ATTRIBUTE})*+"
 _AFTER_NAME = rf"(?=[{_WS}/>])"
@@ -97,9 +97,10 @@ class MarkupScanner:
             + "".join(rf"|(?ai:{name}){light}>{content}" for name, content in _CONTENT.items())
         )
         end_tag = _END_TAG.replace("(", "(?:", 1)  # its one group is not needed here
-        # Every construct but a start tag with `threshold` or more attributes.
+        # Every construct but a start tag with `threshold` or more attributes; end tags first,
+        # the most frequent after text.
         self._light_run = re.compile(
-            rf"(?>(?:{text}|<(?:{light_start_tag})|{end_tag}|{_NOT_A_TAG})*)"
+            rf"(?>(?:{text}|{end_tag}|<(?=[A-Za-z])(?:{light_start_tag})|{_NOT_A_TAG})*)"
         )
 
     def heavy_tags(self, text: str) -> tuple[tuple[str, int], ...]:
