@@ -14,10 +14,11 @@ import zlib
 from typing import Any
 
 import pytest
+import trafilatura.external
 from botocore.exceptions import ClientError
 from trafilatura import bare_extraction
 
-from article_extractor import extract
+from article_extractor import extract, parsing
 from article_extractor.document import OutputDocument, Status
 from article_extractor.events import ObjectRef
 from article_extractor.processing import process_object
@@ -305,14 +306,24 @@ def _nested(depth: int, document: bool) -> bytes:
 
 
 @pytest.mark.parametrize("document", [True, False], ids=["in-html-body", "bare-divs"])
-def test_hundred_thousand_levels_of_nesting_finish(document: bool) -> None:
-    started = time.perf_counter()
+def test_hundred_thousand_levels_of_nesting_are_too_complex(document: bool) -> None:
+    """libxml2 stops at 256 levels and drops the rest of the page: an error, never a page with
+    its text silently missing."""
     result = run(_nested(100_000, document), max_bytes=10 * MAX)
-    assert time.perf_counter() - started < 30
-    # Observed (libxml2 stops descending at depth 256, so the text is lost): empty/no_text.
-    assert result.status in (Status.OK, Status.EMPTY), result.error
-    if result.status is Status.EMPTY:
-        assert_outcome(result, Status.EMPTY, "no_text")
+    assert_outcome(result, Status.FAILED, "too_complex")
+
+
+def test_nesting_past_the_parser_limit_is_too_complex() -> None:
+    result = run(_nested(300, True))
+    assert_outcome(result, Status.FAILED, "too_complex")
+    assert result.error is not None
+    assert "Excessive depth in document: 256" in result.error.message
+
+
+def test_nesting_within_the_parser_limit_is_extracted() -> None:
+    result = run(_nested(200, True))
+    assert_outcome(result, Status.OK, None)
+    assert SENTENCE in text_of(result)
 
 
 @pytest.mark.parametrize(
@@ -325,6 +336,46 @@ def test_fragment_without_html_element_is_extracted(wrapper: str) -> None:
     document = run(wrapper.format("".join(f"<p>{p}</p>" for p in ENGLISH)).encode())
     assert_outcome(document, Status.OK, None)
     assert SENTENCE in text_of(document)
+
+
+class ParseSpy:
+    """Stands in for lxml's fromstring in `parsing`, recording each parse it is asked for."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.sizes: list[int] = []
+        self.fromstring = parsing.fromstring
+        monkeypatch.setattr(parsing, "fromstring", self)
+
+    def __call__(self, text: str | bytes, **options: Any) -> Any:
+        self.sizes.append(len(text))
+        return self.fromstring(text, **options)
+
+
+def _heavy_tag(attributes: int, name: str = "div") -> str:
+    return f"<{name} " + " ".join(f"a{n}" for n in range(attributes)) + ">"
+
+
+def test_tag_with_a_hundred_thousand_attributes_is_too_complex_before_parsing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """libxml2's duplicate-attribute check is quadratic and cannot be interrupted (15 s here)."""
+    spy = ParseSpy(monkeypatch)
+    html = page(ENGLISH).replace("<article>", "<article>" + _heavy_tag(100_000) + "x</div>")
+    document = run(html.encode(), time_budget=30)
+    assert_outcome(document, Status.FAILED, "too_complex")
+    assert spy.sizes == []
+
+
+@pytest.mark.parametrize("attributes", [32, 1_000], ids=["32-per-tag", "1000-per-tag"])
+def test_ten_mebibytes_of_attribute_heavy_tags_are_too_complex_before_parsing(
+    monkeypatch: pytest.MonkeyPatch, attributes: int
+) -> None:
+    spy = ParseSpy(monkeypatch)
+    tag = _heavy_tag(attributes, "br")
+    html = "<html><body>" + tag * (10 * MAX // len(tag)) + "</body></html>"
+    document = run(html.encode(), max_bytes=11 * MAX, time_budget=30)
+    assert_outcome(document, Status.FAILED, "too_complex")
+    assert spy.sizes == []
 
 
 def test_page_with_two_hundred_thousand_elements_is_too_complex() -> None:
@@ -381,6 +432,21 @@ def test_multi_megabyte_single_line_page_completes() -> None:
     assert f"Entry {n - 1} of the harbour log." in text
 
 
+def test_text_node_over_ten_million_bytes_comes_out_whole() -> None:
+    """Without huge_tree, libxml2 stops where its buffer passes 10,000,000 bytes: bytes, not
+    characters (3.4 million characters of Chinese are 10.1 MB)."""
+    sentence = CHINESE[2]
+    repeats = 10_100_000 // len(sentence.encode())
+    body = sentence * repeats + "最后一句话。"
+    assert len(body) < 3_400_000 < 10_000_000 < len(body.encode())
+    document = run(page([ENGLISH[0], body, ENGLISH[1]], lang="zh").encode(), max_bytes=11 * MAX)
+    assert_outcome(document, Status.OK, None)
+    text = text_of(document)
+    assert text.count(sentence) == repeats
+    assert "最后一句话。" in text
+    assert ENGLISH[1] in text  # the paragraph after the node
+
+
 def test_script_only_page_is_no_text() -> None:
     document = run((FIXTURES / "script-only.html").read_bytes())
     assert_outcome(document, Status.EMPTY, "no_text")
@@ -410,6 +476,37 @@ def test_time_budget_expiring_inside_the_extractor_is_timeout(
     document = run(ARTICLE, time_budget=0.2)
     assert time.perf_counter() - started < 1.5
     assert_outcome(document, Status.FAILED, "timeout")
+
+
+# A short article beside a long sidebar: trafilatura tries readability and then jusText, each
+# inside its own `except Exception`.
+SIDEBAR_PAGE = (
+    f"<html><body><article><p>{ENGLISH[0]}</p></article>"
+    + "".join(f"<div class='sidebar'><span>{p}</span></div>" for p in ENGLISH * 3)
+    + "</body></html>"
+).encode()
+
+
+@pytest.mark.parametrize("step", ["readability", "justext"])
+def test_time_budget_expiring_inside_trafilatura_fallbacks_is_timeout(
+    monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
+    """trafilatura catches Exception around readability and jusText: the expiry must pass."""
+    entered: list[str] = []
+
+    def stuck(*args: Any, **kwargs: Any) -> Any:
+        entered.append(step)
+        give_up = time.monotonic() + 5  # only reached if the limit never interrupts
+        while time.monotonic() < give_up:
+            pass
+        raise AssertionError(f"the time limit did not stop {step}")
+
+    target = "ReadabilityDocument" if step == "readability" else "classify_paragraphs"
+    monkeypatch.setattr(trafilatura.external, target, stuck)
+    document = run(SIDEBAR_PAGE, time_budget=1.0)
+    assert_outcome(document, Status.FAILED, "timeout")
+    assert entered == [step]
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
 
 
 # --------------------------------------------------------------------------- S3 errors

@@ -55,8 +55,10 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
     """Extract the main article text (comments excluded) and metadata from one page.
 
     Returns an article with empty `text` when the page has metadata but no article body.
-    Raises ProcessingError `extraction_error` when the HTML cannot be parsed at all. Its `url`
-    and `canonical_url` are absolute http(s) URLs or None; a `url` hint that is not one is unused.
+    Raises ProcessingError `extraction_error` when the HTML cannot be parsed at all, and
+    `too_complex` when it is too costly to parse (see `markup_limits`) or too large to process.
+    Its `url` and `canonical_url` are absolute http(s) URLs or None; a `url` hint that is not
+    one is unused.
 
     Example::
 
@@ -67,7 +69,7 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
     try:
         tree = parse_html(sanitize_html(html))
     except ProcessingError:
-        raise  # a time limit expiring inside the parser
+        raise  # not_html, too_complex: already the record's error
     except Exception as error:  # lxml raises several unrelated types on hostile input
         raise ProcessingError(
             ErrorCode.EXTRACTION_ERROR, f"HTML could not be parsed: {error}"

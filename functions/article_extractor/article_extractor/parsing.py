@@ -7,6 +7,12 @@ trafilatura's XPath-heavy extraction creates thousands of element proxies per pa
 Python lookup runs a method call for each; the C lookup returns the same classes
 (`HtmlElement`, and `FormElement`/`InputElement`/... for form tags). bench/speed.py measured
 bare extraction 12% faster in median time on the evaluation set, with identical output.
+
+Two differences for pages trafilatura cannot read whole. libxml2 cuts any text node, comment or
+attribute value over 10,000,000 bytes and stops there, unless told `huge_tree`: a page where the
+parse hit that limit is parsed again with it (every other page parses exactly as before). And a
+parse that stops at any other of libxml2's limits (nesting deeper than 256 elements) is
+`too_complex`, not a page with its end silently missing.
 """
 
 from __future__ import annotations
@@ -24,6 +30,17 @@ from lxml.html import (
 )
 from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, is_dubious_html
 
+from .errors import ErrorCode, ProcessingError
+from .markup_limits import check_markup
+
+# libxml2's XML_MAX_TEXT_LENGTH: the longest text node, comment or attribute value it reads
+# without huge_tree (a length in UTF-8 bytes).
+MAX_NODE_BYTES = 10_000_000
+# With huge_tree, elements nest 2048 deep instead of 256, and each end tag searches the open
+# elements: end tags in such a page are bounded to keep that search short.
+MAX_HUGE_TREE_END_TAGS = 25_000
+_DEPTH_LIMIT = "Excessive depth"  # how libxml2's message for nesting too deep begins
+
 
 def _class_lookup() -> etree.ElementNamespaceClassLookup:
     fallback = etree.ElementDefaultClassLookup(
@@ -40,7 +57,7 @@ def _class_lookup() -> etree.ElementNamespaceClassLookup:
     return lookup
 
 
-def _parser() -> etree.HTMLParser:
+def _parser(huge_tree: bool = False) -> etree.HTMLParser:
     # The options of trafilatura.utils.HTML_PARSER.
     parser = etree.HTMLParser(  # type: ignore[call-arg]  # lxml-stubs lack default_doctype
         collect_ids=False,
@@ -48,17 +65,23 @@ def _parser() -> etree.HTMLParser:
         encoding="utf-8",
         remove_comments=True,
         remove_pis=True,
+        huge_tree=huge_tree,
     )
     parser.set_element_class_lookup(_class_lookup())
     return parser
 
 
 _PARSER = _parser()
+# Raises libxml2's limits on node size (to 1 GB) and on nesting (from 256 to 2048 levels).
+_HUGE_PARSER = _parser(huge_tree=True)
 
 
 def parse_html(text: str) -> HtmlElement | None:
     """Parse a page from `sanitize.sanitize_html`; None when the text is not HTML (as
     trafilatura's `load_html` decides).
+
+    Raises ProcessingError `too_complex` for markup libxml2 would take too long to parse (see
+    `markup_limits`) or could not parse to its end.
 
     Example::
 
@@ -67,19 +90,53 @@ def parse_html(text: str) -> HtmlElement | None:
     """
     beginning = text[:50].lower()
     text = _repair_markup(text, beginning)
-    tree: HtmlElement | None = None
-    parsed_bytes = False
-    try:
-        tree = fromstring(text, parser=_PARSER)
-    except ValueError:  # "Unicode strings with encoding declaration are not supported."
-        tree, parsed_bytes = _parse_bytes(text), True
-    except etree.LxmlError:
-        tree = None
-    if (tree is None or len(tree) < 1) and not parsed_bytes:
-        tree = _parse_bytes(text)
+    check_markup(text)
+    tree = _parse(text, _PARSER)
+    limit = _limit_hit(_PARSER)
+    if limit and not limit.startswith(_DEPTH_LIMIT) and _may_hold_a_huge_node(text):
+        end_tags = text.count("</")
+        if end_tags > MAX_HUGE_TREE_END_TAGS:
+            raise ProcessingError(
+                ErrorCode.TOO_COMPLEX,
+                f"a node over {MAX_NODE_BYTES:,} bytes in a page with {end_tags:,} end tags, "
+                f"over the {MAX_HUGE_TREE_END_TAGS:,} parsed with huge_tree",
+            )
+        tree, limit = _parse(text, _HUGE_PARSER), _limit_hit(_HUGE_PARSER)
+    if limit:
+        raise ProcessingError(
+            ErrorCode.TOO_COMPLEX, f"the HTML parser stopped at one of its limits ({limit})"
+        )
     if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
         return None
     return tree
+
+
+def _parse(text: str, parser: etree.HTMLParser) -> HtmlElement | None:
+    tree: HtmlElement | None = None
+    parsed_bytes = False
+    try:
+        tree = fromstring(text, parser=parser)
+    except ValueError:  # "Unicode strings with encoding declaration are not supported."
+        tree, parsed_bytes = _parse_bytes(text, parser), True
+    except etree.LxmlError:
+        tree = None
+    if (tree is None or len(tree) < 1) and not parsed_bytes:
+        tree = _parse_bytes(text, parser)
+    return tree
+
+
+def _limit_hit(parser: etree.HTMLParser) -> str | None:
+    """The libxml2 limit the last parse hit, if any: it stops there or drops the node, and what
+    follows would be missing without a word."""
+    hit = parser.error_log.filter_types([etree.ErrorTypes.ERR_RESOURCE_LIMIT])
+    return hit[0].message.split(",")[0].strip() if hit else None  # "Excessive depth ...: 256"
+
+
+def _may_hold_a_huge_node(text: str) -> bool:
+    """Whether the page is over MAX_NODE_BYTES in UTF-8 (a character is 4 bytes at most)."""
+    return 4 * len(text) > MAX_NODE_BYTES and (
+        len(text.encode("utf-8", "surrogatepass")) > MAX_NODE_BYTES
+    )
 
 
 def _repair_markup(text: str, beginning: str) -> str:
@@ -96,9 +153,9 @@ def _repair_markup(text: str, beginning: str) -> str:
     return text
 
 
-def _parse_bytes(text: str) -> HtmlElement | None:
+def _parse_bytes(text: str, parser: etree.HTMLParser) -> HtmlElement | None:
     try:
-        tree: HtmlElement = fromstring(text.encode("utf-8", "surrogatepass"), parser=_PARSER)
+        tree: HtmlElement = fromstring(text.encode("utf-8", "surrogatepass"), parser=parser)
     except (etree.LxmlError, ValueError):  # nothing libxml2 can make a document of
         return None
     return tree
