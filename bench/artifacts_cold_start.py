@@ -41,10 +41,10 @@ CASES = {
     ),
     "import + first page": (
         PREFIX + "import article_extractor.handler\n"
-        "from article_extractor.events import ObjectRef\n"
-        "from article_extractor.lazy_imports import s3_client\n"
-        "from article_extractor.processing import process_object\n"
-        "from article_extractor.storage import LocalFileReader\n"
+        "from article_extractor.aws.events import ObjectRef\n"
+        "from article_extractor.aws.runtime import s3_client\n"
+        "from article_extractor.pipeline.process import process_object\n"
+        "from article_extractor.aws.storage import LocalFileReader\n"
         "s3_client()\n"
         f"document = process_object(ObjectRef(None, {str(PAGE)!r}), LocalFileReader(), 1 << 24)\n"
         "assert document.status == 'ok', document.status\n"

@@ -18,8 +18,9 @@ os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
 
 from tests.events import s3_event, s3_record, sqs_event, sqs_record
 
-from article_extractor.handler import lambda_handler, runtime
-from article_extractor.local import (
+from article_extractor.aws.runtime import runtime
+from article_extractor.handler import lambda_handler
+from article_extractor_tools.local import (
     LocalLambdaContext,
     create_pipeline,
     lambda_environment,

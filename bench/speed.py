@@ -28,9 +28,8 @@ from pathlib import Path
 import lxml.html
 import trafilatura
 
-from article_extractor.events import ObjectRef
-from article_extractor.processing import process_object
-from article_extractor.storage import FetchedObject
+from article_extractor.inputs import FetchedObject, ObjectRef
+from article_extractor.pipeline.process import process_object
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,10 +88,10 @@ IMPORT_HANDLER = "import article_extractor.handler"
 # imported on first use, and one page processed (bytes to JSON; no S3 call).
 IMPORT_AND_FIRST_PAGE = (
     "import article_extractor.handler\n"
-    "from article_extractor.events import ObjectRef\n"
-    "from article_extractor.lazy_imports import s3_client\n"
-    "from article_extractor.processing import process_object\n"
-    "from article_extractor.storage import LocalFileReader\n"
+    "from article_extractor.aws.events import ObjectRef\n"
+    "from article_extractor.aws.runtime import s3_client\n"
+    "from article_extractor.pipeline.process import process_object\n"
+    "from article_extractor.aws.storage import LocalFileReader\n"
     "s3_client()\n"
     f"ref = ObjectRef(None, {str(COLD_START_PAGE)!r})\n"
     f"process_object(ref, LocalFileReader(), {MAX_INPUT_BYTES}).to_bytes()\n"

@@ -30,9 +30,9 @@ from typing import Any
 
 import trafilatura
 
-from article_extractor.events import ObjectRef
-from article_extractor.processing import process_object
-from article_extractor.storage import LocalFileReader
+from article_extractor.inputs import ObjectRef
+from article_extractor.pipeline.process import process_object
+from article_extractor_tools.files import LocalFileReader
 
 EXTRACTORS = ("stock", "product")
 MAX_INPUT_BYTES = 10 * 1024 * 1024

@@ -18,7 +18,7 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from article_extractor.local import moto_server
+from article_extractor_tools.local import moto_server
 from tests.conftest import ROOT, SAMPLES
 
 BUILD = ROOT / ".aws-sam" / "build"
@@ -27,8 +27,7 @@ LAYER_DIR = BUILD / "DependenciesLayer" / "python"
 PACKAGE_SOURCE = ROOT / "functions" / "article_extractor" / "article_extractor"
 # Installed by the Lambda Python runtime next to the function's code and layers.
 RUNTIME_PROVIDED = {"boto3", "botocore", "s3transfer", "jmespath"}
-# Imported only by the local stack (`make demo`), never on Lambda.
-LOCAL_ONLY = {"moto", "werkzeug"}  # the local stack (moto[server]); never in the Lambda
+TOOLS_SOURCE = ROOT / "tools"
 ELF_MACHINE_AARCH64 = 183
 # What `python3.13 -m compileall --invalidation-mode unchecked-hash` writes: the 3.13 magic
 # number, and flags 0b01 (hash-based, source not checked).
@@ -156,7 +155,7 @@ def layer_top_level_modules() -> set[str]:
 
 
 def test_layer_holds_every_module_the_handler_imports() -> None:
-    needed = imported_top_level_modules(PACKAGE_SOURCE) - RUNTIME_PROVIDED - LOCAL_ONLY
+    needed = imported_top_level_modules(PACKAGE_SOURCE) - RUNTIME_PROVIDED
     assert needed >= {"trafilatura", "lxml", "charset_normalizer", "aws_lambda_powertools"}
     assert needed - layer_top_level_modules() == set()
 
@@ -183,11 +182,15 @@ def test_layer_distributions_have_their_requirements() -> None:
 # --------------------------------------------------------------------------- import for real
 RUN_FROM_ARTIFACTS = r"""
 import json, sys
-function_dir, layer_dir, runtime_dir, endpoint, samples = sys.argv[1:6]
-sys.path[:0] = [function_dir, layer_dir, runtime_dir]
+function_dir, layer_dir, runtime_dir, tools_dir, endpoint, samples = sys.argv[1:7]
+# The function and its layer as Lambda has them; the tools (from source, after them) only drive
+# the local stack: they are not part of the artifact.
+sys.path[:0] = [function_dir, layer_dir, runtime_dir, tools_dir]
 from pathlib import Path
 from article_extractor.handler import lambda_handler
-from article_extractor.local import create_pipeline, drain, lambda_environment, read_results, upload
+from article_extractor_tools.local import (
+    create_pipeline, drain, lambda_environment, read_results, upload
+)
 
 stack = create_pipeline(endpoint, "artifact-in", "artifact-out", queue_name="artifact-q")
 with lambda_environment(stack):
@@ -273,6 +276,7 @@ def test_handler_runs_from_the_built_artifacts_alone(tmp_path: Path) -> None:
                 str(FUNCTION_DIR),
                 str(layer),
                 str(runtime),
+                str(TOOLS_SOURCE),
                 endpoint,
                 str(SAMPLES),
             ],
@@ -294,3 +298,18 @@ def test_handler_runs_from_the_built_artifacts_alone(tmp_path: Path) -> None:
     }
     venv = str(ROOT / ".venv")
     assert [origin for origin in report["origins"] if origin.startswith(venv)] == []
+    function_code = [o for o in report["origins"] if "/article_extractor/" in o]
+    assert function_code and all(o.startswith(str(FUNCTION_DIR)) for o in function_code)
+
+
+def test_the_function_artifact_holds_only_what_the_lambda_runs() -> None:
+    """No command line, backfill or local stack (with its fake credentials) in the function."""
+    shipped = sorted(str(path.relative_to(FUNCTION_DIR)) for path in FUNCTION_DIR.rglob("*.py"))
+    assert shipped and all(path.startswith("article_extractor/") for path in shipped)
+    names = {Path(path).stem for path in shipped}
+    assert not names & {"cli", "backfill", "local", "files"}
+    sources = "\n".join((FUNCTION_DIR / path).read_text(encoding="utf-8") for path in shipped)
+    for tool_only in ("article_extractor_tools", "moto", "werkzeug", "AWS_SECRET_ACCESS_KEY"):
+        assert tool_only not in sources, tool_only
+    imported = imported_top_level_modules(FUNCTION_DIR / "article_extractor")
+    assert not imported & {"moto", "werkzeug", "article_extractor_tools", "tqdm"}

@@ -31,8 +31,8 @@ from urllib.parse import unquote
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectionClosedError
 
-from article_extractor.events import refs_from_s3_event
-from article_extractor.local import (
+from article_extractor.aws.events import refs_from_s3_event
+from article_extractor_tools.local import (
     LocalPipeline,
     attach_pipeline,
     create_pipeline,
@@ -124,7 +124,8 @@ def worker(names: dict[str, str], rates: FaultRates, seed: int, stop: Event) -> 
     """One execution environment: poll, invoke the real handler, delete what succeeded."""
     os.environ["POWERTOOLS_LOG_LEVEL"] = "CRITICAL"
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
-    from article_extractor.handler import lambda_handler, runtime
+    from article_extractor.aws.runtime import runtime
+    from article_extractor.handler import lambda_handler
 
     pipeline = attach_pipeline(**names)
     with lambda_environment(pipeline):

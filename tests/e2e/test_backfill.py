@@ -18,13 +18,13 @@ import boto3
 import pytest
 from botocore.validate import ParamValidator
 
-from article_extractor import backfill
-from article_extractor.backfill import ManifestLocation, S3Location, batch_job_request
-from article_extractor.cli import main
+from article_extractor.aws.keys import is_supported_key
 from article_extractor.config import Settings
-from article_extractor.events import ObjectRef
-from article_extractor.keys import is_supported_key
-from article_extractor.local import moto_server
+from article_extractor.inputs import ObjectRef
+from article_extractor_tools import backfill
+from article_extractor_tools.backfill import ManifestLocation, S3Location, batch_job_request
+from article_extractor_tools.cli import main
+from article_extractor_tools.local import moto_server
 from tests.conftest import FIXTURES, SAMPLES, assert_valid_output
 
 if TYPE_CHECKING:

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 
-from article_extractor import handler, local
+from article_extractor import handler
+from article_extractor_tools import local
 from tests.conftest import FIXTURES
 
 if TYPE_CHECKING:
@@ -69,7 +70,7 @@ class Lines:
 @pytest.fixture
 def serve_process() -> Iterator[tuple[subprocess.Popen[str], Lines]]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "article_extractor.cli", "serve", "--port", "0"],
+        [sys.executable, "-m", "article_extractor_tools.cli", "serve", "--port", "0"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
@@ -111,7 +112,7 @@ def test_serve_on_a_busy_port_exits_with_a_message() -> None:
         taken.listen()
         port = taken.getsockname()[1]
         process = subprocess.run(
-            [sys.executable, "-m", "article_extractor.cli", "serve", "--port", str(port)],
+            [sys.executable, "-m", "article_extractor_tools.cli", "serve", "--port", str(port)],
             capture_output=True,
             text=True,
             timeout=DEADLINE_SECONDS,  # before the fix it waited forever

@@ -11,8 +11,8 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from article_extractor.handler import runtime
-from article_extractor.local import LocalLambdaContext
+from article_extractor.aws.runtime import runtime
+from article_extractor_tools.local import LocalLambdaContext
 from tests.conftest import assert_valid_output
 
 if TYPE_CHECKING:

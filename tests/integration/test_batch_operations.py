@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import quote_plus
 
 from article_extractor.handler import lambda_handler
-from article_extractor.local import LocalLambdaContext
+from article_extractor_tools.local import LocalLambdaContext
 from tests.conftest import FIXTURES
 from tests.integration.conftest import INPUT_BUCKET, OUTPUT_BUCKET, Buckets
 

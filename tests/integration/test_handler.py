@@ -7,10 +7,11 @@ from typing import Any
 
 import pytest
 
+from article_extractor.aws.events import MalformedEventError, UnsupportedEventError
+from article_extractor.aws.runtime import runtime
 from article_extractor.config import ConfigurationError
-from article_extractor.events import MalformedEventError, UnsupportedEventError
-from article_extractor.handler import lambda_handler, runtime
-from article_extractor.local import LocalLambdaContext
+from article_extractor.handler import lambda_handler
+from article_extractor_tools.local import LocalLambdaContext
 from tests.conftest import FIXTURES, SAMPLES
 from tests.events import (
     S3_TEST_EVENT,

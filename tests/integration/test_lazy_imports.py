@@ -19,7 +19,7 @@ HEAVY_MODULES = (
     "botocore.client",
     "trafilatura",
     "lxml",
-    "article_extractor.processing",
+    "article_extractor.pipeline.process",
     "aws_xray_sdk",
     "aws_lambda_powertools.utilities.batch",
     "aws_lambda_powertools.utilities.data_classes",
@@ -79,7 +79,9 @@ def test_importing_the_handler_loads_no_heavy_module() -> None:
 def test_tracing_on_imports_the_tracer_at_cold_start_and_nothing_else_heavy() -> None:
     report = run("import article_extractor.handler\nsnapshot('import')", LAMBDA_TASK_ROOT="/x")
     assert "aws_xray_sdk" in report["import"]
-    assert not {"trafilatura", "article_extractor.processing", "boto3"} & set(report["import"])
+    assert not {"trafilatura", "article_extractor.pipeline.process", "boto3"} & set(
+        report["import"]
+    )
 
 
 def test_tracing_disabled_never_imports_the_xray_sdk() -> None:
@@ -147,18 +149,18 @@ def test_removal_uses_s3_without_loading_trafilatura_and_a_page_loads_it() -> No
         AWS_DEFAULT_REGION="us-east-1",
     )
     assert "trafilatura" not in report["removal"]
-    assert "article_extractor.processing" not in report["removal"]
-    assert {"trafilatura", "article_extractor.processing"} <= set(report["page"])
+    assert "article_extractor.pipeline.process" not in report["removal"]
+    assert {"trafilatura", "article_extractor.pipeline.process"} <= set(report["page"])
 
 
 def test_backfill_of_objects_whose_result_is_current_never_loads_trafilatura() -> None:
     report = run(
-        MOTO_BUCKETS + "import article_extractor.cli\n"
-        "from article_extractor.backfill import backfill_object\n"
+        MOTO_BUCKETS + "import article_extractor_tools.cli\n"
+        "from article_extractor_tools.backfill import backfill_object\n"
         "from article_extractor.config import Settings\n"
-        "from article_extractor.events import ObjectRef\n"
-        "from article_extractor.ordering import ResultStamp, SourceStamp\n"
-        "from article_extractor.storage import S3ObjectReader, put_result\n"
+        "from article_extractor.aws.events import ObjectRef\n"
+        "from article_extractor.aws.ordering import ResultStamp, SourceStamp\n"
+        "from article_extractor.aws.storage import S3ObjectReader, put_result\n"
         "settings = Settings(output_bucket='article-output')\n"
         "stamp = ResultStamp(SourceStamp(etag='0123abcd'))\n"
         "put_result(s3, 'article-output', 'extracted/a.html.json', b'{}', stamp, None)\n"
@@ -178,7 +180,8 @@ def test_initialisation_ahead_of_traffic_imports_everything_and_creates_the_clie
     initialization: str,
 ) -> None:
     report = run(
-        "from article_extractor.handler import runtime\n"
+        "import article_extractor.handler\n"
+        "from article_extractor.aws.runtime import runtime\n"
         "snapshot('import')\n"
         "print(json.dumps({'client': 's3' in vars(runtime())}))\n",
         AWS_LAMBDA_INITIALIZATION_TYPE=initialization,
@@ -187,7 +190,7 @@ def test_initialisation_ahead_of_traffic_imports_everything_and_creates_the_clie
     assert {
         "boto3",
         "trafilatura",
-        "article_extractor.processing",
+        "article_extractor.pipeline.process",
         "aws_lambda_powertools.utilities.batch",
     } <= set(report["import"])
     assert "aws_xray_sdk" not in report["import"]  # tracing stays its own switch

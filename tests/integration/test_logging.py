@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from article_extractor.handler import lambda_handler
-from article_extractor.local import LocalLambdaContext
+from article_extractor_tools.local import LocalLambdaContext
 from tests.conftest import FIXTURES
 from tests.events import s3_event, s3_record, sqs_event, sqs_record
 from tests.integration.conftest import INPUT_BUCKET, Buckets

@@ -27,8 +27,9 @@ from hypothesis.stateful import (
 )
 from moto import mock_aws
 
-from article_extractor.handler import lambda_handler, runtime
-from article_extractor.local import LocalLambdaContext
+from article_extractor.aws.runtime import runtime
+from article_extractor.handler import lambda_handler
+from article_extractor_tools.local import LocalLambdaContext
 from tests.conftest import assert_valid_output
 from tests.events import s3_event, s3_record, sqs_event, sqs_record
 

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from article_extractor.handler import lambda_handler
-from article_extractor.local import LocalLambdaContext
+from article_extractor_tools.local import LocalLambdaContext
 from tests.conftest import FIXTURES
 from tests.events import s3_event, s3_record
 from tests.integration.conftest import INPUT_BUCKET, Buckets

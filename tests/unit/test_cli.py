@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from article_extractor.cli import main
+from article_extractor_tools.cli import main
 from tests.conftest import FIXTURES, SAMPLES, assert_valid_output
 
 
@@ -81,7 +81,7 @@ def test_directory_without_inputs_is_a_usage_error(tmp_path: Path) -> None:
 
 def test_console_script_is_declared() -> None:
     pyproject = (Path(__file__).resolve().parents[2] / "pyproject.toml").read_text()
-    assert 'article-extractor = "article_extractor.cli:main"' in pyproject
+    assert 'article-extractor = "article_extractor_tools.cli:main"' in pyproject
 
 
 @pytest.mark.parametrize("bound", ["0", "100000000000000000000"])

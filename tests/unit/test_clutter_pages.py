@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 from lxml import html
 
-from article_extractor.clean import clean_text, normalize_whitespace
 from article_extractor.document import OutputDocument, Status
-from article_extractor.events import ObjectRef
-from article_extractor.extract import extract_article
-from article_extractor.processing import process_object
-from article_extractor.storage import LocalFileReader
+from article_extractor.inputs import ObjectRef
+from article_extractor.pipeline.clean import clean_text, normalize_whitespace
+from article_extractor.pipeline.extract import extract_article
+from article_extractor.pipeline.process import process_object
+from article_extractor_tools.files import LocalFileReader
 from tests.conftest import FIXTURES, assert_valid_output
 
 CLUTTER_PAGES = FIXTURES / "clutter"

@@ -5,6 +5,7 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from article_extractor.aws.keys import S3_MAX_KEY_BYTES, output_key
 from article_extractor.config import (
     DEFAULT_MAX_INPUT_BYTES,
     DEFAULT_OUTPUT_PREFIX,
@@ -15,7 +16,6 @@ from article_extractor.config import (
     ConfigurationError,
     Settings,
 )
-from article_extractor.keys import S3_MAX_KEY_BYTES, output_key
 
 
 def test_output_bucket_is_required() -> None:

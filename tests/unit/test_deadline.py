@@ -13,8 +13,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from article_extractor.deadline import DeadlineExceeded, time_limit
 from article_extractor.errors import ErrorCode, ProcessingError
+from article_extractor.pipeline.deadline import DeadlineExceeded, time_limit
 
 BUDGET = 0.05
 GIVE_UP_SECONDS = 5.0  # only reached when the limit never interrupts: the test then fails

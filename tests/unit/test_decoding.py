@@ -4,13 +4,13 @@ import codecs
 
 import pytest
 
-from article_extractor.decoding import (
+from article_extractor.errors import ErrorCode, ProcessingError
+from article_extractor.pipeline.decoding import (
     charset_from_content_type,
     charset_from_meta,
     decode_html,
     normalize_encoding,
 )
-from article_extractor.errors import ErrorCode, ProcessingError
 from tests.conftest import FIXTURES, SAMPLES
 
 PAGE = "<!DOCTYPE html><html><body><p>The ferry left the harbour at dawn.</p></body></html>"

@@ -8,11 +8,9 @@ from aws_lambda_powertools.utilities.data_classes import SQSRecord
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from article_extractor.events import (
-    Change,
+from article_extractor.aws.events import (
     EventKind,
     MalformedEventError,
-    ObjectRef,
     UnsupportedEventError,
     batch_user_flag,
     classify_event,
@@ -22,6 +20,7 @@ from article_extractor.events import (
     refs_from_sqs_record,
     tasks_from_batch_operations_event,
 )
+from article_extractor.inputs import Change, ObjectRef
 from tests.events import (
     S3_TEST_EVENT,
     eventbridge_event,

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from trafilatura.utils import load_html
 
-from article_extractor.extract import canonical_url, extract_article, page_language
+from article_extractor.pipeline.extract import canonical_url, extract_article, page_language
 from tests.conftest import FIXTURES, SAMPLES
 
 

@@ -18,11 +18,11 @@ import trafilatura.external
 from botocore.exceptions import ClientError
 from trafilatura import bare_extraction
 
-from article_extractor import extract, parsing
+from article_extractor.aws.storage import S3ObjectReader
 from article_extractor.document import OutputDocument, Status
-from article_extractor.events import ObjectRef
-from article_extractor.processing import process_object
-from article_extractor.storage import FetchedObject, S3ObjectReader, too_large
+from article_extractor.inputs import FetchedObject, ObjectRef, too_large
+from article_extractor.pipeline import extract, parsing
+from article_extractor.pipeline.process import process_object
 from tests.conftest import FIXTURES, assert_valid_output
 
 MAX = 1024 * 1024

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 from aws_lambda_powertools import Tracer
 
-from article_extractor.lazy_imports import initialised_ahead_of_traffic, tracing_enabled
+from article_extractor.aws.runtime import initialised_ahead_of_traffic, tracing_enabled
 
 ENVIRONMENTS = [
     {},

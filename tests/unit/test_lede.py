@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from trafilatura.utils import load_html
 
-from article_extractor.extract import extract_article
-from article_extractor.lede import find_lede, insert_lede
+from article_extractor.pipeline.extract import extract_article
+from article_extractor.pipeline.lede import find_lede, insert_lede
 
 LEDE = (
     "The city will spend four hundred million pounds on a riverside tram line, the largest "

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from article_extractor.extract import extract_article
-from article_extractor.metadata import clean_author, clean_title
+from article_extractor.pipeline.extract import extract_article
+from article_extractor.pipeline.title_author import clean_author, clean_title
 from tests.conftest import FIXTURES
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from trafilatura.metadata import extract_catstags, extract_metadata
 
-from article_extractor.page_metadata import byline_author, categories_and_tags, page_metadata
-from article_extractor.parsing import parse_html
+from article_extractor.pipeline.metadata import byline_author, categories_and_tags, page_metadata
+from article_extractor.pipeline.parsing import parse_html
 
 HEAD = """<head><title>Tram line approved | Harbour Gazette</title>
 <meta name="description" content="The council voted for the tram.">

@@ -7,7 +7,7 @@ from lxml import etree
 from lxml.html import FormElement, HtmlElement, InputElement
 from trafilatura.utils import load_html
 
-from article_extractor.parsing import element_count, parse_html
+from article_extractor.pipeline.parsing import element_count, parse_html
 
 PAGES = [
     "<!DOCTYPE html><html lang='en'><head><title>T</title></head>"

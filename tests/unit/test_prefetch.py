@@ -8,9 +8,9 @@ import threading
 
 import pytest
 
+from article_extractor.aws.read_ahead import ReadAhead
 from article_extractor.errors import ErrorCode, ProcessingError
-from article_extractor.events import ObjectRef
-from article_extractor.prefetch import ReadAhead
+from article_extractor.inputs import ObjectRef
 
 REFS = [ObjectRef("in", f"{n}.html") for n in range(6)]
 

@@ -8,9 +8,8 @@ import pytest
 
 from article_extractor.document import Status
 from article_extractor.errors import ErrorCode, ProcessingError
-from article_extractor.events import ObjectRef
-from article_extractor.processing import process_object
-from article_extractor.storage import FetchedObject, too_large
+from article_extractor.inputs import FetchedObject, ObjectRef, too_large
+from article_extractor.pipeline.process import process_object
 from tests.conftest import FIXTURES, SAMPLES, assert_valid_output
 
 MAX = 1024 * 1024

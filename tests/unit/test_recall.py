@@ -5,9 +5,8 @@ from __future__ import annotations
 import pytest
 
 from article_extractor.document import Status
-from article_extractor.events import ObjectRef
-from article_extractor.processing import process_object
-from article_extractor.storage import FetchedObject
+from article_extractor.inputs import FetchedObject, ObjectRef
+from article_extractor.pipeline.process import process_object
 
 PARAGRAPHS = [
     "Alpha paragraph about the harbour tides and the fishermen who rely on them every morning.",

@@ -7,8 +7,8 @@ from lxml.etree import tostring
 from trafilatura.utils import load_html, repair_faulty_html
 
 from article_extractor.errors import ErrorCode, ProcessingError
-from article_extractor.parsing import _repair_markup, parse_html
-from article_extractor.sanitize import sanitize_html
+from article_extractor.pipeline.parsing import _repair_markup, parse_html
+from article_extractor.pipeline.sanitize import sanitize_html
 
 
 def test_control_characters_and_noncharacters_are_removed() -> None:

@@ -10,9 +10,9 @@ import pytest
 
 from article_extractor.document import SCHEMA_VERSION, Status
 from article_extractor.errors import ErrorCode
-from article_extractor.events import ObjectRef
-from article_extractor.processing import process_object
-from article_extractor.storage import LocalFileReader
+from article_extractor.inputs import ObjectRef
+from article_extractor.pipeline.process import process_object
+from article_extractor_tools.files import LocalFileReader
 from tests.conftest import FIXTURES, SCHEMA_VALIDATOR, assert_valid_output, load_schema
 
 

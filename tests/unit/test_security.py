@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 
+from article_extractor.aws.keys import output_key
 from article_extractor.config import ConfigurationError, Settings
 from article_extractor.document import Status
-from article_extractor.events import ObjectRef
-from article_extractor.keys import output_key
-from article_extractor.processing import process_object
-from article_extractor.storage import FetchedObject
+from article_extractor.inputs import FetchedObject, ObjectRef
+from article_extractor.pipeline.process import process_object
 
 STORY = "The observatory on Marrow Hill reopened after two winters of careful restoration work. "
 NETWORK_BAIT = f"""<!DOCTYPE html SYSTEM "http://127.0.0.1:9/evil.dtd">

@@ -22,8 +22,8 @@ from trafilatura.xpaths import (
     REMOVE_COMMENTS_XPATH,
 )
 
-from article_extractor import trafilatura_fast_paths as fast
-from article_extractor.parsing import parse_html
+from article_extractor.pipeline import trafilatura_speedups as fast
+from article_extractor.pipeline.parsing import parse_html
 
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = sys.modules["trafilatura.baseline"]

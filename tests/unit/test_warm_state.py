@@ -8,9 +8,8 @@ import json
 import subprocess
 import sys
 
-from article_extractor.events import ObjectRef
-from article_extractor.processing import process_object
-from article_extractor.storage import FetchedObject
+from article_extractor.inputs import FetchedObject, ObjectRef
+from article_extractor.pipeline.process import process_object
 from tests.conftest import ROOT
 
 SHARED = [

@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .keys import LONG_KEYS_FOLDER, OUTPUT_SUFFIX, S3_MAX_KEY_BYTES
+from article_extractor.aws.keys import LONG_KEYS_FOLDER, OUTPUT_SUFFIX, S3_MAX_KEY_BYTES
 
 DEFAULT_OUTPUT_PREFIX = "extracted/"
 DEFAULT_MAX_INPUT_BYTES = 10 * 1024 * 1024

@@ -12,19 +12,15 @@ import os
 from collections.abc import Callable, Mapping
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass
-from functools import cache, cached_property, partial
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
 from aws_lambda_powertools.metrics import MetricUnit
 
-from . import lazy_imports
-from .config import ConfigurationError, Settings
-from .events import (
+from article_extractor.aws.events import (
     REPROCESS_ARGUMENT,
-    Change,
     EventKind,
-    ObjectRef,
     UnsupportedEventError,
     batch_user_flag,
     classify_event,
@@ -33,13 +29,21 @@ from .events import (
     refs_from_sqs_record,
     tasks_from_batch_operations_event,
 )
-from .prefetch import ReadAhead
-from .results import Snapshot, Written, process_and_store, take_snapshot
-from .storage import ObjectReader, S3ObjectReader
+from article_extractor.aws.read_ahead import ReadAhead
+from article_extractor.aws.results import Snapshot, Written, process_and_store, take_snapshot
+from article_extractor.aws.runtime import (
+    Runtime,
+    decorators_for_tracing,
+    import_deferred_modules,
+    initialised_ahead_of_traffic,
+    process_sqs_batch,
+    runtime,
+)
+from article_extractor.config import ConfigurationError, Settings
+from article_extractor.inputs import Change, ObjectRef
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
-    from mypy_boto3_s3 import S3Client
 
 SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "article-extractor")
 logger = Logger(service=SERVICE)
@@ -47,35 +51,10 @@ metrics = Metrics(
     namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE", "ArticleExtractor"), service=SERVICE
 )
 # Powertools' Tracer when tracing is on; otherwise the X-Ray SDK is never imported.
-tracing = lazy_imports.tracing(SERVICE)
+tracing = decorators_for_tracing(SERVICE)
 
 # Time kept back from each object's budget for writing its record before Lambda's deadline.
 WRITE_RESERVE_SECONDS = 5.0
-
-
-@dataclass(frozen=True)
-class Runtime:
-    """What one container keeps across invocations: settings and clients, nothing else.
-
-    The S3 client (and boto3 with it) is created by the first invocation that reads or writes.
-    """
-
-    settings: Settings
-
-    @cached_property
-    def s3(self) -> S3Client:
-        return lazy_imports.s3_client()
-
-    @cached_property
-    def reader(self) -> ObjectReader:
-        return S3ObjectReader(self.s3)
-
-
-@cache
-def runtime() -> Runtime:
-    """Settings, read once per cold start; clients on first use (tests call
-    `runtime.cache_clear()`)."""
-    return Runtime(settings=Settings.from_environ(os.environ))
 
 
 @dataclass(frozen=True)
@@ -204,7 +183,7 @@ def handle_sqs_batch(event: dict[str, Any], context: LambdaContext) -> dict[str,
         scope = ReadAhead(snapshot, to_read, concurrency)
     with scope as read_ahead:
         record_handler = partial(handle_sqs_record, rt=rt, context=context, read_ahead=read_ahead)
-        return lazy_imports.process_sqs_batch(event, record_handler, context)
+        return process_sqs_batch(event, record_handler, context)
 
 
 def handle_refs(event: Mapping[str, Any], context: LambdaContext | None) -> dict[str, Any]:
@@ -291,8 +270,8 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     raise UnsupportedEventError(f"unsupported event with keys {sorted(event)[:10]}")
 
 
-if lazy_imports.initialised_ahead_of_traffic(os.environ):
+if initialised_ahead_of_traffic(os.environ):
     # Provisioned concurrency / SnapStart: no request waits for init, so load everything now.
-    lazy_imports.import_deferred_modules()
+    import_deferred_modules()
     with suppress(ConfigurationError):  # reported by the first invocation, as on demand
         runtime().s3  # noqa: B018  # creating the client loads botocore's S3 model

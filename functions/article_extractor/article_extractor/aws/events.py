@@ -28,6 +28,8 @@ from enum import StrEnum
 from typing import Any
 from urllib.parse import unquote_plus
 
+from article_extractor.inputs import Change, ObjectRef
+
 
 class EventKind(StrEnum):
     S3 = "s3"
@@ -35,15 +37,6 @@ class EventKind(StrEnum):
     EVENTBRIDGE = "eventbridge"
     BATCH_OPERATIONS = "batch_operations"
     UNKNOWN = "unknown"
-
-
-class Change(StrEnum):
-    """What an event says happened to its object."""
-
-    CREATED = "created"  # a new object or version: extract it
-    REMOVED = "removed"  # deleted or expired: its result goes, unless the key has an object again
-    RESTORED = "restored"  # an archived object's restored copy is readable: extract it
-    OTHER = "other"  # ACL, tags, storage class, replication...: nothing to do
 
 
 class UnsupportedEventError(ValueError):
@@ -54,43 +47,6 @@ class MalformedEventError(UnsupportedEventError):
     """A record of a known kind with a missing field or a field of the wrong type."""
 
 
-@dataclass(frozen=True)
-class ObjectRef:
-    """One S3 object to process, as named by an event (key already decoded)."""
-
-    bucket: str | None  # None for local files (the CLI)
-    key: str
-    version_id: str | None = None
-    etag: str | None = None
-    size: int | None = None
-    sequencer: str | None = None
-    event_name: str | None = None
-    event_time: str | None = None
-
-    @property
-    def change(self) -> Change:
-        return change_of(self.event_name)
-
-    @property
-    def is_removal(self) -> bool:
-        return self.change is Change.REMOVED
-
-    def current(self) -> ObjectRef:
-        """The same key with nothing of one version: what reading the key's current object
-        needs (and what a read-ahead is keyed by)."""
-        return ObjectRef(bucket=self.bucket, key=self.key)
-
-    def without_event(self) -> ObjectRef:
-        return replace(self, sequencer=None, event_name=None, event_time=None)
-
-
-# S3 notification event names (`ObjectCreated:Put`, `LifecycleExpiration:Delete`, ...) by prefix.
-_CHANGE_BY_EVENT_PREFIX = (
-    ("ObjectCreated:", Change.CREATED),
-    ("ObjectRemoved:", Change.REMOVED),
-    ("LifecycleExpiration:", Change.REMOVED),
-    ("ObjectRestore:Completed", Change.RESTORED),
-)
 # EventBridge detail-types of S3 events that change what the key holds.
 _EVENTBRIDGE_EVENT_NAMES = {
     "Object Created": "ObjectCreated:",
@@ -100,18 +56,6 @@ _EVENTBRIDGE_EVENT_NAMES = {
 _HEX = re.compile(r"[0-9A-Fa-f]+")
 # The S3 Batch Operations job argument (UserArguments) that asks for re-processing.
 REPROCESS_ARGUMENT = "reprocess"
-
-
-def change_of(event_name: str | None) -> Change:
-    """`ObjectCreated:Put` -> CREATED; `ObjectRemoved:*` and `LifecycleExpiration:*` -> REMOVED;
-    `ObjectRestore:Completed` -> RESTORED; anything else -> OTHER. None (Batch Operations,
-    backfill, the CLI: no event) -> CREATED."""
-    if event_name is None:
-        return Change.CREATED
-    for prefix, change in _CHANGE_BY_EVENT_PREFIX:
-        if event_name.startswith(prefix):
-            return change
-    return Change.OTHER
 
 
 def classify_event(event: Mapping[str, Any]) -> EventKind:

@@ -43,8 +43,8 @@ from trafilatura.metadata import (
 from trafilatura.settings import Document, set_date_params
 from trafilatura.utils import line_processing, trim
 
-from .errors import ProcessingError
-from .parsing import document_elements
+from article_extractor.errors import ProcessingError
+from article_extractor.pipeline.parsing import document_elements
 
 # Byline markup, searched in one pass over the elements (plain Python: as XPath predicates, the
 # same tests cost 2.6 ms per page, as much as a third of the metadata step).

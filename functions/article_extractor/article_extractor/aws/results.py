@@ -23,13 +23,9 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from . import __version__
-from .config import Settings
-from .document import OutputDocument
-from .errors import ErrorCode, ProcessingError
-from .events import ObjectRef
-from .keys import output_key
-from .ordering import (
+from article_extractor import __version__
+from article_extractor.aws.keys import output_key
+from article_extractor.aws.ordering import (
     Producer,
     ResultStamp,
     SourceStamp,
@@ -37,19 +33,21 @@ from .ordering import (
     is_reusable,
     is_up_to_date,
     same_source,
+    source_identity,
 )
-from .storage import (
+from article_extractor.aws.storage import (
     DENIED_CODES,
-    FetchedObject,
-    ObjectReader,
     StoredResult,
     current_source,
     delete_stored_result,
     error_code,
     put_result,
-    read_input,
     stored_result,
 )
+from article_extractor.config import Settings
+from article_extractor.document import OutputDocument
+from article_extractor.errors import ErrorCode, ProcessingError
+from article_extractor.inputs import FetchedObject, ObjectReader, ObjectRef, read_input
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -149,7 +147,7 @@ def _settle(
         return StoredOutcome(target, Written.STALE)
     identity: SourceStamp | None = None
     if snapshot.fetched is not None:
-        identity = snapshot.fetched.identity
+        identity = source_identity(snapshot.fetched)
     elif snapshot.problem is not None:
         # The record will say why the object could not be read; HEAD still names its version.
         exists, identity = _look_up(s3, ref)
@@ -184,7 +182,7 @@ def _no_object(
             return StoredOutcome(target, Written.KEPT if stored else Written.ABSENT)
         # Results outlive their uploads here, so an upload deleted before it was read still
         # gets its one record.
-        from .processing import error_document
+        from article_extractor.pipeline import error_document
 
         error = ProcessingError(ErrorCode.OBJECT_NOT_FOUND, f"s3://{ref.bucket}/{ref.key} is gone")
         document = error_document(ref, error)
@@ -210,7 +208,7 @@ def _record(
     settings: Settings,
     time_budget: float | None,
 ) -> OutputDocument:
-    from .processing import error_document, process_fetched
+    from article_extractor.pipeline import error_document, process_fetched
 
     if snapshot.fetched is None:
         assert snapshot.problem is not None
@@ -250,7 +248,7 @@ def _with_sequencer(identity: SourceStamp, sequencer: str | None) -> SourceStamp
 
 
 def _extractor_version() -> str:
-    from .extract import extractor_version
+    from article_extractor.pipeline.extract import extractor_version
 
     return extractor_version()
 

@@ -10,18 +10,22 @@ import time
 from collections.abc import Collection
 from datetime import UTC, datetime
 
-from . import __version__
-from .clean import clean_text, count_words
-from .compression import gunzip_bounded, looks_gzipped
-from .deadline import time_limit
-from .decoding import decode_html
-from .document import Article, Error, Extraction, OutputDocument, Source, Status
-from .errors import ErrorCode, ProcessingError
-from .events import ObjectRef
-from .extract import EXTRACTOR_NAME, ExtractedArticle, extract_article, extractor_version
-from .keys import is_gzip_key
-from .ordering import format_time
-from .storage import FetchedObject, ObjectReader, read_input
+from article_extractor import __version__
+from article_extractor.aws.keys import is_gzip_key
+from article_extractor.aws.ordering import format_time
+from article_extractor.document import Article, Error, Extraction, OutputDocument, Source, Status
+from article_extractor.errors import ErrorCode, ProcessingError
+from article_extractor.inputs import FetchedObject, ObjectReader, ObjectRef, read_input
+from article_extractor.pipeline.clean import clean_text, count_words
+from article_extractor.pipeline.compression import gunzip_bounded, looks_gzipped
+from article_extractor.pipeline.deadline import time_limit
+from article_extractor.pipeline.decoding import decode_html
+from article_extractor.pipeline.extract import (
+    EXTRACTOR_NAME,
+    ExtractedArticle,
+    extract_article,
+    extractor_version,
+)
 
 STATUS_BY_ERROR = {
     ErrorCode.EMPTY_INPUT: Status.EMPTY,

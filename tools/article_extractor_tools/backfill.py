@@ -36,12 +36,13 @@ import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .config import Settings
-from .document import Status
-from .events import REPROCESS_ARGUMENT, ObjectRef
-from .keys import is_supported_key
-from .results import process_and_store, result_is_current
-from .storage import S3ObjectReader
+from article_extractor.aws.events import REPROCESS_ARGUMENT
+from article_extractor.aws.keys import is_supported_key
+from article_extractor.aws.results import process_and_store, result_is_current
+from article_extractor.aws.storage import S3ObjectReader
+from article_extractor.config import Settings
+from article_extractor.document import Status
+from article_extractor.inputs import ObjectRef
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from enum import IntEnum
 from typing import overload
 
+from article_extractor.inputs import FetchedObject
+
 _SOURCE_PREFIX = "source-"
 # Results stored with these codes are made again when their source is seen again: the cause
 # lies outside the page (an archived object is readable once restored).
@@ -102,6 +104,13 @@ class ResultStamp:
             ),
             error_code=values.get("error-code") or None,
         )
+
+
+def source_identity(fetched: FetchedObject) -> SourceStamp:
+    """The object version some bytes came from, as a result's stamp names it."""
+    return SourceStamp(
+        last_modified=fetched.last_modified, etag=fetched.etag, version_id=fetched.version_id
+    )
 
 
 def sequencer_order(ours: str, theirs: str) -> Order:

@@ -25,8 +25,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 import boto3
 
-from .events import UnsupportedEventError, refs_from_sqs_record
-from .keys import SUPPORTED_SUFFIXES, is_supported_key, output_key, supported_suffixes_text
+from article_extractor.aws.events import UnsupportedEventError, refs_from_sqs_record
+from article_extractor.aws.keys import (
+    SUPPORTED_SUFFIXES,
+    is_supported_key,
+    output_key,
+    supported_suffixes_text,
+)
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -141,7 +146,7 @@ def moto_server(port: int = 0) -> Iterator[str]:
 @contextmanager
 def lambda_environment(pipeline: LocalPipeline, **extra: str) -> Iterator[None]:
     """The environment the deployed function would have, pointed at the local endpoint."""
-    from .handler import runtime
+    from article_extractor.aws.runtime import runtime
 
     values = {
         **FAKE_CREDENTIALS,
@@ -391,7 +396,7 @@ def quiet_function_output() -> None:
 def run_demo(samples: Path, out: TextIO) -> int:
     """Upload every sample page, process the queue with the real handler, print the results."""
     quiet_function_output()
-    from .handler import lambda_handler
+    from article_extractor.handler import lambda_handler
 
     if not samples.is_dir():
         print(f"error: no samples directory at {samples}", file=out)
@@ -476,7 +481,7 @@ def serve(port: int, out: TextIO, err: TextIO | None = None) -> int:
     Returns the exit status: 0 when stopped, 2 when the port is unavailable.
     """
     quiet_function_output()
-    from .handler import lambda_handler
+    from article_extractor.handler import lambda_handler
 
     try:
         with moto_server(port) as endpoint:

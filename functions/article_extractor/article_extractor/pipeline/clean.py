@@ -24,7 +24,7 @@ from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from article_extractor.wording import Wording
+from article_extractor.pipeline.wording import Wording
 
 LineRule = Callable[[str], bool]
 

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
-from .errors import ErrorCode, ProcessingError
+from article_extractor.errors import ErrorCode, ProcessingError
 
 # After the limit, how often the timer fires again until the block has ended.
 REPEAT_SECONDS = 0.1

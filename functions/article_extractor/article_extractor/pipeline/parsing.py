@@ -30,8 +30,8 @@ from lxml.html import (
 )
 from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, is_dubious_html
 
-from .errors import ErrorCode, ProcessingError
-from .markup_limits import check_markup
+from article_extractor.errors import ErrorCode, ProcessingError
+from article_extractor.pipeline.markup_limits import check_markup
 
 # libxml2's XML_MAX_TEXT_LENGTH: the longest text node, comment or attribute value it reads
 # without huge_tree (a length in UTF-8 bytes).

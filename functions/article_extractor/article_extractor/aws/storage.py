@@ -1,29 +1,21 @@
-"""Reading inputs with a size bound, and writing results. The only module that touches S3.
-
-Both readers return the same `FetchedObject`, so the Lambda (S3) and the CLI (local files) share
-every step after the read.
-"""
+"""The function's S3 calls: reading an input with a size bound (`S3ObjectReader`, which returns
+the same `FetchedObject` as the tools' local-file reader), and reading, writing and deleting
+results conditionally."""
 
 from __future__ import annotations
 
-import mimetypes
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from .errors import ErrorCode, ProcessingError
-from .events import ObjectRef
-from .keys import is_supported_key, supported_suffixes_text
-from .ordering import ResultStamp, SourceStamp
-from .urls import absolute_web_url, decode_metadata_value
+from article_extractor.aws.ordering import ResultStamp, SourceStamp
+from article_extractor.errors import ErrorCode, ProcessingError
+from article_extractor.inputs import FetchedObject, ObjectRef, too_large
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
-SOURCE_URL_METADATA_KEY = "source-url"
 JSON_CONTENT_TYPE = "application/json"
 NOT_FOUND_CODES = frozenset({"NoSuchKey", "NoSuchVersion", "404", "NotFound"})
 DENIED_CODES = frozenset({"AccessDenied", "403", "Forbidden", "AllAccessDisabled"})
@@ -31,60 +23,6 @@ DENIED_CODES = frozenset({"AccessDenied", "403", "Forbidden", "AllAccessDisabled
 _CONFLICT_CODES = frozenset({"PreconditionFailed", "412", "ConditionalRequestConflict", "409"})
 # GetObject on an object in GLACIER, DEEP_ARCHIVE or an Intelligent-Tiering archive tier.
 _ARCHIVED_CODES = frozenset({"InvalidObjectState"})
-
-
-@dataclass(frozen=True)
-class FetchedObject:
-    """The bytes of one input (at most the bound) and what the store says about them."""
-
-    body: bytes
-    size: int
-    etag: str | None = None
-    version_id: str | None = None
-    content_type: str | None = None
-    content_encoding: str | None = None
-    metadata: dict[str, str] = field(default_factory=dict)
-    last_modified: datetime | None = None
-
-    @property
-    def source_url(self) -> str | None:
-        """The `source-url` metadata when it is an absolute http(s) URL (RFC 2047-decoded)."""
-        return absolute_web_url(
-            decode_metadata_value(self.metadata.get(SOURCE_URL_METADATA_KEY, ""))
-        )
-
-    @property
-    def identity(self) -> SourceStamp:
-        """The object version these bytes came from, as a result's stamp names it."""
-        return SourceStamp(
-            last_modified=self.last_modified, etag=self.etag, version_id=self.version_id
-        )
-
-
-class ObjectReader(Protocol):
-    def read(self, ref: ObjectRef, max_bytes: int) -> FetchedObject:
-        """Read `ref`, never more than `max_bytes + 1` bytes.
-
-        Raises ProcessingError for permanent problems (missing, too large); anything else
-        (throttling, 5xx, network) propagates so the platform retries.
-        """
-        ...
-
-
-def read_input(ref: ObjectRef, reader: ObjectReader, max_input_bytes: int) -> FetchedObject:
-    """The object's bytes (at most `max_input_bytes`), or ProcessingError for a key this
-    function does not process and for permanent read problems (gone, too large, denied)."""
-    if not is_supported_key(ref.key):
-        raise ProcessingError(
-            ErrorCode.UNSUPPORTED_KEY, f"key does not end in {supported_suffixes_text()}"
-        )
-    return reader.read(ref, max_input_bytes)
-
-
-def too_large(size: int, max_bytes: int) -> ProcessingError:
-    return ProcessingError(
-        ErrorCode.INPUT_TOO_LARGE, f"object is {size} bytes, over the {max_bytes}-byte limit"
-    )
 
 
 class S3ObjectReader:
@@ -139,39 +77,6 @@ class S3ObjectReader:
             content_encoding=response.get("ContentEncoding"),
             metadata={k.lower(): v for k, v in response.get("Metadata", {}).items()},
             last_modified=response.get("LastModified"),
-        )
-
-
-class LocalFileReader:
-    """Reads local files (the CLI), with the same bound and the same result as S3.
-
-    `source_url` plays the part of the S3 object metadata `source-url`.
-    """
-
-    def __init__(self, source_url: str | None = None) -> None:
-        self._metadata = {SOURCE_URL_METADATA_KEY: source_url} if source_url else {}
-
-    def read(self, ref: ObjectRef, max_bytes: int) -> FetchedObject:
-        path = Path(ref.key)
-        try:
-            size = path.stat().st_size
-            if size > max_bytes:
-                raise too_large(size, max_bytes)
-            with path.open("rb") as handle:
-                body = handle.read(max_bytes + 1)
-        except FileNotFoundError:
-            raise ProcessingError(ErrorCode.OBJECT_NOT_FOUND, f"{path} does not exist") from None
-        if len(body) > max_bytes:
-            raise too_large(len(body), max_bytes)
-        content_type, content_encoding = mimetypes.guess_type(path.name)
-        modified = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)
-        return FetchedObject(
-            body=body,
-            size=size,
-            content_type=content_type,
-            content_encoding=content_encoding,
-            metadata=dict(self._metadata),
-            last_modified=modified,
         )
 
 

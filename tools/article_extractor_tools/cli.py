@@ -16,18 +16,18 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from . import backfill
-from .config import (
+from article_extractor.aws.keys import OUTPUT_SUFFIX, is_supported_key, supported_suffixes_text
+from article_extractor.config import (
     DEFAULT_MAX_INPUT_BYTES,
     DEFAULT_OUTPUT_PREFIX,
     MAX_INPUT_BYTES_LIMIT,
     ConfigurationError,
     Settings,
 )
-from .document import OutputDocument, Status
-from .events import ObjectRef
-from .keys import OUTPUT_SUFFIX, is_supported_key, supported_suffixes_text
-from .storage import LocalFileReader
+from article_extractor.document import OutputDocument, Status
+from article_extractor.inputs import ObjectRef
+from article_extractor_tools import backfill
+from article_extractor_tools.files import LocalFileReader
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _extract(args, parser)
     if args.command == "backfill":
         return _backfill(args, parser)
-    from . import local  # moto is only needed by these two commands
+    from article_extractor_tools import local  # moto is only needed by these two commands
 
     if args.command == "demo":
         return local.run_demo(Path(args.samples), out=sys.stdout)
@@ -71,7 +71,7 @@ def _parser() -> argparse.ArgumentParser:
 def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     # Here, not at the top: backfill's worker processes import this module and load trafilatura
     # only for the objects they process (see lazy_imports).
-    from .processing import process_object
+    from article_extractor.pipeline.process import process_object
 
     inputs = list(collect_inputs(args.paths))
     if not inputs:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import zlib
 
-from .errors import ErrorCode, ProcessingError
+from article_extractor.errors import ErrorCode, ProcessingError
 
 GZIP_MAGIC = b"\x1f\x8b"
 _CHUNK = 64 * 1024

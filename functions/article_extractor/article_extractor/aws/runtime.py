@@ -5,8 +5,8 @@ life, or all at initialisation when Lambda initialises the container ahead of tr
 logger and metrics, settings, event parsing. The rest waits for its first use:
 
 - boto3 and botocore: `s3_client()`, called by the first S3 read, write or delete;
-- trafilatura and lxml (`article_extractor.processing`): `results.process_and_store`, called by
-  the first document actually processed. An `s3:TestEvent`, a removal, an event for the
+- trafilatura and lxml (`article_extractor.pipeline`): `results.process_and_store`, called by the
+  first document actually processed. An `s3:TestEvent`, a removal, an event for the
   function's own output, or a result already current (`backfill`) never loads them;
 - Powertools' batch utility (and its event data classes): `process_sqs_batch`, on the first SQS
   event;
@@ -31,8 +31,12 @@ from __future__ import annotations
 import importlib
 import os
 from collections.abc import Callable, Mapping
-from functools import cache
+from dataclasses import dataclass
+from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
+
+from article_extractor.config import Settings
+from article_extractor.inputs import ObjectReader
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch import BatchProcessor
@@ -46,7 +50,7 @@ AHEAD_OF_TRAFFIC = frozenset({"provisioned-concurrency", "snap-start"})
 # Imported on first use, or all at once by `import_deferred_modules`.
 DEFERRED_MODULES = (
     "boto3",
-    "article_extractor.processing",
+    "article_extractor.pipeline",
     "aws_lambda_powertools.utilities.batch",
 )
 _TRUE = {"1", "y", "yes", "t", "true", "on"}
@@ -83,7 +87,7 @@ class Tracing(NamedTuple):
     capture_method: Callable[[Function], Function]
 
 
-def tracing(service: str, environ: Mapping[str, str] = os.environ) -> Tracing:
+def decorators_for_tracing(service: str, environ: Mapping[str, str] = os.environ) -> Tracing:
     """Powertools' Tracer when tracing is on; without it, the X-Ray SDK (which builds a recorder
     and two botocore clients at import) is never imported."""
     if not tracing_enabled(environ):
@@ -128,3 +132,30 @@ def process_sqs_batch(
         context=context,
     )
     return dict(response)
+
+
+@dataclass(frozen=True)
+class Runtime:
+    """What one container keeps across invocations: settings and clients, nothing else.
+
+    The S3 client (and boto3 with it) is created by the first invocation that reads or writes.
+    """
+
+    settings: Settings
+
+    @cached_property
+    def s3(self) -> S3Client:
+        return s3_client()
+
+    @cached_property
+    def reader(self) -> ObjectReader:
+        from article_extractor.aws.storage import S3ObjectReader
+
+        return S3ObjectReader(self.s3)
+
+
+@cache
+def runtime() -> Runtime:
+    """Settings, read once per cold start; clients on first use (tests call
+    `runtime.cache_clear()`)."""
+    return Runtime(settings=Settings.from_environ(os.environ))

@@ -10,15 +10,15 @@ import trafilatura
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
-from .errors import ErrorCode, ProcessingError
-from .language import detect_language
-from .lede import find_lede, insert_lede
-from .metadata import clean_author, clean_title
-from .page_metadata import page_metadata
-from .parsing import document_elements, element_count, parse_html
-from .sanitize import sanitize_html
-from .trafilatura_fast_paths import fast_paths, install_fast_paths
-from .urls import absolute_web_url
+from article_extractor.errors import ErrorCode, ProcessingError
+from article_extractor.pipeline.language import detect_language
+from article_extractor.pipeline.lede import find_lede, insert_lede
+from article_extractor.pipeline.metadata import page_metadata
+from article_extractor.pipeline.parsing import document_elements, element_count, parse_html
+from article_extractor.pipeline.sanitize import sanitize_html
+from article_extractor.pipeline.title_author import clean_author, clean_title
+from article_extractor.pipeline.trafilatura_speedups import fast_paths, install_fast_paths
+from article_extractor.urls import absolute_web_url
 
 install_fast_paths()
 

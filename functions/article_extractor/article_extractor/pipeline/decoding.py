@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import webencodings
 
-from .errors import ErrorCode, ProcessingError
+from article_extractor.errors import ErrorCode, ProcessingError
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import ErrorCode, ProcessingError
+from article_extractor.errors import ErrorCode, ProcessingError
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # <!DOCTYPE html [ <!ENTITY a "..."> ... ]> -> <!DOCTYPE html>: entities are never declared.

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from .errors import ErrorCode, ProcessingError
+from article_extractor.errors import ErrorCode, ProcessingError
 
 # Tags with at least this many attributes are counted one by one (real pages stay under ~150).
 HEAVY_TAG_ATTRIBUTES = 64

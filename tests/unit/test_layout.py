@@ -1,0 +1,78 @@
+"""The package boundaries the layout promises, read off the source (module-level imports only:
+an import inside a function runs when that function does).
+
+- `article_extractor.pipeline` is the only part that imports lxml, trafilatura and their kin;
+- nothing outside it imports it at module level (so the handler's cold start never loads it);
+- boto3 is imported only inside functions (created with the first S3 call);
+- the function's package never imports the tools (CLI, backfill, local stack).
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+PACKAGE = ROOT / "functions" / "article_extractor" / "article_extractor"
+TOOLS = ROOT / "tools" / "article_extractor_tools"
+EXTRACTION_LIBRARIES = {
+    "lxml",
+    "trafilatura",
+    "justext",
+    "htmldate",
+    "courlan",
+    "charset_normalizer",
+    "dateparser",
+    "webencodings",
+}
+
+
+def module_level_imports(path: Path) -> set[str]:
+    """Modules imported by the statements at a module's top level (not in functions or
+    `if TYPE_CHECKING:` blocks)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names |= {f"{node.module}.{alias.name}" for alias in node.names}
+    return names
+
+
+def modules(root: Path) -> list[Path]:
+    return sorted(root.rglob("*.py"))
+
+
+def outside_pipeline() -> list[Path]:
+    return [p for p in modules(PACKAGE) if "pipeline" not in p.relative_to(PACKAGE).parts]
+
+
+@pytest.mark.parametrize("path", outside_pipeline(), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_only_the_pipeline_imports_extraction_libraries(path: Path) -> None:
+    imported = module_level_imports(path)
+    assert not {name.split(".")[0] for name in imported} & EXTRACTION_LIBRARIES
+    assert not {name for name in imported if name.startswith("article_extractor.pipeline")}
+
+
+@pytest.mark.parametrize("path", modules(PACKAGE), ids=lambda p: str(p.relative_to(PACKAGE)))
+def test_boto3_loads_with_the_first_s3_call_and_tools_never(path: Path) -> None:
+    imported = {name.split(".")[0] for name in module_level_imports(path)}
+    assert "boto3" not in imported
+    source = path.read_text(encoding="utf-8")
+    assert "article_extractor_tools" not in source
+
+
+def test_the_pipeline_does_not_reach_for_aws_services() -> None:
+    for path in modules(PACKAGE / "pipeline"):
+        imported = {name.split(".")[0] for name in module_level_imports(path)}
+        assert not imported & {"boto3", "botocore", "aws_lambda_powertools"}, path
+
+
+def test_tools_live_outside_the_function_package() -> None:
+    assert (TOOLS / "cli.py").is_file()
+    assert not {"cli.py", "backfill.py", "local.py"} & {p.name for p in PACKAGE.rglob("*.py")}
