@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import quote
 
 import boto3
-from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
+from article_extractor.aws import runtime
 from article_extractor.aws.events import REPROCESS_ARGUMENT
 from article_extractor.aws.keys import is_supported_key
 from article_extractor.aws.results import process_and_store, result_is_current
@@ -55,10 +55,6 @@ INVOCATION_SCHEMA_VERSION = "2.0"
 DEFAULT_PRIORITY = 10
 # Shown in a printed request whose manifest the user still has to upload.
 PLACEHOLDER = "<{}>"
-# As the function's client (handler.S3_CLIENT_CONFIG): throttling and 5xx are retried here.
-S3_CLIENT_CONFIG = Config(
-    retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=30
-)
 INTERRUPTED_EXIT_CODE = 130  # as a shell reports a Ctrl-C
 TTY_REFRESH_SECONDS = 0.2
 LOG_REFRESH_SECONDS = 10.0
@@ -164,7 +160,7 @@ def backfill_object(
 
 
 def s3_client(endpoint_url: str | None) -> S3Client:
-    return boto3.client("s3", endpoint_url=endpoint_url, config=S3_CLIENT_CONFIG)
+    return runtime.s3_client(endpoint_url)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from article_extractor.aws.keys import (
     output_key,
     supported_suffixes_text,
 )
+from article_extractor.aws.runtime import s3_client
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -177,7 +178,7 @@ def clients(endpoint_url: str) -> tuple[S3Client, SQSClient]:
         region_name=REGION,
     )
     return (
-        session.client("s3", endpoint_url=endpoint_url),
+        s3_client(endpoint_url, session),
         session.client("sqs", endpoint_url=endpoint_url),
     )
 

@@ -41,6 +41,7 @@ from article_extractor.inputs import ObjectReader
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.batch import BatchProcessor
     from aws_lambda_powertools.utilities.typing import LambdaContext
+    from boto3 import Session
     from mypy_boto3_s3 import S3Client
 
 Function = TypeVar("Function", bound=Callable[..., Any])
@@ -98,16 +99,18 @@ def decorators_for_tracing(service: str, environ: Mapping[str, str] = os.environ
     return Tracing(tracer.capture_lambda_handler, tracer.capture_method)  # type: ignore[arg-type]
 
 
-def s3_client() -> S3Client:
-    """A new S3 client: standard retries (5 attempts) for throttling, 5xx and dropped
-    connections, and bounded connect/read timeouts."""
+def s3_client(endpoint_url: str | None = None, session: Session | None = None) -> S3Client:
+    """A new S3 client, the one configuration every part uses (the function, backfill, the
+    local stack): standard retries (5 attempts) for throttling, 5xx and dropped connections,
+    and bounded connect/read timeouts. `endpoint_url` points at another S3 (moto, MinIO);
+    `session` carries other credentials."""
     import boto3
     from botocore.config import Config
 
     config = Config(
         retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=30
     )
-    return boto3.client("s3", config=config)
+    return (session or boto3).client("s3", endpoint_url=endpoint_url, config=config)
 
 
 @cache
