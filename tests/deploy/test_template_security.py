@@ -244,6 +244,7 @@ def test_parameters_users_tune_exist() -> None:
         "DeleteResultsOnRemove",
         "MaxObjectSeconds",
         "Tracing",
+        "DisabledCleaningRules",
     } <= set(TEMPLATE["Parameters"])
 
 

@@ -277,3 +277,19 @@ def test_a_malformed_record_of_a_direct_s3_event_fails_after_the_others(
     with pytest.raises(MalformedEventError):
         lambda_handler(s3_event(bad, s3_record(INPUT_BUCKET, "fine.html")), context)
     assert buckets.output_keys() == ["extracted/fine.html.json"]
+
+
+def test_disabled_cleaning_rules_setting_keeps_those_lines(
+    buckets: Buckets, context: LocalLambdaContext, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    page = (FIXTURES / "clutter" / "paywall.html").read_bytes()
+    buckets.put("paywall.html", page)
+    lambda_handler(s3_event(s3_record(INPUT_BUCKET, "paywall.html")), context)
+    cleaned = buckets.result("paywall.html")["extraction"]["cleaning"]
+    assert cleaned.get("subscription_teaser")
+
+    monkeypatch.setenv("DISABLED_CLEANING_RULES", "subscription_teaser")
+    runtime.cache_clear()
+    buckets.put("paywall-2.html", page)
+    lambda_handler(s3_event(s3_record(INPUT_BUCKET, "paywall-2.html")), LocalLambdaContext())
+    assert "subscription_teaser" not in buckets.result("paywall-2.html")["extraction"]["cleaning"]

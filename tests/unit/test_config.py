@@ -178,3 +178,34 @@ def test_any_environment_gives_settings_in_range_or_an_error_naming_the_variable
     assert 0 <= loaded.read_concurrency <= READ_CONCURRENCY_LIMIT
     long_key = output_key(loaded.output_prefix, "k" * S3_MAX_KEY_BYTES + ".html")
     assert len(long_key.encode("utf-8")) <= S3_MAX_KEY_BYTES
+
+
+def test_disabled_cleaning_rules_are_named_rules() -> None:
+    settings = Settings.from_environ(
+        {
+            "OUTPUT_BUCKET": "out",
+            "DISABLED_CLEANING_RULES": " image_credit,metadata_line  app_prompt",
+        }
+    )
+    assert settings.disabled_cleaning_rules == {"image_credit", "metadata_line", "app_prompt"}
+    assert Settings.from_environ({"OUTPUT_BUCKET": "out"}).disabled_cleaning_rules == frozenset()
+    with pytest.raises(ConfigurationError, match=r"DISABLED_CLEANING_RULES.*'image_credits'"):
+        Settings.from_environ({"OUTPUT_BUCKET": "out", "DISABLED_CLEANING_RULES": "image_credits"})
+
+
+def test_the_rule_names_are_the_cleaning_code_s() -> None:
+    from article_extractor.document import CLEANING_RULES
+    from article_extractor.pipeline.clean import RULES
+
+    assert tuple(RULES) == CLEANING_RULES
+
+
+@pytest.mark.parametrize("word", ["1", "y", "Yes", "T", "true", " ON "])
+def test_one_set_of_true_words(word: str) -> None:
+    from article_extractor.aws.runtime import tracing_enabled
+    from article_extractor.config import is_true
+
+    assert is_true(word)
+    settings = Settings.from_environ({"OUTPUT_BUCKET": "out", "DELETE_ON_REMOVE": word})
+    assert settings.delete_on_remove
+    assert not tracing_enabled({"LAMBDA_TASK_ROOT": "/x", "POWERTOOLS_TRACE_DISABLED": word})

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from article_extractor.aws.keys import LONG_KEYS_FOLDER, OUTPUT_SUFFIX, S3_MAX_KEY_BYTES
+from article_extractor.document import CLEANING_RULES
 
 DEFAULT_OUTPUT_PREFIX = "extracted/"
 DEFAULT_MAX_INPUT_BYTES = 10 * 1024 * 1024
@@ -24,8 +25,9 @@ READ_CONCURRENCY_LIMIT = 64
 OUTPUT_PREFIX_MAX_BYTES = S3_MAX_KEY_BYTES - len(LONG_KEYS_FOLDER) - 64 - len(OUTPUT_SUFFIX)
 _DIGITS = re.compile(r"[0-9]+")
 _ASCII_WHITESPACE = " \t\n\r\f\v"
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
+# The words a true/false setting takes (Powertools' own, so POWERTOOLS_* read the same).
+TRUE_WORDS = frozenset({"1", "y", "yes", "t", "true", "on"})
+FALSE_WORDS = frozenset({"0", "n", "no", "f", "false", "off"})
 
 
 class ConfigurationError(ValueError):
@@ -49,6 +51,7 @@ class Settings:
     delete_on_remove: bool = True
     max_object_seconds: float = DEFAULT_MAX_OBJECT_SECONDS
     read_concurrency: int = DEFAULT_READ_CONCURRENCY
+    disabled_cleaning_rules: frozenset[str] = frozenset()
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -97,7 +100,28 @@ class Settings:
             read_concurrency=_whole_number(
                 environ, "READ_CONCURRENCY", DEFAULT_READ_CONCURRENCY, 0, READ_CONCURRENCY_LIMIT
             ),
+            disabled_cleaning_rules=cleaning_rules(
+                environ.get("DISABLED_CLEANING_RULES", ""), "DISABLED_CLEANING_RULES"
+            ),
         )
+
+
+def cleaning_rules(raw: str, name: str) -> frozenset[str]:
+    """Rule names from a comma- or space-separated list (`"image_credit, metadata_line"`);
+    ConfigurationError naming `name` for one that is not a cleaning rule."""
+    names = frozenset(raw.replace(",", " ").split())
+    unknown = sorted(names - set(CLEANING_RULES))
+    if unknown:
+        raise ConfigurationError(
+            f"{name} names no cleaning rule {', '.join(map(repr, unknown))}; "
+            f"the rules are {', '.join(CLEANING_RULES)}"
+        )
+    return names
+
+
+def is_true(value: str | None) -> bool:
+    """True for the words a true setting takes (`1`, `yes`, `true`, `on`, ...)."""
+    return (value or "").strip().lower() in TRUE_WORDS
 
 
 def _whole_number(
@@ -127,8 +151,8 @@ def _flag(environ: Mapping[str, str], name: str, default: bool) -> bool:
     raw = environ.get(name, "").strip().lower()
     if not raw:
         return default
-    if raw in _TRUE:
+    if raw in TRUE_WORDS:
         return True
-    if raw in _FALSE:
+    if raw in FALSE_WORDS:
         return False
     raise ConfigurationError(f"{name} must be true or false, got {raw!r}")

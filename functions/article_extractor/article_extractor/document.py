@@ -8,6 +8,25 @@ from enum import StrEnum
 from typing import Any
 
 SCHEMA_VERSION = "1.0"
+# The cleaning rules, by the names `extraction.cleaning` reports and DISABLED_CLEANING_RULES
+# takes (pipeline.clean holds their code; a test keeps the two in step).
+CLEANING_RULES = (
+    "template_token",
+    "stray_punctuation",
+    "related_label",
+    "subscription_teaser",
+    "newsletter_signup",
+    "social_prompt",
+    "cookie_consent",
+    "advertising",
+    "image_credit",
+    "comment_prompt",
+    "donation_ask",
+    "copyright_notice",
+    "metadata_line",
+    "app_prompt",
+    "javascript_notice",
+)
 
 
 class Status(StrEnum):

@@ -215,7 +215,13 @@ def _record(
         if identity is not None:  # the record names the version HEAD saw, not the event's
             ref = replace(ref, etag=identity.etag, version_id=identity.version_id)
         return error_document(ref, snapshot.problem)
-    return process_fetched(ref, snapshot.fetched, settings.max_input_bytes, time_budget=time_budget)
+    return process_fetched(
+        ref,
+        snapshot.fetched,
+        settings.max_input_bytes,
+        disabled_rules=settings.disabled_cleaning_rules,
+        time_budget=time_budget,
+    )
 
 
 def _look_up(s3: S3Client, ref: ObjectRef) -> tuple[bool, SourceStamp | None]:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import TYPE_CHECKING, Any, NamedTuple, TypeVar
 
-from article_extractor.config import Settings
+from article_extractor.config import Settings, is_true
 from article_extractor.inputs import ObjectReader
 
 if TYPE_CHECKING:
@@ -54,7 +54,6 @@ DEFERRED_MODULES = (
     "article_extractor.pipeline",
     "aws_lambda_powertools.utilities.batch",
 )
-_TRUE = {"1", "y", "yes", "t", "true", "on"}
 
 
 def initialised_ahead_of_traffic(environ: Mapping[str, str]) -> bool:
@@ -71,7 +70,7 @@ def import_deferred_modules() -> None:
 def tracing_enabled(environ: Mapping[str, str]) -> bool:
     """Powertools' rule for its Tracer: on in Lambda (`LAMBDA_TASK_ROOT` set), off when
     `POWERTOOLS_TRACE_DISABLED` is true and under SAM CLI or Chalice local emulation."""
-    if environ.get("POWERTOOLS_TRACE_DISABLED", "false").strip().lower() in _TRUE:
+    if is_true(environ.get("POWERTOOLS_TRACE_DISABLED")):
         return False
     emulated = environ.get("AWS_SAM_LOCAL") or environ.get("AWS_CHALICE_CLI_MODE")
     return bool(environ.get("LAMBDA_TASK_ROOT")) and not emulated

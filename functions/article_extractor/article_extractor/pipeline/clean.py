@@ -22,7 +22,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property
 
 from article_extractor.pipeline.wording import Wording
 
@@ -33,18 +33,25 @@ _SHORT_WORDS = 25  # longer lines are prose, whatever words they contain
 _NOTICE_WORDS = 60  # unambiguous notices (copyright, disclosures) can be a few sentences long
 
 
-# Every rule asks for a line's word count and lower-cased form: each is computed once per line.
-_LINE_CACHE = 1024
+class Line(str):
+    """A line of the text being cleaned, with what every rule asks of it computed once: its
+    lower-cased form and its word count. Made per document, so nothing outlives it."""
+
+    @cached_property
+    def lowered(self) -> str:
+        return self.lower()
+
+    @cached_property
+    def words(self) -> int:
+        return len(self.split())
 
 
-@lru_cache(maxsize=_LINE_CACHE)
 def _words(line: str) -> int:
-    return len(line.split())
+    return line.words if isinstance(line, Line) else len(line.split())
 
 
-@lru_cache(maxsize=_LINE_CACHE)
 def _lowered(line: str) -> str:
-    return line.lower()
+    return line.lowered if isinstance(line, Line) else line.lower()
 
 
 def _ends_sentence(line: str) -> bool:
@@ -518,7 +525,8 @@ def clean_text(text: str, disabled: Collection[str] = ()) -> CleaningResult:
     block: str | None = None
     block_lines = 0
     normalized = normalize_whitespace(text)
-    for line in normalized.split("\n") if normalized else ():
+    for text_line in normalized.split("\n") if normalized else ():
+        line = Line(text_line)
         fired = first_rule(line, disabled)
         if fired is None:
             room = block == "subscription_teaser" or block_lines < _RELATED_BLOCK_LINES
