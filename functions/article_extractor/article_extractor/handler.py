@@ -40,6 +40,7 @@ from article_extractor.aws.runtime import (
     runtime,
 )
 from article_extractor.config import ConfigurationError, Settings
+from article_extractor.document import Status
 from article_extractor.inputs import Change, ObjectRef
 
 if TYPE_CHECKING:
@@ -55,6 +56,31 @@ tracing = decorators_for_tracing(SERVICE)
 
 # Time kept back from each object's budget for writing its record before Lambda's deadline.
 WRITE_RESERVE_SECONDS = 5.0
+# The one vocabulary of outcomes: a processed object reports its record's status; one that
+# needed no new record reports what happened to its result (`Written`), or that it was ignored.
+IGNORED = "ignored"
+RESULT_STATUS = {
+    Written.UNCHANGED: "unchanged",
+    Written.STALE: "stale",
+    Written.DELETED: "removed:deleted",
+    Written.ABSENT: "removed:absent",
+    Written.KEPT: "removed:kept",
+}
+# CloudWatch metric names (README lists them): one per record status and per result outcome.
+DOCUMENT_METRICS = {
+    Status.OK: "DocumentsOk",
+    Status.EMPTY: "DocumentsEmpty",
+    Status.SKIPPED: "DocumentsSkipped",
+    Status.FAILED: "DocumentsFailed",
+}
+RESULT_METRICS = {
+    Written.WRITTEN: "ResultsWritten",
+    Written.UNCHANGED: "ResultsUnchanged",
+    Written.STALE: "ResultsStale",
+    Written.DELETED: "ResultsDeleted",
+    Written.ABSENT: "ResultsAbsent",
+    Written.KEPT: "ResultsKept",
+}
 
 
 @dataclass(frozen=True)
@@ -104,34 +130,29 @@ def handle_object(
         # Our own output: processing it would loop. Configuration should prevent this event.
         logger.warning("event for this function's own output ignored")
         metrics.add_metric(name="OwnOutputIgnored", unit=MetricUnit.Count, value=1)
-        return Outcome(ref.key, "ignored", None)
+        return Outcome(ref.key, IGNORED, None)
     change = ref.change
     if change is Change.OTHER:
         logger.info("event that changes no content ignored", extra={"event": ref.event_name})
-        return Outcome(ref.key, "ignored", None)
+        return Outcome(ref.key, IGNORED, None)
     if change is Change.REMOVED and not settings.delete_on_remove:
         logger.info("removal event ignored (DELETE_ON_REMOVE is off)")
-        return Outcome(ref.key, "ignored", None)
+        return Outcome(ref.key, IGNORED, None)
     budget = time_budget(settings, context)
     snapshot = read_ahead.take(ref.current()) if read_ahead else None
     stored = process_and_store(
         ref, rt.s3, rt.reader, settings, budget, reprocess=reprocess, first_snapshot=snapshot
     )
-    metrics.add_metric(name=f"Results{stored.written.capitalize()}", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name=RESULT_METRICS[stored.written], unit=MetricUnit.Count, value=1)
     document = stored.document
     if document is None:
         logger.info(
             "result in step", extra={"output_key": stored.output_key, "write": stored.written}
         )
-        status = (
-            f"removed:{stored.written}"
-            if stored.written in (Written.DELETED, Written.ABSENT, Written.KEPT)
-            else str(stored.written)
-        )
         target = stored.output_key if stored.written is not Written.ABSENT else None
-        return Outcome(ref.key, status, target)
+        return Outcome(ref.key, RESULT_STATUS[stored.written], target)
     status = str(document.status)
-    metrics.add_metric(name=f"Documents{status.capitalize()}", unit=MetricUnit.Count, value=1)
+    metrics.add_metric(name=DOCUMENT_METRICS[document.status], unit=MetricUnit.Count, value=1)
     metrics.add_metric(
         name="ExtractionDuration",
         unit=MetricUnit.Milliseconds,
@@ -231,7 +252,7 @@ def handle_batch_operations(event: dict[str, Any], context: LambdaContext) -> di
             message = f"{type(error).__name__}: {error}"[:500]
             results.append(task_result(task.task_id, "TemporaryFailure", message))
             continue
-        if outcome.status == f"removed:{Written.ABSENT}":
+        if outcome.status == RESULT_STATUS[Written.ABSENT]:
             missing = f"s3://{task.ref.bucket}/{task.ref.key} does not exist; no result is kept"
             results.append(task_result(task.task_id, "PermanentFailure", missing))
             continue

@@ -43,6 +43,7 @@ from article_extractor.aws.storage import (
     error_code,
     put_result,
     stored_result,
+    strip_etag,
 )
 from article_extractor.config import Settings
 from article_extractor.document import OutputDocument
@@ -246,7 +247,7 @@ def _still_current(s3: S3Client, ref: ObjectRef, identity: SourceStamp) -> bool:
 
 
 def _event_identity(ref: ObjectRef) -> SourceStamp:
-    return SourceStamp(etag=ref.etag.strip('"') if ref.etag else None, version_id=ref.version_id)
+    return SourceStamp(etag=strip_etag(ref.etag), version_id=ref.version_id)
 
 
 def _with_sequencer(identity: SourceStamp, sequencer: str | None) -> SourceStamp:
@@ -268,7 +269,7 @@ def result_is_current(
     if not ref.etag:
         return False
     stored = stored_result(s3, settings.output_bucket, output_key(settings.output_prefix, ref.key))
-    if stored is None or stored.stamp.source.etag != ref.etag.strip('"'):
+    if stored is None or stored.stamp.source.etag != strip_etag(ref.etag):
         return False
     producer = Producer(__version__, _extractor_version() if reprocess else None)
     return is_reusable(stored.stamp, producer, reprocess)
