@@ -26,6 +26,7 @@ from article_extractor.aws.events import (
     classify_event,
     ref_from_s3_record,
     refs_from_eventbridge_event,
+    refs_from_sqs_message,
     refs_from_sqs_record,
     tasks_from_batch_operations_event,
 )
@@ -44,6 +45,7 @@ from article_extractor.document import Status
 from article_extractor.inputs import Change, ObjectRef
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.data_classes import SQSRecord
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 SERVICE = os.environ.get("POWERTOOLS_SERVICE_NAME", "article-extractor")
@@ -173,14 +175,16 @@ def handle_object(
 
 
 def handle_sqs_record(
-    record: Mapping[str, Any],
+    record: SQSRecord,
     rt: Runtime,
     context: LambdaContext | None = None,
     read_ahead: ReadAhead[ObjectRef, Snapshot] | None = None,
 ) -> list[dict[str, str | None]]:
+    """One message of an SQS batch, as Powertools' batch utility hands it; raising reports it in
+    `batchItemFailures`."""
     return [
         handle_object(ref, rt, context, read_ahead).to_dict()
-        for ref in refs_from_sqs_record(record)
+        for ref in refs_from_sqs_message(record.message_id, record.body)
     ]
 
 
