@@ -3,10 +3,13 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from article_extractor_tools import cli
 from article_extractor_tools.cli import main
 from tests.conftest import FIXTURES, SAMPLES, assert_valid_output
 
@@ -90,3 +93,34 @@ def test_max_input_bytes_out_of_range_is_a_usage_error(bound: str) -> None:
     with pytest.raises(SystemExit) as exit_info:
         main(["extract", str(FIXTURES / "minimal-article.html"), "--max-input-bytes", bound])
     assert exit_info.value.code == 2
+
+
+def modules_after(*argv: str, stdin: bytes = b"") -> set[str]:
+    """The modules loaded once `main(argv)` has run, in a fresh interpreter."""
+    code = (
+        "import contextlib, io, json, sys\n"
+        "from article_extractor_tools.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    main(sys.argv[1:])\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-c", code, *argv], input=stdin, capture_output=True, check=True
+    )
+    return set(json.loads(run.stdout))
+
+
+def test_extract_loads_neither_boto3_nor_backfill_nor_moto(tmp_path: Path) -> None:
+    loaded = modules_after(
+        "extract", str(FIXTURES / "minimal-article.html"), "--output-dir", str(tmp_path)
+    )
+    assert "trafilatura" in loaded  # it did extract
+    heavy = {"boto3", "botocore", "s3transfer", "moto", "multiprocessing"}
+    assert not loaded & heavy
+    assert not {"article_extractor_tools.backfill", "article_extractor_tools.local"} & loaded
+
+
+def test_the_job_priority_default_is_backfills() -> None:
+    from article_extractor_tools import backfill
+
+    assert backfill.DEFAULT_PRIORITY == cli.DEFAULT_JOB_PRIORITY

@@ -26,8 +26,11 @@ from article_extractor.config import (
 )
 from article_extractor.document import OutputDocument, Status
 from article_extractor.inputs import ObjectRef
-from article_extractor_tools import backfill
 from article_extractor_tools.files import LocalFileReader
+
+# The default priority of an S3 Batch Operations job; backfill.DEFAULT_PRIORITY (a test keeps
+# them equal) is not imported here, since boto3 loads with the backfill module.
+DEFAULT_JOB_PRIORITY = 10
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,9 +72,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    # Here, not at the top: backfill's worker processes import this module and load trafilatura
-    # only for the objects they process (see lazy_imports).
-    from article_extractor.pipeline.process import process_object
+    # Here, not at the top: usage errors, --help and --version answer without loading trafilatura.
+    from article_extractor.pipeline import process_object
 
     inputs = list(collect_inputs(args.paths))
     if not inputs:
@@ -136,10 +138,12 @@ def _add_backfill_parser(commands: argparse._SubParsersAction[argparse.ArgumentP
     job.add_argument("--role-arn", help="the role S3 Batch Operations assumes")
     job.add_argument("--report-bucket", help="receives the manifest and the completion report")
     job.add_argument("--account-id", help="default: the caller's (sts get-caller-identity)")
-    job.add_argument("--priority", type=int, default=backfill.DEFAULT_PRIORITY)
+    job.add_argument("--priority", type=int, default=DEFAULT_JOB_PRIORITY)
 
 
 def _backfill(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from article_extractor_tools import backfill  # boto3 and multiprocessing: backfill only
+
     try:
         source = backfill.S3Location.parse(args.source)
         settings = Settings.from_environ(
