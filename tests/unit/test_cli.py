@@ -8,9 +8,12 @@ import sys
 from pathlib import Path
 
 import pytest
+import trafilatura
 
+from article_extractor import __version__
+from article_extractor.config import DEFAULT_MAX_INPUT_BYTES, DEFAULT_OUTPUT_PREFIX
 from article_extractor_tools import cli
-from article_extractor_tools.cli import main
+from article_extractor_tools.cli import DEFAULT_JOB_PRIORITY, main
 from tests.conftest import FIXTURES, SAMPLES, assert_valid_output
 
 
@@ -100,7 +103,7 @@ def modules_after(*argv: str, stdin: bytes = b"") -> set[str]:
     code = (
         "import contextlib, io, json, sys\n"
         "from article_extractor_tools.cli import main\n"
-        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
         "    main(sys.argv[1:])\n"
         "print(json.dumps(sorted(sys.modules)))\n"
     )
@@ -124,3 +127,35 @@ def test_the_job_priority_default_is_backfills() -> None:
     from article_extractor_tools import backfill
 
     assert backfill.DEFAULT_PRIORITY == cli.DEFAULT_JOB_PRIORITY
+
+
+def test_version_names_both_packages(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    expected = f"article-extractor {__version__} (trafilatura {trafilatura.__version__})"
+    assert capsys.readouterr().out.strip() == expected
+
+
+@pytest.mark.parametrize("argv", [["--version"], ["extract", "--help"]])
+def test_version_and_help_answer_without_loading_trafilatura(argv: list[str]) -> None:
+    assert "trafilatura" not in modules_after(*argv)
+
+
+def test_extract_help_shows_the_defaults_and_that_url_is_for_one_file(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["extract", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert f"size bound per file (default: {DEFAULT_MAX_INPUT_BYTES})" in text
+    assert "one input file only" in text
+
+
+def test_backfill_help_shows_the_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["backfill", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert f"(default: {DEFAULT_OUTPUT_PREFIX})" in text
+    assert f"(default: {DEFAULT_JOB_PRIORITY})" in text
+    assert "(default: the number of CPUs," in text

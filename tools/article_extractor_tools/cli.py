@@ -1,10 +1,14 @@
 """`article-extractor` command: extract local files, backfill objects already in S3, run the
 demo, or serve the local stack.
 
-article-extractor extract PATH... [--url URL] [--output-dir DIR]
-article-extractor backfill s3://BUCKET/PREFIX --output-bucket B [--workers N] [--manifest FILE]
-article-extractor demo [SAMPLES_DIR]
-article-extractor serve [--port PORT]
+    article-extractor extract PATH... [--url URL] [--output-dir DIR]
+    article-extractor backfill s3://BUCKET/PREFIX --output-bucket B [--workers N] [--manifest F]
+    article-extractor demo [SAMPLES_DIR]
+    article-extractor serve [--port PORT]
+    article-extractor --version
+
+Each command imports what it needs when it runs: `extract` loads neither boto3 nor the backfill
+nor moto, `--help` and `--version` not even trafilatura.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+from article_extractor import __version__
 from article_extractor.aws.keys import OUTPUT_SUFFIX, is_supported_key, supported_suffixes_text
 from article_extractor.config import (
     DEFAULT_MAX_INPUT_BYTES,
@@ -51,24 +57,85 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="article-extractor", description="Raw HTML -> clean article JSON."
     )
+    parser.add_argument(
+        "--version",
+        action=_VersionAction,
+        help="print the versions of article-extractor and trafilatura, then exit",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     extract = commands.add_parser(
-        "extract", help=f"extract local {supported_suffixes_text()} files (the Lambda's processing)"
+        "extract",
+        help=f"extract local {supported_suffixes_text()} files (the Lambda's processing)",
+        description="Write the function's JSON document for each input: one file prints indented "
+        "JSON, several print one document per line, --output-dir writes a file per input.",
     )
     extract.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
-    extract.add_argument("--url", help="the page's URL (as S3 metadata source-url would give)")
     extract.add_argument(
-        "--output-dir", type=Path, help="write <name>.json files here instead of stdout"
+        "--url",
+        help="the page's URL, as the S3 metadata source-url gives it; one input file only",
     )
     extract.add_argument(
-        "--max-input-bytes", type=int, default=DEFAULT_MAX_INPUT_BYTES, help="size bound per file"
+        "--output-dir",
+        type=Path,
+        metavar="DIR",
+        help="write <name>.json files here, keeping the directory tree (default: stdout)",
+    )
+    extract.add_argument(
+        "--max-input-bytes",
+        type=int,
+        metavar="N",
+        default=DEFAULT_MAX_INPUT_BYTES,
+        help="size bound per file (default: %(default)s)",
     )
     _add_backfill_parser(commands)
     demo = commands.add_parser("demo", help="run the whole pipeline on embedded moto over samples")
-    demo.add_argument("samples", nargs="?", default="samples", help="directory of sample pages")
+    demo.add_argument(
+        "samples",
+        nargs="?",
+        default="samples",
+        help="directory of sample pages (default: %(default)s)",
+    )
     serve = commands.add_parser("serve", help="keep the local stack running and process uploads")
-    serve.add_argument("--port", type=int, default=5000, help="moto server port on 127.0.0.1")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=5000,
+        help="moto server port on 127.0.0.1 (default: %(default)s)",
+    )
     return parser
+
+
+class _VersionAction(argparse.Action):
+    """`--version`: looks trafilatura's version up only when asked (importing it takes long)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        print(version_text())
+        parser.exit()
+
+
+def version_text() -> str:
+    """`article-extractor 0.1.0 (trafilatura 2.3.1)`, from the installed packages' metadata.
+
+    Example::
+
+        version_text()  # "article-extractor 0.1.0 (trafilatura 2.3.1)"
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        trafilatura_version = version("trafilatura")
+    except PackageNotFoundError:
+        trafilatura_version = "not installed"
+    return f"article-extractor {__version__} (trafilatura {trafilatura_version})"
 
 
 def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -111,13 +178,21 @@ def _add_backfill_parser(commands: argparse._SubParsersAction[argparse.ArgumentP
     command.add_argument("source", metavar="s3://BUCKET/PREFIX", help="objects to process")
     command.add_argument("--output-bucket", required=True, help="the function's OUTPUT_BUCKET")
     command.add_argument(
-        "--output-prefix", default=DEFAULT_OUTPUT_PREFIX, help="the function's OUTPUT_PREFIX"
+        "--output-prefix",
+        default=DEFAULT_OUTPUT_PREFIX,
+        help="the function's OUTPUT_PREFIX (default: %(default)s)",
     )
     command.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: CPUs)"
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes (default: the number of CPUs, %(default)s)",
     )
     command.add_argument(
-        "--max-input-bytes", type=int, default=DEFAULT_MAX_INPUT_BYTES, help="size bound per object"
+        "--max-input-bytes",
+        type=int,
+        default=DEFAULT_MAX_INPUT_BYTES,
+        help="size bound per object (default: %(default)s)",
     )
     command.add_argument("--endpoint-url", help="S3 endpoint (e.g. a local moto server)")
     command.add_argument(
@@ -138,7 +213,12 @@ def _add_backfill_parser(commands: argparse._SubParsersAction[argparse.ArgumentP
     job.add_argument("--role-arn", help="the role S3 Batch Operations assumes")
     job.add_argument("--report-bucket", help="receives the manifest and the completion report")
     job.add_argument("--account-id", help="default: the caller's (sts get-caller-identity)")
-    job.add_argument("--priority", type=int, default=DEFAULT_JOB_PRIORITY)
+    job.add_argument(
+        "--priority",
+        type=int,
+        default=DEFAULT_JOB_PRIORITY,
+        help="the job's priority, higher runs first (default: %(default)s)",
+    )
 
 
 def _backfill(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
