@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import shutil
 import subprocess
@@ -159,3 +160,42 @@ def test_backfill_help_shows_the_defaults(capsys: pytest.CaptureFixture[str]) ->
     assert f"(default: {DEFAULT_OUTPUT_PREFIX})" in text
     assert f"(default: {DEFAULT_JOB_PRIORITY})" in text
     assert "(default: the number of CPUs," in text
+
+
+def feed_stdin(monkeypatch: pytest.MonkeyPatch, body: bytes) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(body)))
+
+
+@pytest.mark.parametrize("compress", [False, True], ids=["html", "gzip"])
+def test_dash_reads_the_page_from_stdin(
+    compress: bool, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    page = (FIXTURES / "minimal-article.html").read_bytes()
+    feed_stdin(monkeypatch, gzip.compress(page) if compress else page)
+    assert main(["extract", "-", "--url", "https://e.x/p"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert_valid_output(document)
+    assert document["status"] == "ok"
+    assert document["source"] | {"key": "-", "url": "https://e.x/p"} == document["source"]
+    assert main(["extract", str(FIXTURES / "minimal-article.html")]) == 0
+    from_file = json.loads(capsys.readouterr().out)
+    assert document["document"]["text"] == from_file["document"]["text"]
+
+
+def test_dash_is_bounded_like_a_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed_stdin(monkeypatch, b"<p>" + b"x" * 100 + b"</p>")
+    assert main(["extract", "-", "--max-input-bytes", "50"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert_valid_output(document)
+    assert (document["status"], document["error"]["code"]) == ("skipped", "input_too_large")
+
+
+@pytest.mark.parametrize(
+    "extra", [[str(FIXTURES / "minimal-article.html")], ["--output-dir", "out"]]
+)
+def test_dash_with_other_paths_or_an_output_dir_is_a_usage_error(extra: list[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["extract", "-", *extra])
+    assert exit_info.value.code == 2

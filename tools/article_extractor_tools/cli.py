@@ -2,6 +2,7 @@
 demo, or serve the local stack.
 
     article-extractor extract PATH... [--url URL] [--output-dir DIR]
+    article-extractor extract - < page.html
     article-extractor backfill s3://BUCKET/PREFIX --output-bucket B [--workers N] [--manifest F]
     article-extractor demo [SAMPLES_DIR]
     article-extractor serve [--port PORT]
@@ -19,7 +20,7 @@ import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO, TextIO
 
 from article_extractor import __version__
 from article_extractor.aws.keys import OUTPUT_SUFFIX, is_supported_key, supported_suffixes_text
@@ -31,12 +32,14 @@ from article_extractor.config import (
     Settings,
 )
 from article_extractor.document import OutputDocument, Status
+from article_extractor.errors import ProcessingError
 from article_extractor.inputs import ObjectRef
-from article_extractor_tools.files import LocalFileReader
+from article_extractor_tools.files import LocalFileReader, StreamReader
 
 # The default priority of an S3 Batch Operations job; backfill.DEFAULT_PRIORITY (a test keeps
 # them equal) is not imported here, since boto3 loads with the backfill module.
 DEFAULT_JOB_PRIORITY = 10
+STDIN_PATH = "-"  # as PATH: read the page from standard input
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,7 +72,12 @@ def _parser() -> argparse.ArgumentParser:
         description="Write the function's JSON document for each input: one file prints indented "
         "JSON, several print one document per line, --output-dir writes a file per input.",
     )
-    extract.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
+    extract.add_argument(
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help=f"files or directories; {STDIN_PATH} reads one page from standard input",
+    )
     extract.add_argument(
         "--url",
         help="the page's URL, as the S3 metadata source-url gives it; one input file only",
@@ -139,16 +147,22 @@ def version_text() -> str:
 
 
 def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    # Here, not at the top: usage errors, --help and --version answer without loading trafilatura.
-    from article_extractor.pipeline import process_object
-
+    if not 1 <= args.max_input_bytes <= MAX_INPUT_BYTES_LIMIT:
+        parser.error(f"--max-input-bytes must be from 1 to {MAX_INPUT_BYTES_LIMIT}")
+    if STDIN_PATH in args.paths:
+        if len(args.paths) > 1:
+            parser.error(f"{STDIN_PATH} (standard input) must be the only PATH")
+        if args.output_dir is not None:
+            parser.error(f"{STDIN_PATH} (standard input) prints its document: no --output-dir")
+        return extract_stream(sys.stdin.buffer, sys.stdout, args.url, args.max_input_bytes)
     inputs = list(collect_inputs(args.paths))
     if not inputs:
         parser.error(f"no {supported_suffixes_text()} files found in the given paths")
     if args.url and len(inputs) > 1:
         parser.error("--url applies to one input file only")
-    if not 1 <= args.max_input_bytes <= MAX_INPUT_BYTES_LIMIT:
-        parser.error(f"--max-input-bytes must be from 1 to {MAX_INPUT_BYTES_LIMIT}")
+    # Here, not at the top: usage errors, --help and --version answer without loading trafilatura.
+    from article_extractor.pipeline import process_object
+
     reader = LocalFileReader(source_url=args.url)
     any_failed = False
     for path, relative in inputs:
@@ -165,6 +179,26 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         target.write_bytes(document.to_bytes())
         print(f"{path} -> {target}: {summary(document)}", file=sys.stderr)
     return 1 if any_failed else 0
+
+
+def extract_stream(stream: BinaryIO, out: TextIO, url: str | None, max_input_bytes: int) -> int:
+    """`extract -`: the page's bytes from `stream`, its indented JSON document on `out`.
+
+    Returns 1 when the document is `failed`, else 0. Example::
+
+        extract_stream(io.BytesIO(b"<html>...</html>"), sys.stdout, None, 10 << 20)
+    """
+    from article_extractor.pipeline import error_document, process_fetched
+
+    ref = ObjectRef(bucket=None, key=STDIN_PATH)
+    try:
+        fetched = StreamReader(stream, source_url=url).read(ref, max_input_bytes)
+    except ProcessingError as error:
+        document = error_document(ref, error)
+    else:
+        document = process_fetched(ref, fetched, max_input_bytes)
+    print(document.to_json(indent=2), file=out)
+    return 1 if document.status is Status.FAILED else 0
 
 
 def _add_backfill_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
