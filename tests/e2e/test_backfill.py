@@ -274,6 +274,28 @@ def test_reprocess_makes_again_only_results_of_an_older_package(
     ]
 
 
+def test_disable_rule_keeps_those_lines_in_the_stored_records(
+    stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stack.put(f"{PREFIX}newsletter.html", (FIXTURES / "clutter" / "newsletter.html").read_bytes())
+    assert main(stack.backfill("--disable-rule", "newsletter_signup", workers=1)) == 0
+    assert summary_counts(capsys.readouterr().err)["done"] == 1
+    record = stack.results()[f"{PREFIX}newsletter.html"]
+    assert record["status"] == "ok"
+    assert record["extraction"]["cleaning"] == {}  # the rule removes 3 lines of this page
+
+
+def test_disable_rule_is_not_for_a_batch_operations_job(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["backfill", "s3://in/p/", "--output-bucket", "out", "--disable-rule", "advertising"]
+    with pytest.raises(SystemExit) as exit_info:
+        main([*argv, "--manifest", str(tmp_path / "m.csv")])
+    assert exit_info.value.code == 2
+    # The deployed function follows its own setting, not this command's.
+    assert "DISABLED_CLEANING_RULES" in capsys.readouterr().err
+
+
 def test_manifest_lists_exactly_the_objects_to_process(
     stack: Stack, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:

@@ -13,6 +13,7 @@ import trafilatura
 
 from article_extractor import __version__
 from article_extractor.config import DEFAULT_MAX_INPUT_BYTES, DEFAULT_OUTPUT_PREFIX
+from article_extractor.document import CLEANING_RULES
 from article_extractor_tools import cli
 from article_extractor_tools.cli import DEFAULT_JOB_PRIORITY, main
 from tests.conftest import FIXTURES, SAMPLES, assert_valid_output
@@ -199,3 +200,41 @@ def test_dash_with_other_paths_or_an_output_dir_is_a_usage_error(extra: list[str
     with pytest.raises(SystemExit) as exit_info:
         main(["extract", "-", *extra])
     assert exit_info.value.code == 2
+
+
+def test_disable_rule_keeps_the_lines_of_those_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    page = str(FIXTURES / "clutter" / "german.html")
+    assert main(["extract", page]) == 0
+    cleaned = json.loads(capsys.readouterr().out)
+    rules = ["--disable-rule", "newsletter_signup", "--disable-rule", "advertising"]
+    assert main(["extract", page, *rules]) == 0
+    kept = json.loads(capsys.readouterr().out)
+    assert {"newsletter_signup", "advertising"} <= set(cleaned["extraction"]["cleaning"])
+    assert kept["extraction"]["cleaning"] == {
+        rule: count
+        for rule, count in cleaned["extraction"]["cleaning"].items()
+        if rule not in {"newsletter_signup", "advertising"}
+    }
+    assert len(kept["document"]["text"].splitlines()) == (
+        len(cleaned["document"]["text"].splitlines()) + 2
+    )
+
+
+def test_disable_rule_applies_to_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed_stdin(monkeypatch, (FIXTURES / "clutter" / "newsletter.html").read_bytes())
+    assert main(["extract", "-", "--disable-rule", "newsletter_signup"]) == 0
+    assert json.loads(capsys.readouterr().out)["extraction"]["cleaning"] == {}
+
+
+def test_disable_rule_takes_only_rule_names(capsys: pytest.CaptureFixture[str]) -> None:
+    page = str(FIXTURES / "minimal-article.html")
+    with pytest.raises(SystemExit) as exit_info:
+        main(["extract", page, "--disable-rule", "image_credits"])
+    assert exit_info.value.code == 2
+    assert "image_credit" in capsys.readouterr().err  # the message lists the rules
+    with pytest.raises(SystemExit):
+        main(["extract", "--help"])
+    shown = capsys.readouterr().out
+    assert [rule for rule in CLEANING_RULES if rule not in shown] == []

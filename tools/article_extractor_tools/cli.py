@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
@@ -31,7 +31,7 @@ from article_extractor.config import (
     ConfigurationError,
     Settings,
 )
-from article_extractor.document import OutputDocument, Status
+from article_extractor.document import CLEANING_RULES, OutputDocument, Status
 from article_extractor.errors import ProcessingError
 from article_extractor.inputs import ObjectRef
 from article_extractor_tools.files import LocalFileReader, StreamReader
@@ -95,6 +95,7 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_MAX_INPUT_BYTES,
         help="size bound per file (default: %(default)s)",
     )
+    _add_disable_rule(extract)
     _add_backfill_parser(commands)
     demo = commands.add_parser("demo", help="run the whole pipeline on embedded moto over samples")
     demo.add_argument(
@@ -111,6 +112,18 @@ def _parser() -> argparse.ArgumentParser:
         help="moto server port on 127.0.0.1 (default: %(default)s)",
     )
     return parser
+
+
+def _add_disable_rule(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--disable-rule",
+        action="append",
+        default=[],
+        choices=CLEANING_RULES,
+        metavar="RULE",
+        help="keep the lines this cleaning rule would remove (repeat for more; the function's "
+        f"DISABLED_CLEANING_RULES); the rules: {', '.join(CLEANING_RULES)}",
+    )
 
 
 class _VersionAction(argparse.Action):
@@ -154,7 +167,9 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             parser.error(f"{STDIN_PATH} (standard input) must be the only PATH")
         if args.output_dir is not None:
             parser.error(f"{STDIN_PATH} (standard input) prints its document: no --output-dir")
-        return extract_stream(sys.stdin.buffer, sys.stdout, args.url, args.max_input_bytes)
+        return extract_stream(
+            sys.stdin.buffer, sys.stdout, args.url, args.max_input_bytes, args.disable_rule
+        )
     inputs = list(collect_inputs(args.paths))
     if not inputs:
         parser.error(f"no {supported_suffixes_text()} files found in the given paths")
@@ -164,10 +179,11 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from article_extractor.pipeline import process_object
 
     reader = LocalFileReader(source_url=args.url)
+    disabled_rules = frozenset(args.disable_rule)
     any_failed = False
     for path, relative in inputs:
         document = process_object(
-            ObjectRef(bucket=None, key=str(path)), reader, args.max_input_bytes
+            ObjectRef(bucket=None, key=str(path)), reader, args.max_input_bytes, disabled_rules
         )
         any_failed |= document.status is Status.FAILED
         if args.output_dir is None:
@@ -181,7 +197,13 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return 1 if any_failed else 0
 
 
-def extract_stream(stream: BinaryIO, out: TextIO, url: str | None, max_input_bytes: int) -> int:
+def extract_stream(
+    stream: BinaryIO,
+    out: TextIO,
+    url: str | None,
+    max_input_bytes: int,
+    disabled_rules: Collection[str] = (),
+) -> int:
     """`extract -`: the page's bytes from `stream`, its indented JSON document on `out`.
 
     Returns 1 when the document is `failed`, else 0. Example::
@@ -196,7 +218,7 @@ def extract_stream(stream: BinaryIO, out: TextIO, url: str | None, max_input_byt
     except ProcessingError as error:
         document = error_document(ref, error)
     else:
-        document = process_fetched(ref, fetched, max_input_bytes)
+        document = process_fetched(ref, fetched, max_input_bytes, frozenset(disabled_rules))
     print(document.to_json(indent=2), file=out)
     return 1 if document.status is Status.FAILED else 0
 
@@ -228,6 +250,7 @@ def _add_backfill_parser(commands: argparse._SubParsersAction[argparse.ArgumentP
         default=DEFAULT_MAX_INPUT_BYTES,
         help="size bound per object (default: %(default)s)",
     )
+    _add_disable_rule(command)
     command.add_argument("--endpoint-url", help="S3 endpoint (e.g. a local moto server)")
     command.add_argument(
         "--reprocess",
@@ -266,6 +289,7 @@ def _backfill(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 "OUTPUT_PREFIX": args.output_prefix,
                 "MAX_INPUT_BYTES": str(args.max_input_bytes),
                 "INPUT_BUCKET": source.bucket,  # the function's own rules, so results match
+                "DISABLED_CLEANING_RULES": ",".join(args.disable_rule),
             }
         )
     except (ValueError, ConfigurationError) as error:
@@ -287,6 +311,11 @@ def _backfill(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(
             "--function-arn, --role-arn, --report-bucket and --account-id go with "
             "--manifest or --create-job"
+        )
+    if (args.manifest is not None or args.create_job) and args.disable_rule:
+        parser.error(
+            "--disable-rule applies to processing here; the deployed function follows its "
+            "DISABLED_CLEANING_RULES"
         )
     options = backfill.BackfillOptions(
         source=source,
