@@ -6,6 +6,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,7 @@ import trafilatura
 from article_extractor import __version__
 from article_extractor.config import DEFAULT_MAX_INPUT_BYTES, DEFAULT_OUTPUT_PREFIX
 from article_extractor.document import CLEANING_RULES
-from article_extractor_tools import cli
+from article_extractor_tools import cli, progress
 from article_extractor_tools.cli import DEFAULT_JOB_PRIORITY, main
 from tests.conftest import FIXTURES, SAMPLES, assert_valid_output
 
@@ -238,3 +239,70 @@ def test_disable_rule_takes_only_rule_names(capsys: pytest.CaptureFixture[str]) 
         main(["extract", "--help"])
     shown = capsys.readouterr().out
     assert [rule for rule in CLEANING_RULES if rule not in shown] == []
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def many_inputs(directory: Path, count: int) -> Path:
+    directory.mkdir()
+    for index in range(count):
+        shutil.copy(FIXTURES / "minimal-article.html", directory / f"page-{index:02d}.html")
+    shutil.copy(SAMPLES / "broken-upload.html.gz", directory / "broken.html.gz")
+    return directory
+
+
+def test_many_files_show_a_bar_on_a_terminal_and_only_the_files_not_ok(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inputs = many_inputs(tmp_path / "in", cli.PROGRESS_MIN_FILES)
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["extract", str(inputs), "--output-dir", str(tmp_path / "out")]) == 1
+    shown = terminal.getvalue()
+    assert f"{cli.PROGRESS_MIN_FILES + 1}/{cli.PROGRESS_MIN_FILES + 1}" in shown  # the bar
+    lines = [line for line in shown.replace("\r", "\n").splitlines() if " -> " in line]
+    assert len(lines) == 1
+    assert "broken.html.gz" in lines[0]
+    assert "failed (invalid_gzip" in lines[0]
+
+
+def test_many_files_print_a_line_each_where_stderr_is_not_a_terminal(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = many_inputs(tmp_path / "in", cli.PROGRESS_MIN_FILES)
+    assert main(["extract", str(inputs), "--output-dir", str(tmp_path / "out")]) == 1
+    shown = capsys.readouterr().err
+    assert "\r" not in shown
+    assert len(shown.splitlines()) == cli.PROGRESS_MIN_FILES + 1
+
+
+def test_a_few_files_print_a_line_each_on_a_terminal(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    inputs = many_inputs(tmp_path / "in", cli.PROGRESS_MIN_FILES - 2)
+    terminal = Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    main(["extract", str(inputs), "--output-dir", str(tmp_path / "out")])
+    assert "\r" not in terminal.getvalue()
+    assert len(terminal.getvalue().splitlines()) == cli.PROGRESS_MIN_FILES - 1
+
+
+def test_without_tqdm_a_terminal_gets_plain_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert progress.terminal_bar(io.StringIO(), total=3, unit="file") is None
+    bar = progress.terminal_bar(Terminal(), total=3, unit="file")
+    assert bar is not None
+    bar.close()
+    monkeypatch.setitem(sys.modules, "tqdm", None)  # as if the tools extra were not installed
+    assert progress.terminal_bar(Terminal(), total=3, unit="file") is None
+
+
+def test_tqdm_is_in_the_tools_extra_and_never_in_the_layer() -> None:
+    root = Path(__file__).resolve().parents[2]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    assert any(req.startswith("tqdm==") for req in project["optional-dependencies"]["tools"])
+    assert not any("tqdm" in req for req in project["dependencies"])
+    layer = (root / "layers" / "dependencies" / "requirements.txt").read_text()
+    assert "tqdm" not in layer

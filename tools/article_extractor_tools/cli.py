@@ -35,11 +35,13 @@ from article_extractor.document import CLEANING_RULES, OutputDocument, Status
 from article_extractor.errors import ProcessingError
 from article_extractor.inputs import ObjectRef
 from article_extractor_tools.files import LocalFileReader, StreamReader
+from article_extractor_tools.progress import terminal_bar
 
 # The default priority of an S3 Batch Operations job; backfill.DEFAULT_PRIORITY (a test keeps
 # them equal) is not imported here, since boto3 loads with the backfill module.
 DEFAULT_JOB_PRIORITY = 10
 STDIN_PATH = "-"  # as PATH: read the page from standard input
+PROGRESS_MIN_FILES = 10  # from this many inputs, a progress bar when stderr is a terminal
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -180,20 +182,37 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
     reader = LocalFileReader(source_url=args.url)
     disabled_rules = frozenset(args.disable_rule)
+    many = len(inputs) >= PROGRESS_MIN_FILES
+    bar = terminal_bar(sys.stderr, total=len(inputs), unit="file") if many else None
+
+    def show(line: str, stream: TextIO) -> None:
+        if bar is None:
+            print(line, file=stream)
+        else:
+            bar.write(line, file=stream)  # above the bar, not across it
+
     any_failed = False
-    for path, relative in inputs:
-        document = process_object(
-            ObjectRef(bucket=None, key=str(path)), reader, args.max_input_bytes, disabled_rules
-        )
-        any_failed |= document.status is Status.FAILED
-        if args.output_dir is None:
-            indent = 2 if len(inputs) == 1 else None  # one file: readable; many: JSON Lines
-            print(document.to_json(indent=indent))
-            continue
-        target = args.output_dir / relative.parent / (relative.name + OUTPUT_SUFFIX)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(document.to_bytes())
-        print(f"{path} -> {target}: {summary(document)}", file=sys.stderr)
+    try:
+        for path, relative in inputs:
+            document = process_object(
+                ObjectRef(bucket=None, key=str(path)), reader, args.max_input_bytes, disabled_rules
+            )
+            any_failed |= document.status is Status.FAILED
+            if args.output_dir is None:
+                indent = 2 if len(inputs) == 1 else None  # one file: readable; many: JSON Lines
+                show(document.to_json(indent=indent), sys.stdout)
+            else:
+                target = args.output_dir / relative.parent / (relative.name + OUTPUT_SUFFIX)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(document.to_bytes())
+                # With a bar, a line per file would hide it: only the files that are not ok.
+                if bar is None or document.status is not Status.OK:
+                    show(f"{path} -> {target}: {summary(document)}", sys.stderr)
+            if bar is not None:
+                bar.update()
+    finally:
+        if bar is not None:
+            bar.close()
     return 1 if any_failed else 0
 
 
