@@ -306,3 +306,16 @@ def test_tqdm_is_in_the_tools_extra_and_never_in_the_layer() -> None:
     assert not any("tqdm" in req for req in project["dependencies"])
     layer = (root / "layers" / "dependencies" / "requirements.txt").read_text()
     assert "tqdm" not in layer
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:
+    # More JSON than a pipe holds: the command is still writing when the reader goes.
+    inputs = many_inputs(tmp_path / "in", 60)
+    command = [sys.executable, "-m", "article_extractor_tools.cli", "extract", str(inputs)]
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as run:
+        assert run.stdout is not None and run.stderr is not None
+        json.loads(run.stdout.readline())
+        run.stdout.close()  # as `| head -1` does
+        errors = run.stderr.read().decode()
+    assert run.returncode == 1
+    assert "Traceback" not in errors

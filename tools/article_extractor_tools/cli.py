@@ -45,6 +45,22 @@ PROGRESS_MIN_FILES = 10  # from this many inputs, a progress bar when stderr is 
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command `argv` (default: the process's arguments); returns the exit status.
+
+    Example::
+
+        main(["extract", "page.html", "--url", "https://example.com/news/1"])
+    """
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as other command-line tools do, and
+        # keep the interpreter's last flush at exit from failing on the closed pipe again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "extract":
