@@ -1,7 +1,7 @@
 """`article-extractor` command: extract local files, backfill objects already in S3, run the
 demo, or serve the local stack.
 
-    article-extractor extract PATH... [--url URL] [--output-dir DIR]
+    article-extractor extract PATH... [--url URL] [--output-dir DIR] [--disable-rule RULE]...
     article-extractor extract - < page.html
     article-extractor backfill s3://BUCKET/PREFIX --output-bucket B [--workers N] [--manifest F]
     article-extractor demo [SAMPLES_DIR]
