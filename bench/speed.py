@@ -88,13 +88,15 @@ IMPORT_HANDLER = "import article_extractor.handler"
 # imported on first use, and one page processed (bytes to JSON; no S3 call).
 IMPORT_AND_FIRST_PAGE = (
     "import article_extractor.handler\n"
-    "from article_extractor.aws.events import ObjectRef\n"
+    "from article_extractor.inputs import FetchedObject, ObjectRef\n"
     "from article_extractor.aws.runtime import s3_client\n"
     "from article_extractor.pipeline.process import process_object\n"
-    "from article_extractor.aws.storage import LocalFileReader\n"
     "s3_client()\n"
-    f"ref = ObjectRef(None, {str(COLD_START_PAGE)!r})\n"
-    f"process_object(ref, LocalFileReader(), {MAX_INPUT_BYTES}).to_bytes()\n"
+    "class PageReader:\n"  # the function package has no local file reader (tools/ has)
+    "    def read(self, ref, max_bytes):\n"
+    f"        body = open({str(COLD_START_PAGE)!r}, 'rb').read()\n"
+    "        return FetchedObject(body=body, size=len(body))\n"
+    f"process_object(ObjectRef(None, 'page.html'), PageReader(), {MAX_INPUT_BYTES}).to_bytes()\n"
 )
 
 
