@@ -22,14 +22,15 @@ bench/speed.py's stock baseline, runs trafilatura's code unchanged.
    REMOVE_COMMENTS(_AND_LISTS)_XPATH) call EXSLT's re:test twice per div, section, list...
    `select` walks those tags and runs the same regexes on id and class directly.
 
-All four replace trafilatura internals, verified on trafilatura `VERIFIED_TRAFILATURA`
-(README, "Speed", has the measured gains). So each is enabled only when its check at import
-passes (`internals.verified`): the names it replaces exist and are what trafilatura's own code
-calls, the signatures match, the XPath expressions it reimplements are, word for word, the
-ones it was verified against, and it returns what trafilatura's code returns on a built-in
-sample. Otherwise that step keeps trafilatura's code, with one warning naming it: another
-trafilatura version can make extraction slower, never different or broken. `ENABLED` holds the
-steps in use.
+All four replace trafilatura internals, verified on `internals.VERIFIED_TRAFILATURA` (README,
+"Speed", has the measured gains). So each is enabled only when its check at import passes
+(`internals.verified`): the names it replaces exist and are what trafilatura's own code calls,
+the signatures match, the XPath expressions a walk reimplements are, word for word, the ones it
+was verified against, and on built-in samples it returns what trafilatura's code returns (for
+3: `_prefer_readability` keeps a sound text against readability's up to twice as long, and
+readability's text stays within the bound). Otherwise that step keeps trafilatura's code, with
+one warning naming it: another trafilatura version can make extraction slower, never different
+or broken. `ENABLED` holds the steps in use.
 
 Example::
 
@@ -158,12 +159,14 @@ def _prune_each(
 def _pruning_replacement(
     stock: _StockPruning, outermost: bool, walks: bool
 ) -> Callable[..., HtmlElement]:
+    """trafilatura's `prune_unwanted_nodes` with the outermost matches found faster (1) and
+    expressions with a walk run as that walk (4), each if enabled. It wraps the stock function
+    (`__wrapped__`, as the two other replacements do), which is how a check knows it."""
+
     @functools.wraps(stock.prune)
     def prune_unwanted_nodes(
         tree: HtmlElement, nodelist: list[Any], with_backup: bool = False
     ) -> HtmlElement:
-        """trafilatura's `prune_unwanted_nodes`: the outermost matches found faster (1),
-        expressions with a walk run as that walk (4)."""
         if _ACTIVE.get():
             if with_backup and outermost:
                 return _prune_outermost(tree, nodelist, stock.delete_element)
@@ -275,9 +278,10 @@ def _basic_clean_targets(tree: HtmlElement) -> list[HtmlElement]:
 
 
 def _basic_clean_replacement(stock: Callable[[HtmlElement], list[Any]]) -> Callable[..., Any]:
+    """What `BASIC_CLEAN_XPATH(tree)` returns, by the walk inside `fast_paths()`."""
+
     @functools.wraps(stock)
     def basic_clean_targets(tree: HtmlElement) -> list[Any]:
-        """What `BASIC_CLEAN_XPATH(tree)` returns."""
         return _basic_clean_targets(tree) if _ACTIVE.get() else stock(tree)
 
     return basic_clean_targets
@@ -341,11 +345,12 @@ def _readability_bound(page: HtmlElement, trim: Callable[[str], str]) -> int:
 def _compare_replacement(
     stock: Callable[..., tuple[Any, str]], trim: Callable[[str], str]
 ) -> Callable[..., tuple[Any, str]]:
+    """trafilatura's `compare_extraction`, without readability when it cannot win."""
+
     @functools.wraps(stock)
     def compare_extraction(
         cleaned_tree: HtmlElement, raw_tree: HtmlElement, body: Any, text: str, options: Any
     ) -> tuple[Any, str]:
-        """trafilatura's `compare_extraction`, without readability when it cannot win."""
         if _ACTIVE.get() and _readability_cannot_win(raw_tree, body, text, options, trim):
             raw_tree = document_fromstring("<html><body></body></html>")
         return stock(cleaned_tree, raw_tree, body, text, options)
