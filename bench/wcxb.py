@@ -71,6 +71,7 @@ class PageScore:
     with_found: float | None
     without_found: float | None
     meta: dict[str, bool | None]
+    values: dict[str, str | None]  # the metadata extracted (for --dump)
 
 
 @dataclass
@@ -161,6 +162,7 @@ def score(extracted: Extracted, page: Page) -> PageScore:
         meta={
             name: _same(getattr(extracted, name), getattr(page, name), name) for name in META_FIELDS
         },
+        values={name: getattr(extracted, name) for name in META_FIELDS},
     )
 
 
