@@ -31,7 +31,8 @@ _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _BULLET_START = re.compile(r"^([-+*])(?=\s|$)")
 _ORDERED_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 _HEADING_START = re.compile(r"^(#{1,6})(?=\s|$)")
-_RULE_LINE = re.compile(r"^(?:[-_*=]\s*){2,}$")
+# One `=` under a line is already a setext underline.
+_RULE_LINE = re.compile(r"^(?:[-_*=]\s*)+$")
 _CLOSING_SEQUENCE = re.compile(r"(^|\s)(#+)$")
 
 
