@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import trafilatura
+from markdown_it import MarkdownIt
+from markdown_it.tree import SyntaxTreeNode
 
 from article_extractor import __version__
 from article_extractor.config import DEFAULT_MAX_INPUT_BYTES, DEFAULT_OUTPUT_PREFIX
@@ -319,3 +321,105 @@ def test_a_reader_that_stops_early_ends_the_run_quietly(tmp_path: Path) -> None:
         errors = run.stderr.read().decode()
     assert run.returncode == 1
     assert "Traceback" not in errors
+
+
+STRUCTURED_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Tide tables, read properly | Harbour Notes</title>
+</head><body><nav><a href="/">Harbour Notes</a> | <a href="/tides">Tides</a></nav>
+<article><h1>Tide tables, read properly</h1>
+<p>A tide table looks simple until the first time a mooring runs dry at the wrong hour. The
+columns are few, but each of them hides a convention that sailors learn the hard way.</p>
+<h2>What the columns mean</h2>
+<ul><li>High water: the time and height of the day's peaks.</li>
+<li>Low water: the troughs, which matter more for a keel than the peaks do.</li></ul>
+<table><thead><tr><th>Time</th><th>Height</th></tr></thead>
+<tbody><tr><td>06:12</td><td>4.1 m</td></tr><tr><td>18:40</td><td>3.9 m</td></tr></tbody></table>
+<p>Heights are given above chart datum, which is roughly the lowest tide one can expect in an
+ordinary year; a negative figure means the water falls below it.</p>
+<pre><code class="language-python">depth = charted_depth + height_of_tide  # metres
+</code></pre>
+<p>Add the charted depth to the height of tide and you have the water under the keel, before the
+swell and the wind have had their say.</p></article>
+<footer><p>&copy; 2025 Harbour Notes</p></footer></body></html>
+"""
+
+
+def structured_page(tmp_path: Path) -> Path:
+    path = tmp_path / "tides.html"
+    path.write_text(STRUCTURED_PAGE, encoding="utf-8")
+    return path
+
+
+def test_format_markdown_prints_the_title_then_the_documents_markdown(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = structured_page(tmp_path)
+    assert main(["extract", str(path)]) == 0
+    article = json.loads(capsys.readouterr().out)["document"]
+    assert main(["extract", str(path), "--format", "markdown"]) == 0
+    markdown = capsys.readouterr().out
+    assert markdown == f"# {article['title']}\n\n{article['markdown']}\n"
+    tree = SyntaxTreeNode(MarkdownIt("commonmark").enable("table").parse(markdown))
+    kinds = [node.type for node in tree.children]
+    assert kinds[:2] == ["heading", "paragraph"]
+    assert tree.children[0].tag == "h1"
+    assert {"bullet_list", "table", "fence"} <= set(kinds)
+    assert [n.tag for n in tree.children if n.type == "heading"] == ["h1", "h2"]
+
+
+def test_format_text_prints_the_title_then_the_documents_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = structured_page(tmp_path)
+    assert main(["extract", str(path)]) == 0
+    article = json.loads(capsys.readouterr().out)["document"]
+    assert main(["extract", str(path), "--format", "text"]) == 0
+    text = capsys.readouterr().out
+    assert text == f"{article['title']}\n\n{article['text']}\n"
+    assert "depth = charted_depth + height_of_tide  # metres" in text.splitlines()
+    assert "#" not in text.replace("# metres", "")
+
+
+def test_format_with_output_dir_writes_md_and_txt_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    structured_page(inputs)
+    (inputs / "empty.html").write_text("<html><body></body></html>", encoding="utf-8")
+    for output_format, suffix in (("markdown", ".md"), ("text", ".txt")):
+        out = tmp_path / output_format
+        code = main(["extract", str(inputs), "--output-dir", str(out), "--format", output_format])
+        assert code == 0  # empty is not failed
+        assert sorted(p.name for p in out.iterdir()) == [f"tides.html{suffix}"]
+        written = (out / f"tides.html{suffix}").read_text(encoding="utf-8")
+        assert written.startswith("# Tide" if output_format == "markdown" else "Tide")
+        stderr = capsys.readouterr().err
+        assert "empty.html: empty" in stderr
+
+
+def test_format_text_of_several_files_needs_an_output_dir(tmp_path: Path) -> None:
+    files = [str(FIXTURES / "minimal-article.html"), str(structured_page(tmp_path))]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["extract", *files, "--format", "text"])
+    assert exit_info.value.code == 2
+
+
+def test_format_markdown_of_an_input_not_ok_prints_nothing_and_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "big.html"
+    path.write_text("<p>" + "x" * 100 + "</p>", encoding="utf-8")
+    assert main(["extract", str(path), "--format", "markdown", "--max-input-bytes", "50"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert "skipped (input_too_large" in captured.err
+
+
+def test_format_markdown_applies_to_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    feed_stdin(monkeypatch, STRUCTURED_PAGE.encode())
+    assert main(["extract", "-", "--format", "markdown"]) == 0
+    assert capsys.readouterr().out.startswith("# Tide tables, read properly\n\n")

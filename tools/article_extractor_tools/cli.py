@@ -2,6 +2,7 @@
 demo, or serve the local stack.
 
     article-extractor extract PATH... [--url URL] [--output-dir DIR] [--disable-rule RULE]...
+        [--format json|text|markdown]
     article-extractor extract - < page.html
     article-extractor backfill s3://BUCKET/PREFIX --output-bucket B [--workers N] [--manifest F]
     article-extractor demo [SAMPLES_DIR]
@@ -42,6 +43,8 @@ from article_extractor_tools.progress import terminal_bar
 DEFAULT_JOB_PRIORITY = 10
 STDIN_PATH = "-"  # as PATH: read the page from standard input
 PROGRESS_MIN_FILES = 10  # from this many inputs, a progress bar when stderr is a terminal
+# --format: what is printed or written per input, and the suffix of its file in --output-dir.
+FORMAT_SUFFIXES = {"json": OUTPUT_SUFFIX, "text": ".txt", "markdown": ".md"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -112,6 +115,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         default=DEFAULT_MAX_INPUT_BYTES,
         help="size bound per file (default: %(default)s)",
+    )
+    extract.add_argument(
+        "--format",
+        choices=tuple(FORMAT_SUFFIXES),
+        default="json",
+        help="json: the function's document; text or markdown: the page's title, then "
+        "document.text or document.markdown, for inputs that end ok (default: %(default)s)",
     )
     _add_disable_rule(extract)
     _add_backfill_parser(commands)
@@ -186,13 +196,20 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         if args.output_dir is not None:
             parser.error(f"{STDIN_PATH} (standard input) prints its document: no --output-dir")
         return extract_stream(
-            sys.stdin.buffer, sys.stdout, args.url, args.max_input_bytes, args.disable_rule
+            sys.stdin.buffer,
+            sys.stdout,
+            args.url,
+            args.max_input_bytes,
+            args.disable_rule,
+            args.format,
         )
     inputs = list(collect_inputs(args.paths))
     if not inputs:
         parser.error(f"no {supported_suffixes_text()} files found in the given paths")
     if args.url and len(inputs) > 1:
         parser.error("--url applies to one input file only")
+    if args.format != "json" and len(inputs) > 1 and args.output_dir is None:
+        parser.error(f"--format {args.format} prints one input: give one file or --output-dir")
     # Here, not at the top: usage errors, --help and --version answer without loading trafilatura.
     from article_extractor.pipeline import process_object
 
@@ -214,13 +231,19 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 ObjectRef(bucket=None, key=str(path)), reader, args.max_input_bytes, disabled_rules
             )
             any_failed |= document.status is Status.FAILED
-            if args.output_dir is None:
+            if args.format != "json" and document.status is not Status.OK:
+                show(f"{path}: {summary(document)}", sys.stderr)  # no text to print or write
+            elif args.output_dir is None:
                 indent = 2 if len(inputs) == 1 else None  # one file: readable; many: JSON Lines
-                show(document.to_json(indent=indent), sys.stdout)
+                show(rendered(document, args.format, indent), sys.stdout)
             else:
-                target = args.output_dir / relative.parent / (relative.name + OUTPUT_SUFFIX)
+                suffix = FORMAT_SUFFIXES[args.format]
+                target = args.output_dir / relative.parent / (relative.name + suffix)
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(document.to_bytes())
+                if args.format == "json":
+                    target.write_bytes(document.to_bytes())
+                else:
+                    target.write_text(rendered(document, args.format) + "\n", encoding="utf-8")
                 # With a bar, a line per file would hide it: only the files that are not ok.
                 if bar is None or document.status is not Status.OK:
                     show(f"{path} -> {target}: {summary(document)}", sys.stderr)
@@ -238,8 +261,10 @@ def extract_stream(
     url: str | None,
     max_input_bytes: int,
     disabled_rules: Collection[str] = (),
+    output_format: str = "json",
 ) -> int:
-    """`extract -`: the page's bytes from `stream`, its indented JSON document on `out`.
+    """`extract -`: the page's bytes from `stream`, its indented JSON document (or its text or
+    Markdown, see `rendered`) on `out`.
 
     Returns 1 when the document is `failed`, else 0. Example::
 
@@ -254,8 +279,35 @@ def extract_stream(
         document = error_document(ref, error)
     else:
         document = process_fetched(ref, fetched, max_input_bytes, frozenset(disabled_rules))
-    print(document.to_json(indent=2), file=out)
+    if output_format != "json" and document.status is not Status.OK:
+        print(f"{STDIN_PATH}: {summary(document)}", file=sys.stderr)
+    else:
+        print(rendered(document, output_format, indent=2), file=out)
     return 1 if document.status is Status.FAILED else 0
+
+
+def rendered(document: OutputDocument, output_format: str, indent: int | None = None) -> str:
+    """The document as --format asks: its JSON, or for an `ok` one, a file of the page's own: the
+    title on the first line (a level-1 heading in Markdown), a blank line, then `document.text`
+    or `document.markdown` (where the title is never repeated).
+
+        rendered(document, "markdown")  # '# The title\n\nFirst paragraph...'
+    """
+    if output_format == "json":
+        return document.to_json(indent=indent)
+    from article_extractor.pipeline.blocks import Block, BlockKind
+    from article_extractor.pipeline.markdown import to_markdown
+
+    article = document.document
+    assert article is not None  # only ok documents are rendered as text
+    body = article.markdown if output_format == "markdown" else article.text
+    if not article.title:
+        return body
+    if output_format == "markdown":
+        title = to_markdown([Block(BlockKind.HEADING, text=article.title, level=1)])
+    else:
+        title = article.title
+    return f"{title}\n\n{body}" if body else title
 
 
 def _add_backfill_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
