@@ -49,6 +49,24 @@ def test_lede_already_in_the_text_is_not_added_twice() -> None:
     assert article.recovered == ()
 
 
+def test_an_element_made_of_the_body_is_not_a_lede() -> None:
+    """Some pages make the whole article their description; the element holding it (title,
+    description, body) then starts like the description but is the body: never added twice."""
+    body_text = " ".join(
+        f"Paragraph {n} of the report describes the route, the stations and the timetable in "
+        "enough detail for residents to judge the plan for themselves."
+        for n in range(1, 7)
+    )
+    description = f"Tram line approved {body_text}"[:300]
+    tree = load_html(
+        f"<html><body><div>Tram line approved {body_text}</div></body></html>"
+    )
+    text = "\n".join(f"Paragraph {part}" for part in body_text.split("Paragraph ")[1:])
+    assert find_lede(tree, description, text) is None
+    # The same element, when the text lacks its lines, is recovered.
+    assert find_lede(tree, description, "unrelated text") is not None
+
+
 def test_short_descriptions_are_not_ledes() -> None:
     tree = load_html(page("News from the harbour city", "<p>News from the harbour city</p>"))
     assert find_lede(tree, "News from the harbour city", "body text") is None

@@ -19,6 +19,7 @@ from article_extractor.pipeline.blocks import Block, BlockKind
 MIN_DESCRIPTION_WORDS = 8  # shorter descriptions are slogans or site blurbs, not ledes
 _PROBE_CHARS = 60  # compare on the description's start: it is often truncated with "..."
 _ANCHOR_CHARS = 24
+_REPEATED_SHARE = 0.3  # a lede may quote a line of the body, not be made of them
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "title", "meta", "head"})
 
 
@@ -46,8 +47,17 @@ def find_lede(tree: HtmlElement, description: str | None, text: str) -> str | No
         lede = _normalize(element.text_content())
         # The element must hold the description, and not much else (not a whole teaser list).
         if probe in lede and len(lede.split()) <= 3 * words + 20:
-            return lede
+            return None if _repeats_the_text(lede, text) else lede
     return None
+
+
+def _repeats_the_text(lede: str, text: str) -> bool:
+    """True when a fair part of `lede` is lines the text already has: the element is the body
+    itself (some pages make the whole article their description), not a lede left outside it."""
+    covered = sum(
+        len(line) for line in map(_normalize, text.splitlines()) if len(line) >= 40 and line in lede
+    )
+    return covered > _REPEATED_SHARE * len(lede)
 
 
 def insert_lede(blocks: list[Block], lede: str | None, title: str | None) -> list[Block]:
