@@ -58,9 +58,7 @@ def test_an_element_made_of_the_body_is_not_a_lede() -> None:
         for n in range(1, 7)
     )
     description = f"Tram line approved {body_text}"[:300]
-    tree = load_html(
-        f"<html><body><div>Tram line approved {body_text}</div></body></html>"
-    )
+    tree = load_html(f"<html><body><div>Tram line approved {body_text}</div></body></html>")
     text = "\n".join(f"Paragraph {part}" for part in body_text.split("Paragraph ")[1:])
     assert find_lede(tree, description, text) is None
     # The same element, when the text lacks its lines, is recovered.
