@@ -43,6 +43,24 @@ def test_clean_title_removes_only_the_site_name(
         ("Jane Doe; John Smith", "Jane Doe; John Smith"),
         ("Redaktion", None),
         (None, None),
+        # What bylines run on with: a job title, the dateline, a form label, avatar letters.
+        ("Priya Raman Senior Science Reporter", "Priya Raman"),
+        ("Priya Raman Contributing Writer", "Priya Raman"),
+        ("Tomas Berg Former Harbour Authority Consultant", "Tomas Berg"),
+        ("Priya Raman Updated March", "Priya Raman"),
+        ("Priya Raman • November", "Priya Raman"),
+        ("Name; Priya Raman", "Priya Raman"),
+        ("PR Priya Raman Last updated", "Priya Raman"),
+        ("K kestrel Full Member", "kestrel"),
+        ("Kestrel Member Joined Oct", "Kestrel"),
+        ("seabird » Sat Feb", "seabird"),
+        ("Priya Raman; Harbour Correspondent", "Priya Raman"),
+        # A byline that is a team or a role keeps its words.
+        ("Our Editors", "Our Editors"),
+        ("The Harbour Gazette editors", "The Harbour Gazette editors"),
+        ("Community Editor", "Community Editor"),
+        ("Former Member", "Former Member"),
+        ("Theresa May", "Theresa May"),
     ],
 )
 def test_clean_author_keeps_names_only(author: str | None, expected: str | None) -> None:

@@ -33,6 +33,40 @@ _ROLE = re.compile(
 _NOT_A_NAME = re.compile(r"@|https?://|www\.|\d")
 
 
+def _word_set(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+# What bylines append to a name: a job title ("Trending Editor", "Former McKinsey Consultant"),
+# or the start of the dateline ("Published", "Last updated", "January"). A name never ends in
+# one of these words, so a segment that does is a title, not a person.
+_ROLE_NOUNS = _word_set(
+    "editor editors writer reporter correspondent contributor consultant columnist journalist "
+    "author founder cofounder co-founder ceo cto coo cfo director manager expert specialist "
+    "analyst attorney lawyer producer strategist researcher photographer designer engineer "
+    "scientist officer intern advisor adviser coach dietitian nutritionist"
+)
+_ROLE_STARTS = _ROLE_NOUNS | _word_set(
+    "former senior sr junior jr chief trending staff contributing managing executive associate "
+    "deputy lead head assistant guest"
+)
+# Month and day names (not "May", also a surname) and the words that open a dateline or a
+# forum post's header.
+_DATELINE_WORDS = _word_set(
+    "published updated last posted modified joined jan january feb february mar march apr "
+    "april jun june jul july aug august sep sept september oct october nov november dec december "
+    "mon monday tue tuesday wed wednesday thu thursday fri friday sat saturday sun sunday"
+)
+# A forum's rank after the poster's handle: "Full Member", "Well-known member", "New member".
+_FORUM_RANK = re.compile(
+    r"\s+(new|full|senior|junior|active|well-known|established|registered)?\s*member$",
+    re.IGNORECASE,
+)
+_DETERMINERS = frozenset({"the", "our", "a", "an", "your", "my"})
+_TAIL_PUNCTUATION = " ,|-\u2013\u2014\u2022\u00bb\u00b7"
+_FORM_LABELS = frozenset({"name", "author name", "by"})
+
+
 def _key(text: str) -> str:
     """Letters and digits only, lowercased: 'The Harbour-Gazette' ~ 'theharbourgazette'."""
     return re.sub(r"[\W_]+", "", text.lower())
@@ -151,6 +185,44 @@ def clean_author(author: str | None) -> str | None:
         name = _BYLINE_PREFIX.sub("", raw.strip()).strip(" ,|-\u2013\u2014")
         if not name or _ROLE.match(name) or _NOT_A_NAME.search(name):
             continue
-        if name.lower() not in (existing.lower() for existing in names):
+        name = _without_byline_tail(name)
+        known = (existing.lower() for existing in names)
+        if name and name.lower() not in _FORM_LABELS and name.lower() not in known:
             names.append(name)
-    return "; ".join(names) or None
+    # A title standing as a segment of its own ("Trial Attorney") goes, unless nothing else is
+    # left: then it is the byline ("Our Editors", "Community Editor").
+    people = [name for name in names if not _ends_in_role(name)]
+    return "; ".join(people or names) or None
+
+
+def _bare(word: str) -> str:
+    return word.lower().strip(".,:")
+
+
+def _ends_in_role(name: str) -> bool:
+    return _bare(name.split()[-1]) in _ROLE_NOUNS
+
+
+def _without_byline_tail(name: str) -> str:
+    """The name without initials repeated before it ("CM Craig McCarthy") and without what
+    follows it in the byline: a job title or the dateline's first words."""
+    words = name.split()
+    initials = words[0]
+    if (
+        len(words) > len(initials)
+        and initials.isupper()
+        and initials.isalpha()
+        and initials == "".join(w[0] for w in words[1 : 1 + len(initials)]).upper()
+    ):
+        words = words[1:]  # an avatar's letters, then the name they stand for
+    while len(words) > 1 and _bare(words[-1]) in _DATELINE_WORDS:
+        words = words[:-1]
+    name = " ".join(words)
+    handle = _FORUM_RANK.sub("", name).strip(_TAIL_PUNCTUATION)
+    name = handle if handle and _bare(handle) not in _ROLE_STARTS else name  # "Former Member"
+    words = name.split()
+    if words and _bare(words[-1]) in _ROLE_NOUNS and _bare(words[0]) not in _DETERMINERS:
+        for i in range(2, len(words)):
+            if _bare(words[i]) in _ROLE_STARTS:
+                return " ".join(words[:i]).strip(_TAIL_PUNCTUATION)
+    return name
