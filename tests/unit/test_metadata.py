@@ -129,3 +129,51 @@ def test_a_segment_naming_the_site_by_its_host_leaves_the_declared_title() -> No
     assert choose_title([], ["Pros and cons - a review"], None, "example.com") == (
         "Pros and cons - a review"
     )
+
+
+FORUM_THREAD = """<html><head><title>Best first telescope? - Stargazers Forum</title>
+<script type="application/ld+json">{json_ld}</script></head><body>
+<h1>Best first telescope?</h1>
+<div class="post"><span class="user">seabird42</span><p>I have about three hundred pounds to spend
+and a small balcony facing south. Is a small refractor or a tabletop reflector the better first
+telescope for planets and the brighter deep-sky objects?</p></div>
+<div class="post"><span class="user">orion_fan</span><p>A tabletop reflector gives you more
+aperture for the money, and it sets up in a minute on a balcony table.</p></div>
+</body></html>"""
+
+
+@pytest.mark.parametrize(
+    "json_ld",
+    [
+        '{"@context": "https://schema.org", "@type": "DiscussionForumPosting", '
+        '"headline": "Best first telescope?", "author": {"@type": "Person", "name": "seabird42"}, '
+        '"comment": [{"@type": "Comment", "author": {"@type": "Person", "name": "orion_fan"}}]}',
+        '{"@context": "https://schema.org", "@graph": [{"@type": "WebPage"}, {"@type": "QAPage", '
+        '"mainEntity": {"@type": "Question", "author": [{"name": "seabird42"}]}}]}',
+    ],
+    ids=["forum-posting", "question"],
+)
+def test_a_forum_threads_author_is_its_opening_posters_handle(json_ld: str) -> None:
+    article = extract_article(FORUM_THREAD.format(json_ld=json_ld))
+    assert article.author == "seabird42"
+
+
+def test_a_posting_author_never_replaces_a_byline() -> None:
+    json_ld = '{"@type": "DiscussionForumPosting", "author": {"name": "seabird42"}}'
+    page = FORUM_THREAD.format(json_ld=json_ld).replace(
+        "<h1>", '<p class="byline">By Priya Raman</p><h1>'
+    )
+    assert extract_article(page).author == "Priya Raman"
+
+
+@pytest.mark.parametrize(
+    "json_ld",
+    [
+        "{not json",
+        '{"@type": "DiscussionForumPosting", "author": {"name": "https://example.com/u/1"}}',
+        '{"@type": "DiscussionForumPosting", "author": 42}',
+        '{"@type": "NewsArticle", "author": {"name": "seabird42"}}',
+    ],
+)
+def test_no_posting_author_from_broken_or_other_json_ld(json_ld: str) -> None:
+    assert extract_article(FORUM_THREAD.format(json_ld=json_ld)).author is None

@@ -15,7 +15,7 @@ from article_extractor.pipeline.blocks import Block, blocks_from_tree, to_text
 from article_extractor.pipeline.figures import with_figures
 from article_extractor.pipeline.language import detect_language
 from article_extractor.pipeline.lede import find_lede, insert_lede
-from article_extractor.pipeline.metadata import page_metadata
+from article_extractor.pipeline.metadata import page_metadata, posting_author
 from article_extractor.pipeline.parsing import document_elements, element_count, parse_html
 from article_extractor.pipeline.sanitize import sanitize_html
 from article_extractor.pipeline.title_author import choose_title, clean_author
@@ -118,7 +118,8 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         blocks=tuple(blocks),
         recovered=recovered,
         title=title,
-        author=clean_author(_clean_str(fields.get("author"))),
+        # A forum posting's author is a handle, which bylines never give: taken as declared.
+        author=clean_author(_clean_str(fields.get("author"))) or posting_author(tree),
         date=_clean_str(fields.get("date")),
         sitename=sitename,
         description=description,

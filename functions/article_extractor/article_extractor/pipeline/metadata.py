@@ -30,8 +30,9 @@ search and no handle or site-name touches), after one warning.
 
 from __future__ import annotations
 
+import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -141,6 +142,68 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> Document:
         metadata.tags = metadata.tags or tags
     metadata.clean_and_trim()
     return metadata
+
+
+# schema.org types whose author is the person who opened a thread or asked a question.
+_POSTING_TYPES = frozenset({"DiscussionForumPosting", "SocialMediaPosting", "Question"})
+_MAX_POSTING_AUTHOR_CHARS = 60
+_MAX_JSON_LD_CHARS = 1_000_000
+
+
+def posting_author(tree: HtmlElement) -> str | None:
+    """The author of the page's first forum posting or question as its JSON-LD declares it
+    (`DiscussionForumPosting`, `SocialMediaPosting`, `Question`, also as a `QAPage`'s
+    `mainEntity`): on a forum, the handle of who opened the thread.
+
+    Example::
+
+        posting_author(parse_html(page))  # "seabird"
+    """
+    for script in document_elements(tree, "script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        source = script.text or ""
+        if len(source) > _MAX_JSON_LD_CHARS:
+            continue
+        try:
+            data = json.loads(source)
+        except ValueError:
+            continue
+        for node in _json_ld_nodes(data, depth=0):
+            types = node.get("@type")
+            types = types if isinstance(types, list) else [types]
+            if _POSTING_TYPES.intersection(t for t in types if isinstance(t, str)):
+                name = _author_name(node.get("author"))
+                if name:
+                    return name
+    return None
+
+
+def _json_ld_nodes(data: Any, depth: int) -> Iterator[dict[str, Any]]:
+    """Objects of a JSON-LD document in document order: top level, `@graph`, `mainEntity`."""
+    if depth > 3:
+        return
+    if isinstance(data, list):
+        for item in data:
+            yield from _json_ld_nodes(item, depth + 1)
+    elif isinstance(data, dict):
+        yield data
+        for key in ("@graph", "mainEntity"):
+            if key in data:
+                yield from _json_ld_nodes(data[key], depth + 1)
+
+
+def _author_name(author: Any) -> str | None:
+    if isinstance(author, list):
+        author = author[0] if author else None
+    if isinstance(author, dict):
+        author = author.get("name")
+    if not isinstance(author, str):
+        return None
+    name = " ".join(author.split())
+    if not name or len(name) > _MAX_POSTING_AUTHOR_CHARS or "://" in name:
+        return None
+    return name
 
 
 def _elements(expression: XPath, tree: HtmlElement) -> list[HtmlElement]:
