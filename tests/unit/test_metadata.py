@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 
 from article_extractor.pipeline.extract import extract_article
+from article_extractor.pipeline.metadata import first_posting
+from article_extractor.pipeline.parsing import parse_html
 from article_extractor.pipeline.title_author import clean_author, clean_title
 from tests.conftest import FIXTURES
 
@@ -147,15 +149,20 @@ aperture for the money, and it sets up in a minute on a balcony table.</p></div>
     [
         '{"@context": "https://schema.org", "@type": "DiscussionForumPosting", '
         '"headline": "Best first telescope?", "author": {"@type": "Person", "name": "seabird42"}, '
-        '"comment": [{"@type": "Comment", "author": {"@type": "Person", "name": "orion_fan"}}]}',
+        '"datePublished": "2024-05-03T08:45:44.010Z", "comment": [{"@type": "Comment", '
+        '"author": {"@type": "Person", "name": "orion_fan"}}]}',
         '{"@context": "https://schema.org", "@graph": [{"@type": "WebPage"}, {"@type": "QAPage", '
-        '"mainEntity": {"@type": "Question", "author": [{"name": "seabird42"}]}}]}',
+        '"mainEntity": {"@type": "Question", "author": [{"name": "seabird42"}], '
+        '"dateCreated": "2024-05-03 08:45"}}]}',
     ],
     ids=["forum-posting", "question"],
 )
-def test_a_forum_threads_author_is_its_opening_posters_handle(json_ld: str) -> None:
-    article = extract_article(FORUM_THREAD.format(json_ld=json_ld))
-    assert article.author == "seabird42"
+def test_a_forum_threads_author_and_date_are_its_opening_posts(json_ld: str) -> None:
+    page = FORUM_THREAD.format(json_ld=json_ld).replace(
+        "</p></div>\n<div", "</p><time>2025-01-20</time></div>\n<div"
+    )
+    article = extract_article(page)
+    assert (article.author, article.date) == ("seabird42", "2024-05-03")
 
 
 def test_a_posting_author_never_replaces_a_byline() -> None:
@@ -177,3 +184,11 @@ def test_a_posting_author_never_replaces_a_byline() -> None:
 )
 def test_no_posting_author_from_broken_or_other_json_ld(json_ld: str) -> None:
     assert extract_article(FORUM_THREAD.format(json_ld=json_ld)).author is None
+
+
+@pytest.mark.parametrize("date", ["yesterday", "2024-13-01", "24-05-03", "2024-05-03junk"])
+def test_a_posting_date_that_is_not_a_day_is_not_taken(date: str) -> None:
+    json_ld = f'{{"@type": "DiscussionForumPosting", "datePublished": "{date}"}}'
+    posting = first_posting(parse_html(FORUM_THREAD.format(json_ld=json_ld)))
+    assert posting is not None
+    assert posting.date is None

@@ -15,7 +15,7 @@ from article_extractor.pipeline.blocks import Block, blocks_from_tree, to_text
 from article_extractor.pipeline.figures import with_figures
 from article_extractor.pipeline.language import detect_language
 from article_extractor.pipeline.lede import find_lede, insert_lede
-from article_extractor.pipeline.metadata import page_metadata, posting_author
+from article_extractor.pipeline.metadata import first_posting, page_metadata
 from article_extractor.pipeline.parsing import document_elements, element_count, parse_html
 from article_extractor.pipeline.sanitize import sanitize_html
 from article_extractor.pipeline.title_author import choose_title, clean_author
@@ -109,6 +109,9 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
     blocks = with_figures(tree, blocks, url)
     text = to_text(blocks)
     recovered: tuple[str, ...] = ()
+    # A forum thread's opening post: its author is a handle, which bylines never give, and its
+    # date is the thread's, where the page's many post dates mislead the date search.
+    posting = first_posting(tree)
     lede = find_lede(tree, description, text) if text else None
     if lede:
         blocks, recovered = insert_lede(blocks, lede, title), ("lede",)
@@ -118,9 +121,9 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         blocks=tuple(blocks),
         recovered=recovered,
         title=title,
-        # A forum posting's author is a handle, which bylines never give: taken as declared.
-        author=clean_author(_clean_str(fields.get("author"))) or posting_author(tree),
-        date=_clean_str(fields.get("date")),
+        author=clean_author(_clean_str(fields.get("author")))
+        or (posting.author if posting else None),
+        date=(posting.date if posting else None) or _clean_str(fields.get("date")),
         sitename=sitename,
         description=description,
         language=declared_language

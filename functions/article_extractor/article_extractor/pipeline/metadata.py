@@ -148,16 +148,24 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> Document:
 _POSTING_TYPES = frozenset({"DiscussionForumPosting", "SocialMediaPosting", "Question"})
 _MAX_POSTING_AUTHOR_CHARS = 60
 _MAX_JSON_LD_CHARS = 1_000_000
+_ISO_DAY = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?=$|[T ])")
 
 
-def posting_author(tree: HtmlElement) -> str | None:
-    """The author of the page's first forum posting or question as its JSON-LD declares it
-    (`DiscussionForumPosting`, `SocialMediaPosting`, `Question`, also as a `QAPage`'s
-    `mainEntity`): on a forum, the handle of who opened the thread.
+@dataclass(frozen=True)
+class Posting:
+    """The page's first forum posting or question as its JSON-LD declares it."""
+
+    author: str | None  # as declared: on a forum, the handle of who opened the thread
+    date: str | None  # YYYY-MM-DD of its datePublished (or dateCreated)
+
+
+def first_posting(tree: HtmlElement) -> Posting | None:
+    """The first `DiscussionForumPosting`, `SocialMediaPosting` or `Question` (also as a
+    `QAPage`'s `mainEntity`) in the page's JSON-LD, if any.
 
     Example::
 
-        posting_author(parse_html(page))  # "seabird"
+        first_posting(parse_html(page))  # Posting(author="seabird42", date="2024-05-03")
     """
     for script in document_elements(tree, "script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
@@ -173,9 +181,9 @@ def posting_author(tree: HtmlElement) -> str | None:
             types = node.get("@type")
             types = types if isinstance(types, list) else [types]
             if _POSTING_TYPES.intersection(t for t in types if isinstance(t, str)):
-                name = _author_name(node.get("author"))
-                if name:
-                    return name
+                date = node.get("datePublished") or node.get("dateCreated")
+                day = _ISO_DAY.match(date) if isinstance(date, str) else None
+                return Posting(_author_name(node.get("author")), day.group(0) if day else None)
     return None
 
 
