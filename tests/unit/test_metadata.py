@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from article_extractor.pipeline.extract import extract_article
-from article_extractor.pipeline.metadata import first_posting
+from article_extractor.pipeline.metadata import first_posting, stated_date
 from article_extractor.pipeline.parsing import parse_html
 from article_extractor.pipeline.title_author import clean_author, clean_title
 from tests.conftest import FIXTURES
@@ -192,3 +192,32 @@ def test_a_posting_date_that_is_not_a_day_is_not_taken(date: str) -> None:
     posting = first_posting(parse_html(FORUM_THREAD.format(json_ld=json_ld)))
     assert posting is not None
     assert posting.date is None
+
+
+def test_a_page_without_a_date_gets_none_not_its_copyright_year() -> None:
+    page = (
+        "<html><head><title>Harbour tours</title></head><body><main><h1>Harbour tours</h1>"
+        "<p>Our boats leave the quay every hour from ten until five, and each tour takes about"
+        " forty minutes around the old docks and the lighthouse.</p></main>"
+        "<footer><p>&copy; 2025 Harbour Notes</p></footer></body></html>"
+    )
+    assert extract_article(page).date is None
+
+
+@pytest.mark.parametrize(
+    ("date", "html", "expected"),
+    [
+        ("2025-01-01", "<footer>&copy; 2025 Harbour Notes</footer>", None),
+        ("2025-01-01", "<p>Copyright 2025</p><p>Founded in 1998</p>", None),
+        ("2025-01-01", '<time datetime="2025-01-01T09:00">New Year</time>', "2025-01-01"),
+        ("2025-01-01", "<p>Posted January 1st, 2025</p>", "2025-01-01"),
+        ("2025-01-01", "<p>Publié le 1er janvier 2025</p>", "2025-01-01"),
+        ("2025-01-01", "<p>01.01.2025</p>", "2025-01-01"),
+        ("2025-03-14", "<footer>&copy; 2025</footer>", "2025-03-14"),
+        (None, "<p>2025</p>", None),
+    ],
+)
+def test_stated_date_drops_only_an_unstated_first_of_january(
+    date: str | None, html: str, expected: str | None
+) -> None:
+    assert stated_date(date, html) == expected

@@ -15,7 +15,7 @@ from article_extractor.pipeline.blocks import Block, blocks_from_tree, to_text
 from article_extractor.pipeline.figures import with_figures
 from article_extractor.pipeline.language import detect_language
 from article_extractor.pipeline.lede import find_lede, insert_lede
-from article_extractor.pipeline.metadata import first_posting, page_metadata
+from article_extractor.pipeline.metadata import first_posting, page_metadata, stated_date
 from article_extractor.pipeline.parsing import document_elements, element_count, parse_html
 from article_extractor.pipeline.sanitize import sanitize_html
 from article_extractor.pipeline.title_author import choose_title, clean_author
@@ -123,7 +123,8 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         title=title,
         author=clean_author(_clean_str(fields.get("author")))
         or (posting.author if posting else None),
-        date=(posting.date if posting else None) or _clean_str(fields.get("date")),
+        date=(posting.date if posting else None)
+        or stated_date(_clean_str(fields.get("date")), html),
         sitename=sitename,
         description=description,
         language=declared_language

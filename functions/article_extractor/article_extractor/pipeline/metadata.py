@@ -187,6 +187,26 @@ def first_posting(tree: HtmlElement) -> Posting | None:
     return None
 
 
+def stated_date(date: str | None, html: str) -> str | None:
+    """`date`, unless it is a first of January the page never states. The date search falls
+    back to the year of a copyright line, or any year in the text, as YYYY-01-01: on a page
+    without a date, that is an invented one.
+
+        stated_date("2025-01-01", "<footer>&copy; 2025 Harbour Notes</footer>")  # None
+    """
+    if not date or not date.endswith("-01-01"):
+        return date
+    year = re.escape(date[:4])
+    day = re.compile(
+        rf"(?<!\d){year}[-/.]0?1[-/.]0?1(?!\d)|(?<!\d)0?1[-/.]0?1[-/.]{year}(?!\d)"
+        rf"|\bjan(uary)?\.?\s+0?1(st)?,?\s+{year}\b"
+        rf"|(?<!\d)0?1(st|er|\.)?\s+(of\s+)?(jan(uary|vier|uar)?|enero|gennaio|janeiro)\.?,?\s+"
+        rf"(de\s+)?{year}\b",
+        re.IGNORECASE,
+    )
+    return date if day.search(html) else None
+
+
 def _json_ld_nodes(data: Any, depth: int) -> Iterator[dict[str, Any]]:
     """Objects of a JSON-LD document in document order: top level, `@graph`, `mainEntity`."""
     if depth > 3:
