@@ -148,6 +148,7 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> Document:
 _POSTING_TYPES = frozenset({"DiscussionForumPosting", "SocialMediaPosting", "Question"})
 _MAX_POSTING_AUTHOR_CHARS = 60
 _MAX_JSON_LD_CHARS = 1_000_000
+_DAY_WINDOW = 40  # characters around a year where a date with it can be written
 _ISO_DAY = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?=$|[T ])")
 
 
@@ -196,15 +197,22 @@ def stated_date(date: str | None, html: str) -> str | None:
     """
     if not date or not date.endswith("-01-01"):
         return date
-    year = re.escape(date[:4])
+    year = date[:4]
+    escaped = re.escape(year)
     day = re.compile(
-        rf"(?<!\d){year}[-/.]0?1[-/.]0?1(?!\d)|(?<!\d)0?1[-/.]0?1[-/.]{year}(?!\d)"
-        rf"|\bjan(uary)?\.?\s+0?1(st)?,?\s+{year}\b"
+        rf"(?<!\d){escaped}[-/.]0?1[-/.]0?1(?!\d)|(?<!\d)0?1[-/.]0?1[-/.]{escaped}(?!\d)"
+        rf"|\bjan(uary)?\.?\s+0?1(st)?,?\s+{escaped}\b"
         rf"|(?<!\d)0?1(st|er|\.)?\s+(of\s+)?(jan(uary|vier|uar)?|enero|gennaio|janeiro)\.?,?\s+"
-        rf"(de\s+)?{year}\b",
+        rf"(de\s+)?{escaped}\b",
         re.IGNORECASE,
     )
-    return date if day.search(html) else None
+    # Each way of writing the day holds the year: look only around where the year is.
+    start = html.find(year)
+    while start != -1:
+        if day.search(html, max(0, start - _DAY_WINDOW), start + len(year) + _DAY_WINDOW):
+            return date
+        start = html.find(year, start + 1)
+    return None
 
 
 def _json_ld_nodes(data: Any, depth: int) -> Iterator[dict[str, Any]]:
