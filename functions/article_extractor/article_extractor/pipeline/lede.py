@@ -12,6 +12,7 @@ Example::
 
 from __future__ import annotations
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from article_extractor.pipeline.blocks import Block, BlockKind
@@ -20,6 +21,7 @@ MIN_DESCRIPTION_WORDS = 8  # shorter descriptions are slogans or site blurbs, no
 _PROBE_CHARS = 60  # compare on the description's start: it is often truncated with "..."
 _ANCHOR_CHARS = 24
 _REPEATED_SHARE = 0.3  # a lede may quote a line of the body, not be made of them
+_TEXT_HOLDING = XPath("//*[text()[contains(., $word)]]")
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "title", "meta", "head"})
 
 
@@ -37,7 +39,7 @@ def find_lede(tree: HtmlElement, description: str | None, text: str) -> str | No
     if not probe or probe in _normalize(text):
         return None
     anchor = probe[:_ANCHOR_CHARS]
-    for element in tree.iter():
+    for element in _elements_whose_text_may_hold(tree, anchor):
         if not isinstance(element.tag, str) or element.tag in _SKIPPED_TAGS:
             continue
         if anchor not in _normalize(element.text):
@@ -49,6 +51,15 @@ def find_lede(tree: HtmlElement, description: str | None, text: str) -> str | No
         if probe in lede and len(lede.split()) <= 3 * words + 20:
             return None if _repeats_the_text(lede, text) else lede
     return None
+
+
+def _elements_whose_text_may_hold(tree: HtmlElement, anchor: str) -> list[HtmlElement]:
+    """In document order, the elements with a text node of their own holding the anchor's
+    longest word (found by libxml2: walking every element in Python cost most of the search)."""
+    found = _TEXT_HOLDING(tree, word=max(anchor.split(), key=len))
+    if not isinstance(found, list):
+        return []
+    return [element for element in found if isinstance(element, HtmlElement)]
 
 
 def _repeats_the_text(lede: str, text: str) -> bool:
