@@ -1,0 +1,281 @@
+"""Block-level main-content decisions learned from data.
+
+The page's DOM is cut into text blocks (paragraphs, headings, list items, table cells, ...:
+the text of a block-level element and its inline descendants, nested blocks excluded); each
+block gets generic features (text length, link density, punctuation, tag and ancestor tags,
+generic class/id vocabulary of its ancestors, position, repetition of its structure on the
+page, whether trafilatura's own extraction kept it, the page type's probabilities); a small
+model (logistic regression, models/content_model.json, fitted by training/blocks.py) scores
+each block; the blocks scored above the threshold, in document order, are the main text.
+
+Inputs: the parsed page (lxml tree, before trafilatura), trafilatura's extracted text for the
+page, and the page-type probabilities (`page_type.classify_page`). Output: `Block`s with
+`score` and `keep`; `main_text(blocks)` joins the kept ones, one block a line.
+
+Example::
+
+    blocks = page_blocks(tree)
+    decide(blocks, extracted_text, page.probabilities)
+    text = main_text(blocks)
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from lxml.html import HtmlElement
+
+MODEL_PATH = Path(__file__).with_name("models") / "content_model.json"
+
+BLOCK_TAGS = frozenset(
+    "p h1 h2 h3 h4 h5 h6 li td th dt dd pre blockquote figcaption caption div section "
+    "article main aside header footer nav ul ol dl table tbody thead tfoot tr form address "
+    "details summary body center fieldset legend figure menu hr br".split()
+)
+SKIP_TAGS = frozenset(
+    "script style noscript template svg iframe head select option button input textarea "
+    "object embed canvas math".split()
+)
+HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+TAG_GROUPS = {
+    "p": "p",
+    **dict.fromkeys(HEADINGS, "h"),
+    "li": "li",
+    "td": "cell",
+    "th": "cell",
+    "dt": "dl",
+    "dd": "dl",
+    "pre": "pre",
+    "blockquote": "quote",
+    "figcaption": "caption",
+    "caption": "caption",
+}
+# Ancestor flags: structural tags, then generic class/id vocabulary (regexes over the
+# lower-cased class and id of each ancestor).
+ANCESTOR_TAGS = {
+    "nav": 0,
+    "header": 1,
+    "footer": 2,
+    "aside": 3,
+    "form": 4,
+    "main": 5,
+    "article": 6,
+    "table": 7,
+    "li": 8,
+    "a": 9,
+    "menu": 0,
+}
+CLASS_FLAGS = (
+    ("boiler", re.compile(
+        r"nav|menu|foot|header|masthead|sidebar|widget|breadcrumb|cookie|consent|share|social|"
+        r"related|recommend|newsletter|subscribe|promo|advert|banner|popup|modal|login|signup|"
+        r"copyright|legal|sitemap|skip|toolbar|tags?\b|pagination|pager"
+    )),
+    ("content", re.compile(r"content|article|main|post|entry|body|text|story|prose|markdown")),
+    ("comment", re.compile(r"comment|reply|respon|discuss|thread|message|forum|answer|question")),
+    ("product", re.compile(r"product|price|descr|detail|spec|feature|summary|info|overview")),
+    ("card", re.compile(r"card|item|tile|grid|list|teaser|result|excerpt|col-")),
+    ("meta", re.compile(r"author|byline|date|time|meta|avatar|user|profile|rating|review")),
+    ("hidden", re.compile(r"hidden|sr-only|visually-hidden|screen-reader|offscreen|d-none")),
+)
+N_TAG_FLAGS = 10
+_TOKEN = re.compile(r"\w+")
+_PUNCT = re.compile(r"[.!?;:,]")
+_SENTENCE_END = re.compile(r"[.!?…]\s*$")
+_PRICE = re.compile(r"(?:[$€£¥₹]\s?\d|\d(?:[.,]\d\d)?\s?(?:€|EUR|USD|GBP|zł|kr)\b)")
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass
+class Block:
+    """One text block of the page, in document order."""
+
+    tag: str
+    text: str
+    link_chars: int
+    depth: int
+    flags: int  # ancestor flags: tags (bits 0-9), class/id vocabulary (bits 10+)
+    signature: str  # parent tag.class > tag: repeated structures share it
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+    keep: bool = False
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+
+    def walk(self, root: HtmlElement) -> list[Block]:
+        self._element(root, None, 0, 0, "")
+        return [b for b in self.blocks if b.text]
+
+    def _element(
+        self, el: HtmlElement, current: list[Any] | None, depth: int, flags: int, parent_sig: str
+    ) -> None:
+        tag = el.tag
+        if not isinstance(tag, str):
+            return
+        if tag in SKIP_TAGS:
+            return
+        names = el.get("class")
+        ident = el.get("id")
+        if names or ident:
+            lowered = f"{names or ''} {ident or ''}".lower()
+            for bit, (_, regex) in enumerate(CLASS_FLAGS):
+                if regex.search(lowered):
+                    flags |= 1 << (N_TAG_FLAGS + bit)
+        own_sig = f"{tag}.{names or ''}"
+        in_link = tag == "a"
+        if tag in BLOCK_TAGS:
+            parts: list[Any] = [tag, [], 0, depth, flags, f"{parent_sig}>{own_sig}"]
+            self.blocks.append(Block(tag, "", 0, depth, flags, ""))
+            index = len(self.blocks) - 1
+            target = parts
+        else:
+            target = current
+            index = -1
+        if tag in ANCESTOR_TAGS:
+            flags |= 1 << ANCESTOR_TAGS[tag]
+        if el.text and target is not None:
+            target[1].append(el.text)
+            if in_link or flags & (1 << 9):
+                target[2] += len(el.text.strip())
+        for child in el:
+            self._element(child, target, depth + 1, flags, own_sig)
+            tail = child.tail
+            if tail and target is not None:
+                target[1].append(tail)
+                if flags & (1 << 9):
+                    target[2] += len(tail.strip())
+        if index >= 0:
+            text = " ".join("".join(parts[1]).split())
+            block = self.blocks[index]
+            block.text = text
+            block.link_chars = parts[2]
+            block.signature = parts[5]
+
+
+def page_blocks(tree: HtmlElement) -> list[Block]:
+    """The page's text blocks in document order (`body` if the page has one)."""
+    body = tree.find("body")
+    walker = _Walker()
+    try:
+        return walker.walk(body if body is not None else tree)
+    except RecursionError:  # pathological nesting: no blocks, the caller keeps trafilatura's
+        return []
+
+
+def _token_string(text: str) -> str:
+    return " ".join(_TOKEN.findall(text.lower()))
+
+
+def block_features(
+    blocks: list[Block], extracted: str, type_probabilities: dict[str, float]
+) -> None:
+    """Fill each block's `features` (names are the model's keys)."""
+    kept_text = f" {_token_string(extracted)} "
+    n = len(blocks)
+    signature_counts: dict[str, int] = {}
+    for block in blocks:
+        signature_counts[block.signature] = signature_counts.get(block.signature, 0) + 1
+    kept_flags = []
+    page_tokens = 0
+    for block in blocks:
+        tokens = _token_string(block.text)
+        words = tokens.split()
+        block.features["n_tokens"] = float(len(words))
+        page_tokens += len(words)
+        if not words:
+            kept = 0.0
+        elif f" {tokens} " in kept_text:
+            kept = 1.0
+        elif len(words) >= 8 and (
+            f" {' '.join(words[:6])} " in kept_text or f" {' '.join(words[-6:])} " in kept_text
+        ):
+            kept = 0.5
+        else:
+            kept = 0.0
+        kept_flags.append(kept)
+    extracted_tokens = kept_text.count(" ") - 1
+    page_share = min(1.0, extracted_tokens / page_tokens) if page_tokens else 0.0
+    type_features = {f"type_{k}": v for k, v in type_probabilities.items()}
+    for i, block in enumerate(blocks):
+        f = block.features
+        text = block.text
+        n_tokens = f["n_tokens"]
+        chars = len(text)
+        group = TAG_GROUPS.get(block.tag, "div")
+        for name in ("p", "h", "li", "cell", "dl", "pre", "quote", "caption", "div"):
+            f[f"tag_{name}"] = float(group == name)
+        f["log_tokens"] = math.log1p(n_tokens)
+        f["short"] = float(n_tokens <= 3)
+        f["link_share"] = min(1.0, block.link_chars / chars) if chars else 0.0
+        f["punct"] = len(_PUNCT.findall(text)) / (n_tokens + 1)
+        f["sentence_end"] = float(bool(_SENTENCE_END.search(text)))
+        f["digit_share"] = len(_DIGIT.findall(text)) / (chars + 1)
+        f["price"] = float(bool(_PRICE.search(text)))
+        f["log_depth"] = math.log1p(block.depth)
+        f["position"] = i / n
+        for bit, name in enumerate(
+            ("nav", "header", "footer", "aside", "form", "main", "article", "table", "list", "link")
+        ):
+            f[f"in_{name}"] = float(bool(block.flags & (1 << bit)))
+        for bit, (name, _) in enumerate(CLASS_FLAGS):
+            f[f"class_{name}"] = float(bool(block.flags & (1 << (N_TAG_FLAGS + bit))))
+        f["log_repeat"] = math.log1p(signature_counts[block.signature] - 1)
+        kept = kept_flags[i]
+        f["kept"] = kept
+        f["kept_prev"] = kept_flags[i - 1] if i else 0.0
+        f["kept_next"] = kept_flags[i + 1] if i + 1 < n else 0.0
+        window = kept_flags[max(0, i - 3) : i + 4]
+        f["kept_window"] = sum(window) / len(window)
+        f["page_kept_share"] = page_share
+        f["page_log_tokens"] = math.log1p(page_tokens)
+        f["kept_x_type_article"] = kept * type_probabilities.get("article", 0.0)
+        f["kept_x_log_tokens"] = kept * f["log_tokens"]
+        f["kept_x_page_share"] = kept * page_share
+        f.update(type_features)
+
+
+@cache
+def _model() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    return loaded
+
+
+def score_block(features: dict[str, float], model: dict[str, Any]) -> float:
+    """Probability that the block is main content (logistic regression on standardised
+    features: the JSON's `features`, `mean`, `scale`, `coef`, `intercept`)."""
+    z = model["intercept"]
+    for name, mu, sd, w in zip(
+        model["features"], model["mean"], model["scale"], model["coef"], strict=True
+    ):
+        z += w * (features.get(name, 0.0) - mu) / sd
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def decide(
+    blocks: list[Block],
+    extracted: str,
+    type_probabilities: dict[str, float],
+    model: dict[str, Any] | None = None,
+) -> list[Block]:
+    """Score every block and set `keep` (score >= the model's threshold)."""
+    model = model or _model()
+    block_features(blocks, extracted, type_probabilities)
+    threshold = model.get("threshold", 0.5)
+    for block in blocks:
+        block.score = score_block(block.features, model)
+        block.keep = block.score >= threshold
+    return blocks
+
+
+def main_text(blocks: list[Block]) -> str:
+    """The kept blocks' text in document order, one block a line."""
+    return "\n".join(block.text for block in blocks if block.keep)
