@@ -3,8 +3,9 @@ their labels against WCXB's ground truth, cached as numpy arrays.
 
     /tmp/quality-venv/bin/python training/block_data.py [--jobs 1]
 
-Inputs: the product's text of each page ($QUALITY_CACHE/text-<set>-product.json, from
-run_configs.py: trafilatura's "kept" feature) and page-type probabilities (out-of-fold for
+Inputs: the product's text of each page ($QUALITY_CACHE/text-<set>-<kept-from>.json, from
+run_configs.py: trafilatura's "kept" feature; `--kept-from fast` for trafilatura without its
+fallbacks, written as blocks-<set>-fast.npz) and page-type probabilities (out-of-fold for
 WCXB, pagetype-oof.json; the final model's for trafilatura-eval). Output:
 $QUALITY_CACHE/blocks-<set>.npz (X, y, page, n_tokens, feature names) and
 blocks-<set>-texts.json (block texts, for rebuilding page texts).
@@ -88,8 +89,8 @@ def one(page: Page) -> tuple[str, list[dict[str, float]], list[float], list[str]
     return page.id, [b.features for b in blocks], y, [b.text for b in blocks]
 
 
-def _init(dataset: str) -> None:
-    _STATE["texts"] = load_cache(f"text-{dataset}-product")
+def _init(dataset: str, kept_from: str) -> None:
+    _STATE["texts"] = load_cache(f"text-{dataset}-{kept_from}")
     _STATE["types"] = load_cache("pagetype-oof" if dataset == "wcxb" else "pagetype-trafeval")
 
 
@@ -97,11 +98,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--jobs", type=int, default=1)
     parser.add_argument("--datasets", default="wcxb,trafeval")
+    parser.add_argument("--kept-from", default="product", help="setting whose text is 'kept'")
     args = parser.parse_args()
     for dataset in args.datasets.split(","):
         started = time.time()
         todo = pages(dataset)
-        with ProcessPoolExecutor(args.jobs, initializer=_init, initargs=(dataset,)) as pool:
+        with ProcessPoolExecutor(args.jobs, initializer=_init, initargs=(dataset, args.kept_from)) as pool:
             results = list(pool.map(one, todo, chunksize=8))
         names = sorted({k for _, feats, _, _ in results for f in feats[:1] for k in f})
         rows, ys, page_index, n_tokens, texts = [], [], [], [], {}
@@ -112,8 +114,9 @@ def main() -> None:
                 n_tokens.append(f.get("n_tokens", 0.0))
             ys.extend(y)
             texts[pid] = block_texts
+        suffix = "" if args.kept_from == "product" else f"-{args.kept_from}"
         np.savez_compressed(
-            CACHE / f"blocks-{dataset}.npz",
+            CACHE / f"blocks-{dataset}{suffix}.npz",
             X=np.array(rows, dtype=np.float32),
             y=np.array(ys, dtype=np.float32),
             page=np.array(page_index, dtype=np.int32),
@@ -124,7 +127,7 @@ def main() -> None:
         (CACHE / f"blocks-{dataset}-texts.json").write_text(
             json.dumps(texts, ensure_ascii=False), encoding="utf-8"
         )
-        print(f"blocks-{dataset}: {len(rows)} blocks, {len(results)} pages, "
+        print(f"blocks-{dataset}{suffix}: {len(rows)} blocks, {len(results)} pages, "
               f"{time.time() - started:.0f}s", flush=True)
 
 

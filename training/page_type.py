@@ -88,6 +88,18 @@ def main() -> None:
         "trained_on": f"WCXB-dev ({len(pages)} pages), C={args.C}, class_weight=balanced",
         "oof_accuracy": round(float(accuracy), 4),
     }
+    # a few feature vectors with scikit-learn's probabilities: the runtime's tests compare
+    rng = np.random.default_rng(0)
+    picks = rng.choice(len(pages), size=5, replace=False)
+    exported["checks"] = [
+        {
+            "features": {n: float(x[i, j]) for j, n in enumerate(names)},
+            "probabilities": dict(zip(
+                model.classes_, map(float, model.predict_proba(scaler.transform(x[i : i + 1]))[0]),
+                strict=True)),
+        }
+        for i in picks
+    ]
     args.export.parent.mkdir(parents=True, exist_ok=True)
     args.export.write_text(json.dumps(exported, indent=None) + "\n", encoding="utf-8")
     tfeats = load_cache("pagefeat-trafeval")

@@ -39,7 +39,7 @@ BLOCK_TAGS = frozenset(
     "details summary body center fieldset legend figure menu hr br".split()
 )
 SKIP_TAGS = frozenset(
-    "script style noscript template svg iframe head select option button input textarea "
+    "script style template svg iframe head select option button input textarea "
     "object embed canvas math".split()
 )
 HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
@@ -70,6 +70,7 @@ ANCESTOR_TAGS = {
     "li": 8,
     "a": 9,
     "menu": 0,
+    "noscript": 10,  # some forums serve their posts to non-JS readers there
 }
 CLASS_FLAGS = (
     ("boiler", re.compile(
@@ -84,7 +85,7 @@ CLASS_FLAGS = (
     ("meta", re.compile(r"author|byline|date|time|meta|avatar|user|profile|rating|review")),
     ("hidden", re.compile(r"hidden|sr-only|visually-hidden|screen-reader|offscreen|d-none")),
 )
-N_TAG_FLAGS = 10
+N_TAG_FLAGS = 11
 _TOKEN = re.compile(r"\w+")
 _PUNCT = re.compile(r"[.!?;:,]")
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
@@ -100,7 +101,7 @@ class Block:
     text: str
     link_chars: int
     depth: int
-    flags: int  # ancestor flags: tags (bits 0-9), class/id vocabulary (bits 10+)
+    flags: int  # ancestor flags: tags (bits 0-10), class/id vocabulary (bits 11+)
     signature: str  # parent tag.class > tag: repeated structures share it
     features: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
@@ -110,6 +111,7 @@ class Block:
 class _Walker:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
+        self.class_flags: dict[str, int] = {}  # class/id string -> its vocabulary bits
 
     def walk(self, root: HtmlElement) -> list[Block]:
         self._element(root, None, 0, 0, "")
@@ -126,10 +128,16 @@ class _Walker:
         names = el.get("class")
         ident = el.get("id")
         if names or ident:
-            lowered = f"{names or ''} {ident or ''}".lower()
-            for bit, (_, regex) in enumerate(CLASS_FLAGS):
-                if regex.search(lowered):
-                    flags |= 1 << (N_TAG_FLAGS + bit)
+            key = f"{names or ''} {ident or ''}"
+            bits = self.class_flags.get(key)
+            if bits is None:
+                lowered = key.lower()
+                bits = 0
+                for bit, (_, regex) in enumerate(CLASS_FLAGS):
+                    if regex.search(lowered):
+                        bits |= 1 << (N_TAG_FLAGS + bit)
+                self.class_flags[key] = bits
+            flags |= bits
         own_sig = f"{tag}.{names or ''}"
         in_link = tag == "a"
         if tag in BLOCK_TAGS:
@@ -205,6 +213,7 @@ def block_features(
     extracted_tokens = kept_text.count(" ") - 1
     page_share = min(1.0, extracted_tokens / page_tokens) if page_tokens else 0.0
     type_features = {f"type_{k}": v for k, v in type_probabilities.items()}
+    log_extracted = math.log1p(extracted_tokens)
     for i, block in enumerate(blocks):
         f = block.features
         text = block.text
@@ -223,7 +232,8 @@ def block_features(
         f["log_depth"] = math.log1p(block.depth)
         f["position"] = i / n
         for bit, name in enumerate(
-            ("nav", "header", "footer", "aside", "form", "main", "article", "table", "list", "link")
+            ("nav", "header", "footer", "aside", "form", "main", "article", "table", "list", "link",
+             "noscript")
         ):
             f[f"in_{name}"] = float(bool(block.flags & (1 << bit)))
         for bit, (name, _) in enumerate(CLASS_FLAGS):
@@ -237,10 +247,16 @@ def block_features(
         f["kept_window"] = sum(window) / len(window)
         f["page_kept_share"] = page_share
         f["page_log_tokens"] = math.log1p(page_tokens)
-        f["kept_x_type_article"] = kept * type_probabilities.get("article", 0.0)
         f["kept_x_log_tokens"] = kept * f["log_tokens"]
         f["kept_x_page_share"] = kept * page_share
+        f["page_log_kept_tokens"] = log_extracted
         f.update(type_features)
+        # the page type changes how far trafilatura's choice and each signal can be trusted
+        for name, p in type_features.items():
+            f[f"kept_x_{name}"] = kept * p
+            f[f"link_x_{name}"] = f["link_share"] * p
+            f[f"tokens_x_{name}"] = f["log_tokens"] * p
+            f[f"repeat_x_{name}"] = f["log_repeat"] * p
 
 
 @cache
@@ -279,3 +295,43 @@ def decide(
 def main_text(blocks: list[Block]) -> str:
     """The kept blocks' text in document order, one block a line."""
     return "\n".join(block.text for block in blocks if block.keep)
+
+
+@dataclass(frozen=True)
+class Refined:
+    """What `refine` decided for one page."""
+
+    text: str  # the page's main text: the kept blocks, or trafilatura's text unchanged
+    page_type: str  # the classifier's label
+    type_probabilities: dict[str, float]
+    replaced: bool  # True when `text` is the kept blocks' text
+    blocks: list[Block] | None = None  # every block with its score (None when gated out)
+
+
+def refine(
+    tree: HtmlElement,
+    url: str | None,
+    extracted: str,
+    model: dict[str, Any] | None = None,
+    type_model: dict[str, Any] | None = None,
+) -> Refined:
+    """The page's main text: trafilatura's (`extracted`) on pages the classifier calls one of
+    the model's `skip_types` (articles: trafilatura is as good there, and this saves the cost),
+    else the blocks the model keeps, unless they hold fewer than `min_tokens` word tokens.
+
+    `tree` is the page as parsed before trafilatura (trafilatura copies its input tree, so
+    the tree handed to `bare_extraction` is still intact afterwards); `url` the page URL or
+    None; `extracted` trafilatura's text of the page (the product's, before cleaning).
+    """
+    from article_extractor.pipeline.page_type import classify_page
+
+    model = model or _model()
+    page = classify_page(tree, url, type_model)
+    if page.label in model.get("skip_types", ()):
+        return Refined(extracted, page.label, page.probabilities, False)
+    blocks = page_blocks(tree)
+    decide(blocks, extracted, page.probabilities, model)
+    kept_tokens = sum(b.features["n_tokens"] for b in blocks if b.keep)
+    if kept_tokens < model.get("min_tokens", 0):
+        return Refined(extracted, page.label, page.probabilities, False, blocks)
+    return Refined(main_text(blocks), page.label, page.probabilities, True, blocks)
