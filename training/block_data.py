@@ -103,7 +103,9 @@ def main() -> None:
     for dataset in args.datasets.split(","):
         started = time.time()
         todo = pages(dataset)
-        with ProcessPoolExecutor(args.jobs, initializer=_init, initargs=(dataset, args.kept_from)) as pool:
+        with ProcessPoolExecutor(
+            args.jobs, initializer=_init, initargs=(dataset, args.kept_from)
+        ) as pool:
             results = list(pool.map(one, todo, chunksize=8))
         names = sorted({k for _, feats, _, _ in results for f in feats[:1] for k in f})
         rows, ys, page_index, n_tokens, texts = [], [], [], [], {}
@@ -127,8 +129,11 @@ def main() -> None:
         (CACHE / f"blocks-{dataset}-texts.json").write_text(
             json.dumps(texts, ensure_ascii=False), encoding="utf-8"
         )
-        print(f"blocks-{dataset}{suffix}: {len(rows)} blocks, {len(results)} pages, "
-              f"{time.time() - started:.0f}s", flush=True)
+        print(
+            f"blocks-{dataset}{suffix}: {len(rows)} blocks, {len(results)} pages, "
+            f"{time.time() - started:.0f}s",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

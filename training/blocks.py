@@ -104,8 +104,9 @@ def page_texts(
     return out
 
 
-def gate(texts: dict[str, str], fallback: dict[str, object], types: dict[str, object],
-         skip_types: str) -> dict[str, str]:
+def gate(
+    texts: dict[str, str], fallback: dict[str, object], types: dict[str, object], skip_types: str
+) -> dict[str, str]:
     """Pages whose predicted type is in `skip_types` keep the fallback (trafilatura's) text."""
     skip = {t for t in skip_types.split(",") if t}
     if not skip:
@@ -125,10 +126,14 @@ def wcxb_report(name: str, texts: dict[str, str], wpages) -> dict[str, float]:  
         by_type[p.page_type].append(s)
         by_type["all"].append(s)
     means = {t: statistics.mean(x[2] for x in v) for t, v in by_type.items()}
-    pr = {t: (statistics.mean(x[0] for x in v), statistics.mean(x[1] for x in v))
-          for t, v in by_type.items()}
-    print(f"{name:<22}" + "".join(
-        f"{means[t]:>7.3f} {pr[t][0]:.2f}/{pr[t][1]:.2f}" for t in ("all", *TYPES)))
+    pr = {
+        t: (statistics.mean(x[0] for x in v), statistics.mean(x[1] for x in v))
+        for t, v in by_type.items()
+    }
+    print(
+        f"{name:<22}"
+        + "".join(f"{means[t]:>7.3f} {pr[t][0]:.2f}/{pr[t][1]:.2f}" for t in ("all", *TYPES))
+    )
     return means
 
 
@@ -140,18 +145,28 @@ def main() -> None:
     parser.add_argument("--min-tokens", type=int, default=10)
     parser.add_argument("--export", action="store_true")
     parser.add_argument("--kept-from", default="product", help="setting whose text is 'kept'")
-    parser.add_argument("--skip-types", default="", help="predicted types that keep trafilatura's text")
+    parser.add_argument(
+        "--skip-types", default="", help="predicted types that keep trafilatura's text"
+    )
     parser.add_argument("--drop", default="", help="comma-separated feature prefixes to leave out")
     args = parser.parse_args()
     wpages = pages("wcxb")
     by_id = {p.id: p for p in wpages}
     data, texts = load("wcxb", args.kept_from)
     names = [str(n) for n in data["names"]]
-    cols = [i for i, n in enumerate(names) if not any(
-        d and n.startswith(d) for d in args.drop.split(","))]
+    cols = [
+        i
+        for i, n in enumerate(names)
+        if not any(d and n.startswith(d) for d in args.drop.split(","))
+    ]
     names = [names[i] for i in cols]
     x, y, page, n_tokens, ids = (
-        data["X"][:, cols], data["y"], data["page"], data["n_tokens"], data["ids"])
+        data["X"][:, cols],
+        data["y"],
+        data["page"],
+        data["n_tokens"],
+        data["ids"],
+    )
     w = weights(page, n_tokens)
     groups_page = np.array([registered_domain(by_id[str(i)].url) for i in ids])
     page_folds = list(GroupKFold(n_splits=5).split(np.zeros(len(ids)), groups=groups_page))
@@ -162,6 +177,7 @@ def main() -> None:
         test = np.isin(page, test_pages)
         model = Model(args.model, args.C).fit(x[train], y[train], w[train])
         proba[test] = model.proba(x[test])
+    np.save(CACHE / f"proba-wcxb-{args.model}{suffix}.npy", proba)
     product = load_cache(f"text-wcxb-{args.kept_from}")
     stock = load_cache("text-wcxb-stock")
     print(f"{'WCXB-dev F1 P/R':<22}" + "".join(f"{t[:11]:>17}" for t in ("all", *TYPES)))
@@ -170,26 +186,44 @@ def main() -> None:
     oracle = page_texts(ids, page, y, texts, product, 0.5, 0, n_tokens)
     wcxb_report("oracle blocks", oracle, wpages)
     kept_col = names.index("kept")
-    kept = page_texts(ids, page, (x[:, kept_col] >= 0.5).astype(float), texts, product, 0.5, 0, n_tokens)
+    kept = page_texts(
+        ids, page, (x[:, kept_col] >= 0.5).astype(float), texts, product, 0.5, 0, n_tokens
+    )
     wcxb_report("blocks kept by traf.", kept, wpages)
     for threshold in sorted({args.threshold, 0.4, 0.5, 0.6}):
         oof = page_texts(ids, page, proba, texts, product, threshold, args.min_tokens, n_tokens)
         oof = gate(oof, product, load_cache("pagetype-oof"), args.skip_types)
         wcxb_report(f"{args.model} OOF t={threshold}", oof, wpages)
         if threshold == args.threshold:
-            save_cache(f"text-wcxb-blocks-{args.model}{suffix}", {k: {"text": v} for k, v in oof.items()})
+            save_cache(
+                f"text-wcxb-blocks-{args.model}{suffix}", {k: {"text": v} for k, v in oof.items()}
+            )
 
     # final model on all of WCXB-dev -> trafilatura-eval
     model = Model(args.model, args.C).fit(x, y, w)
     if (CACHE / f"blocks-trafeval{suffix}.npz").is_file():
         tdata, ttexts = load("trafeval", args.kept_from)
         tnames = [str(n) for n in tdata["names"]]
-        tx = np.array([[r[tnames.index(n)] if n in tnames else 0.0 for n in names]
-                       for r in tdata["X"]]) if tnames != names else tdata["X"]
+        tx = (
+            np.array(
+                [[r[tnames.index(n)] if n in tnames else 0.0 for n in names] for r in tdata["X"]]
+            )
+            if tnames != names
+            else tdata["X"]
+        )
         tproba = model.proba(tx)
+        np.save(CACHE / f"proba-trafeval-{args.model}{suffix}.npy", tproba)
         tproduct = load_cache(f"text-trafeval-{args.kept_from}")
-        ttext = page_texts(tdata["ids"], tdata["page"], tproba, ttexts, tproduct,
-                           args.threshold, args.min_tokens, tdata["n_tokens"])
+        ttext = page_texts(
+            tdata["ids"],
+            tdata["page"],
+            tproba,
+            ttexts,
+            tproduct,
+            args.threshold,
+            args.min_tokens,
+            tdata["n_tokens"],
+        )
         ttext = gate(ttext, tproduct, load_cache("pagetype-trafeval"), args.skip_types)
         tpages = pages("trafeval")
         for label, source in (
@@ -198,7 +232,9 @@ def main() -> None:
         ):
             p, r, f = snippet_prf([snippet_counts(source.get(pg.id, ""), pg) for pg in tpages])
             print(f"trafilatura-eval {label:<22} P {p:.3f} R {r:.3f} F1 {f:.3f}")
-        save_cache(f"text-trafeval-blocks-{args.model}{suffix}", {k: {"text": v} for k, v in ttext.items()})
+        save_cache(
+            f"text-trafeval-blocks-{args.model}{suffix}", {k: {"text": v} for k, v in ttext.items()}
+        )
     if args.export and args.model == "lr":
         exported = {
             "kind": "logistic regression on standardised block features",
@@ -209,14 +245,15 @@ def main() -> None:
             "intercept": round(float(model.model.intercept_[0]), 6),
             "threshold": args.threshold,
             "min_tokens": args.min_tokens,
-            "skip_types": [t for t in args.skip_types.split(",") if t],
             "trained_on": f"WCXB-dev, {len(set(page.tolist()))} pages, C={args.C}",
         }
         rng = np.random.default_rng(0)
         picks = rng.choice(len(y), size=8, replace=False)
         exported["checks"] = [
-            {"features": {n: float(x[i, j]) for j, n in enumerate(names)},
-             "probability": float(model.proba(x[i : i + 1])[0])}
+            {
+                "features": {n: float(x[i, j]) for j, n in enumerate(names)},
+                "probability": float(model.proba(x[i : i + 1])[0]),
+            }
             for i in picks
         ]
         EXPORT.parent.mkdir(parents=True, exist_ok=True)

@@ -59,8 +59,16 @@ def main() -> None:
         if tree is None:
             continue
         extracted = texts[page.id]["text"]  # type: ignore[index]
-        times["stock"].append(ms(lambda: trafilatura.extract(body, include_comments=False, with_metadata=True)))
-        times["product"].append(ms(lambda: process_object(ObjectRef(None, "p.html"), MemoryReader(body), 10 << 20).to_json()))
+        times["stock"].append(
+            ms(lambda: trafilatura.extract(body, include_comments=False, with_metadata=True))
+        )
+        times["product"].append(
+            ms(
+                lambda: process_object(
+                    ObjectRef(None, "p.html"), MemoryReader(body), 10 << 20
+                ).to_json()
+            )
+        )
         probs: dict[str, float] = {}
 
         def classify() -> None:
@@ -77,7 +85,9 @@ def main() -> None:
     for name, values in times.items():
         values.sort()
         p95 = values[int(0.95 * (len(values) - 1))]
-        print(f"{name:<10} {statistics.median(values):>8.2f} {p95:>8.2f}  {statistics.median(values) / stock_median:.3f}")
+        print(
+            f"{name:<10} {statistics.median(values):>8.2f} {p95:>8.2f}  {statistics.median(values) / stock_median:.3f}"
+        )
 
 
 if __name__ == "__main__":

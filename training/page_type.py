@@ -47,7 +47,9 @@ def folds(pages: list) -> list[tuple[np.ndarray, np.ndarray]]:  # type: ignore[t
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--C", type=float, default=0.3)
+    parser.add_argument("--C", type=float, default=0.05)
+    parser.add_argument("--drop", default="", help="comma-separated feature prefixes to leave out")
+    parser.add_argument("--dry-run", action="store_true", help="cross-validate only")
     parser.add_argument(
         "--export",
         type=Path,
@@ -58,6 +60,7 @@ def main() -> None:
     pages = wcxb_pages()
     feats = load_cache("pagefeat-wcxb")
     names = sorted({k for v in feats.values() for k in v})  # type: ignore[attr-defined]
+    names = [n for n in names if not any(d and n.startswith(d) for d in args.drop.split(","))]
     x = matrix([feats[p.id] for p in pages], names)  # type: ignore[misc]
     y = [p.page_type for p in pages]
     oof: dict[str, dict[str, float]] = {}
@@ -73,7 +76,11 @@ def main() -> None:
     print(f"{'true \\ predicted':<16}" + "".join(f"{t[:6]:>8}" for t in TYPES) + "  recall")
     for t in TYPES:
         row = [confusion[(t, u)] for u in TYPES]
-        print(f"{t:<16}" + "".join(f"{v:>8}" for v in row) + f"  {row[TYPES.index(t)] / sum(row):.2f}")
+        print(
+            f"{t:<16}" + "".join(f"{v:>8}" for v in row) + f"  {row[TYPES.index(t)] / sum(row):.2f}"
+        )
+    if args.dry_run:
+        return
     save_cache("pagetype-oof", oof)  # type: ignore[arg-type]
 
     scaler, model = fit(x, y, args.C)
@@ -94,9 +101,13 @@ def main() -> None:
     exported["checks"] = [
         {
             "features": {n: float(x[i, j]) for j, n in enumerate(names)},
-            "probabilities": dict(zip(
-                model.classes_, map(float, model.predict_proba(scaler.transform(x[i : i + 1]))[0]),
-                strict=True)),
+            "probabilities": dict(
+                zip(
+                    model.classes_,
+                    map(float, model.predict_proba(scaler.transform(x[i : i + 1]))[0]),
+                    strict=True,
+                )
+            ),
         }
         for i in picks
     ]
@@ -111,7 +122,9 @@ def main() -> None:
             for pid, row in zip(tfeats, proba, strict=True)
         }
         save_cache("pagetype-trafeval", tout)  # type: ignore[arg-type]
-        print("trafilatura-eval predicted types:", Counter(max(v, key=v.get) for v in tout.values()))  # type: ignore[arg-type]
+        print(
+            "trafilatura-eval predicted types:", Counter(max(v, key=v.get) for v in tout.values())
+        )  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

@@ -47,9 +47,7 @@ def main() -> None:
         table = wcxb_table({k: v["text"] for k, v in w.items()}, wpages)  # type: ignore[index]
         print(
             f"{config:<18}"
-            + "".join(
-                f"{table[c][2]:>7.3f} {table[c][0]:.2f}/{table[c][1]:.2f}" for c in cols
-            )
+            + "".join(f"{table[c][2]:>7.3f} {table[c][0]:.2f}/{table[c][1]:.2f}" for c in cols)
         )
         if t:
             counts = [snippet_counts(t[p.id]["text"], p) for p in tpages]  # type: ignore[index]

@@ -47,7 +47,9 @@ def main() -> None:
     wpages = pages("wcxb")
     configs = [c for c in args.configs.split(",") if load_cache(f"text-wcxb-{c}")]
     texts = {c: {k: v["text"] for k, v in load_cache(f"text-wcxb-{c}").items()} for c in configs}  # type: ignore[index]
-    f1 = {c: {p.id: word_scores(texts[c].get(p.id, ""), p.truth)[2] for p in wpages} for c in configs}
+    f1 = {
+        c: {p.id: word_scores(texts[c].get(p.id, ""), p.truth)[2] for p in wpages} for c in configs
+    }
     types = load_cache("pagetype-oof")
     predicted = {pid: max(v, key=v.get) for pid, v in types.items()}  # type: ignore[attr-defined]
     groups = [registered_domain(p.url) for p in wpages]
@@ -66,11 +68,17 @@ def main() -> None:
         by_type[p.page_type].append(s)
         by_type["all"].append(s)
     print("settings chosen per fold:", dict(choices))
-    print("WCXB-dev OOF F1 " + " ".join(f"{t}={statistics.mean(v):.3f}" for t, v in by_type.items()))
+    print(
+        "WCXB-dev OOF F1 " + " ".join(f"{t}={statistics.mean(v):.3f}" for t, v in by_type.items())
+    )
     for c in configs:
-        print(f"  {c:<16} " + " ".join(
-            f"{t}={statistics.mean(f1[c][p.id] for p in wpages if t == 'all' or p.page_type == t):.3f}"
-            for t in ("all", *TYPES)))
+        print(
+            f"  {c:<16} "
+            + " ".join(
+                f"{t}={statistics.mean(f1[c][p.id] for p in wpages if t == 'all' or p.page_type == t):.3f}"
+                for t in ("all", *TYPES)
+            )
+        )
     name = "typeset-oracle" if args.oracle_type else "typeset"
     save_cache(f"text-wcxb-{name}", {k: {"text": v} for k, v in out.items()})
     # trafilatura-eval
@@ -83,8 +91,10 @@ def main() -> None:
             p.id: ttexts[final[max(ttypes[p.id], key=ttypes[p.id].get)]][p.id]["text"]  # type: ignore[index,attr-defined]
             for p in tpages
         }
-        for label, src in (("product", {p.id: ttexts["product"][p.id]["text"] for p in tpages}),  # type: ignore[index]
-                           ("per-type settings", chosen_text)):
+        for label, src in (
+            ("product", {p.id: ttexts["product"][p.id]["text"] for p in tpages}),  # type: ignore[index]
+            ("per-type settings", chosen_text),
+        ):
             p_, r_, f_ = snippet_prf([snippet_counts(src[p.id], p) for p in tpages])
             print(f"trafilatura-eval {label:<18} P {p_:.3f} R {r_:.3f} F1 {f_:.3f}")
         save_cache(f"text-trafeval-{name}", {k: {"text": v} for k, v in chosen_text.items()})

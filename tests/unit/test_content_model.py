@@ -42,7 +42,7 @@ def test_models_load_and_name_known_features() -> None:
     found = content_model.page_blocks(tree())
     content_model.block_features(found, "", {t: 1 / 7 for t in page_type.TYPES})
     assert set(blocks["features"]) <= set(found[0].features)
-    assert 0.0 < blocks["threshold"] < 1.0
+    assert 0.0 < blocks["threshold"] < 1.0 and blocks["min_tokens"] >= 0
 
 
 def test_page_type_matches_the_training_library() -> None:
@@ -95,23 +95,61 @@ def test_blocks_follow_block_elements_and_skip_code() -> None:
     assert footer.features["in_footer"] == 1.0 and footer.features["kept"] == 0.0
 
 
-def test_refine_keeps_trafilatura_text_on_skipped_types_and_too_little_text() -> None:
+def test_refine_keeps_trafilatura_text_on_types_without_rule_and_too_little_text() -> None:
     model = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
-    everything = {**model, "skip_types": list(page_type.TYPES)}
-    refined = content_model.refine(tree(), None, "trafilatura's text", everything)
-    assert refined.text == "trafilatura's text" and not refined.replaced
-    nothing = {**model, "skip_types": [], "min_tokens": 10**6}
-    refined = content_model.refine(tree(), None, "trafilatura's text", nothing)
+    no_rules = {**model, "rules": {t: None for t in page_type.TYPES}}
+    refined = content_model.refine(tree(), None, "trafilatura's text", no_rules)
+    assert refined.text == "trafilatura's text" and not refined.replaced and refined.blocks is None
+    every_rule = {t: [0.5, 0.5] for t in page_type.TYPES}
+    unsure = {**model, "rules": every_rule, "min_confidence": 1.01, "declared_article_gate": False}
+    refined = content_model.refine(tree(), None, "trafilatura's text", unsure)
+    assert refined.text == "trafilatura's text" and refined.blocks is None
+    too_little = {
+        **model,
+        "rules": every_rule,
+        "min_confidence": 0.0,
+        "min_tokens": 10**6,
+        "declared_article_gate": False,
+    }
+    refined = content_model.refine(tree(), None, "trafilatura's text", too_little)
     assert refined.text == "trafilatura's text" and refined.blocks
 
 
 def test_refine_replaces_the_text_with_the_kept_blocks() -> None:
     model = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
-    keep_all = {**model, "skip_types": [], "min_tokens": 0, "threshold": 0.0}
+    keep_all = {
+        **model,
+        "rules": {t: [0.0, 0.0] for t in page_type.TYPES},
+        "min_confidence": 0.0,
+        "min_tokens": 0,
+        "declared_article_gate": False,
+    }
     refined = content_model.refine(tree(), "https://example.com/blog/rust", "", keep_all)
     assert refined.replaced
     assert refined.text.splitlines()[0] == "Home"
     assert "Split large crates." in refined.text.splitlines()
+
+
+def test_declared_articles_keep_trafilatura_text_before_any_classification() -> None:
+    assert page_type.declared_article(tree(), None)  # og:type and a BlogPosting
+    assert page_type.declared_article(document_fromstring("<p>x</p>"), "https://e.com/2024/05/x")
+    assert not page_type.declared_article(document_fromstring("<p>x</p>"), "https://e.com/shop")
+    model = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
+    gated = {
+        **model,
+        "rules": {t: [0.0, 0.0] for t in page_type.TYPES},
+        "min_confidence": 0.0,
+        "declared_article_gate": True,
+    }
+    refined = content_model.refine(tree(), None, "trafilatura's text", gated)
+    assert refined.text == "trafilatura's text" and refined.page_type == "article"
+
+
+def test_shipped_rules_name_every_page_type() -> None:
+    model = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
+    assert set(model["rules"]) == set(page_type.TYPES)
+    for rule in model["rules"].values():
+        assert rule is None or (len(rule) == 2 and all(0.0 <= t <= 1.01 for t in rule))
 
 
 def test_an_empty_page_has_no_blocks() -> None:

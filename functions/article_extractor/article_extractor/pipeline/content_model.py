@@ -73,11 +73,14 @@ ANCESTOR_TAGS = {
     "noscript": 10,  # some forums serve their posts to non-JS readers there
 }
 CLASS_FLAGS = (
-    ("boiler", re.compile(
-        r"nav|menu|foot|header|masthead|sidebar|widget|breadcrumb|cookie|consent|share|social|"
-        r"related|recommend|newsletter|subscribe|promo|advert|banner|popup|modal|login|signup|"
-        r"copyright|legal|sitemap|skip|toolbar|tags?\b|pagination|pager"
-    )),
+    (
+        "boiler",
+        re.compile(
+            r"nav|menu|foot|header|masthead|sidebar|widget|breadcrumb|cookie|consent|share|social|"
+            r"related|recommend|newsletter|subscribe|promo|advert|banner|popup|modal|login|signup|"
+            r"copyright|legal|sitemap|skip|toolbar|tags?\b|pagination|pager"
+        ),
+    ),
     ("content", re.compile(r"content|article|main|post|entry|body|text|story|prose|markdown")),
     ("comment", re.compile(r"comment|reply|respon|discuss|thread|message|forum|answer|question")),
     ("product", re.compile(r"product|price|descr|detail|spec|feature|summary|info|overview")),
@@ -232,8 +235,19 @@ def block_features(
         f["log_depth"] = math.log1p(block.depth)
         f["position"] = i / n
         for bit, name in enumerate(
-            ("nav", "header", "footer", "aside", "form", "main", "article", "table", "list", "link",
-             "noscript")
+            (
+                "nav",
+                "header",
+                "footer",
+                "aside",
+                "form",
+                "main",
+                "article",
+                "table",
+                "list",
+                "link",
+                "noscript",
+            )
         ):
             f[f"in_{name}"] = float(bool(block.flags & (1 << bit)))
         for bit, (name, _) in enumerate(CLASS_FLAGS):
@@ -281,14 +295,17 @@ def decide(
     extracted: str,
     type_probabilities: dict[str, float],
     model: dict[str, Any] | None = None,
+    rule: tuple[float, float] | None = None,
 ) -> list[Block]:
-    """Score every block and set `keep` (score >= the model's threshold)."""
+    """Score every block and set `keep`: a block trafilatura kept stays if its score is at
+    least `rule[0]`, another is added if at least `rule[1]` (default: the model's
+    `threshold` for both)."""
     model = model or _model()
     block_features(blocks, extracted, type_probabilities)
-    threshold = model.get("threshold", 0.5)
+    t_keep, t_add = rule or (model.get("threshold", 0.5),) * 2
     for block in blocks:
         block.score = score_block(block.features, model)
-        block.keep = block.score >= threshold
+        block.keep = block.score >= (t_keep if block.features["kept"] >= 0.5 else t_add)
     return blocks
 
 
@@ -315,22 +332,30 @@ def refine(
     model: dict[str, Any] | None = None,
     type_model: dict[str, Any] | None = None,
 ) -> Refined:
-    """The page's main text: trafilatura's (`extracted`) on pages the classifier calls one of
-    the model's `skip_types` (articles: trafilatura is as good there, and this saves the cost),
-    else the blocks the model keeps, unless they hold fewer than `min_tokens` word tokens.
+    """The page's main text. Pages that declare themselves articles
+    (`page_type.declared_article`, when the model's `declared_article_gate` is on) keep
+    trafilatura's text at once. Otherwise the page type (`page_type.classify_page`) picks the model's
+    rule: none (articles, products: trafilatura's text is kept, and no cost is added), or
+    thresholds (t_keep, t_add) for the blocks; pages classified with less confidence than
+    `min_confidence` keep trafilatura's text too, and so do pages whose kept blocks hold fewer
+    than `min_tokens` word tokens.
 
     `tree` is the page as parsed before trafilatura (trafilatura copies its input tree, so
     the tree handed to `bare_extraction` is still intact afterwards); `url` the page URL or
     None; `extracted` trafilatura's text of the page (the product's, before cleaning).
     """
-    from article_extractor.pipeline.page_type import classify_page
+    from article_extractor.pipeline.page_type import classify_page, declared_article
 
     model = model or _model()
+    if model.get("declared_article_gate") and declared_article(tree, url):
+        return Refined(extracted, "article", {}, False)
     page = classify_page(tree, url, type_model)
-    if page.label in model.get("skip_types", ()):
+    rule = model.get("rules", {}).get(page.label)
+    confidence = max(page.probabilities.values())
+    if rule is None or confidence < model.get("min_confidence", 0.0):
         return Refined(extracted, page.label, page.probabilities, False)
     blocks = page_blocks(tree)
-    decide(blocks, extracted, page.probabilities, model)
+    decide(blocks, extracted, page.probabilities, model, (rule[0], rule[1]))
     kept_tokens = sum(b.features["n_tokens"] for b in blocks if b.keep)
     if kept_tokens < model.get("min_tokens", 0):
         return Refined(extracted, page.label, page.probabilities, False, blocks)

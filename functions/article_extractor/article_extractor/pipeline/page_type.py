@@ -129,7 +129,8 @@ def _schema_types(value: Any, found: set[str], depth: int = 0) -> None:
 
 _WORD_GROUP = {word: group for group, vocab in CLASS_WORDS.items() for word in vocab}
 _CLASS_WORD = re.compile(
-    r"(?<![a-z0-9])(" + "|".join(sorted(map(re.escape, _WORD_GROUP), key=len, reverse=True))
+    r"(?<![a-z0-9])("
+    + "|".join(sorted(map(re.escape, _WORD_GROUP), key=len, reverse=True))
     + r")(?![a-z0-9])"
 )
 _XP_NAMES = XPath("//@class | //@id", smart_strings=False)
@@ -146,6 +147,31 @@ _XP_CODE_TEXT = XPath("//body//script/text() | //body//style/text()", smart_stri
 _XP_PARENTS = XPath("//*[count(*) >= 5]")
 _XP_COUNTS = {tag: XPath(f"count(//{tag})") for tag in COUNTED_TAGS}
 _XP_ALL = XPath("count(//*)")
+
+
+def _declared_schema(tree: HtmlElement) -> set[str]:
+    schema: set[str] = set()
+    for text in _XP_JSONLD(tree):
+        try:
+            _schema_types(json.loads(text), schema)
+        except (ValueError, RecursionError):
+            pass
+    for itemtype in _XP_ITEMTYPE(tree):
+        schema.add(itemtype.rstrip("/").rsplit("/", 1)[-1].lower())
+    return schema
+
+
+def declared_article(tree: HtmlElement, url: str | None) -> bool:
+    """The page says it is an article: og:type article, a schema.org article type (JSON-LD or
+    microdata), or a date in the URL path (the features og_article, schema_article and
+    url_date). Cheap (no walk over the page), so it runs before `classify_page`."""
+    path = urlsplit(url).path.lower() if url else ""
+    if _DATE_PATH.search(path):
+        return True
+    og_values = _XP_OG(tree)
+    if og_values and og_values[0].lower().startswith("article"):
+        return True
+    return bool(_declared_schema(tree) & SCHEMA_TYPES["article"])
 
 
 def page_features(tree: HtmlElement, url: str | None) -> dict[str, float]:
@@ -165,14 +191,7 @@ def page_features(tree: HtmlElement, url: str | None) -> dict[str, float]:
     features["url_html"] = float(path.endswith((".html", ".htm", ".php", ".aspx")))
     features["url_query"] = float(bool(url and urlsplit(url).query))
     # --- schema.org and og:type
-    schema: set[str] = set()
-    for text in _XP_JSONLD(tree):
-        try:
-            _schema_types(json.loads(text), schema)
-        except (ValueError, RecursionError):
-            pass
-    for itemtype in _XP_ITEMTYPE(tree):
-        schema.add(itemtype.rstrip("/").rsplit("/", 1)[-1].lower())
+    schema = _declared_schema(tree)
     for group, vocab in SCHEMA_TYPES.items():
         features[f"schema_{group}"] = float(bool(schema & vocab))
     og_values = _XP_OG(tree)
@@ -232,7 +251,9 @@ def _model() -> dict[str, Any]:
     return loaded
 
 
-def predict_proba(features: dict[str, float], model: dict[str, Any] | None = None) -> dict[str, float]:
+def predict_proba(
+    features: dict[str, float], model: dict[str, Any] | None = None
+) -> dict[str, float]:
     """Softmax of a linear model over standardised features (the JSON's `classes`, `features`,
     `mean`, `scale`, `coef` (one row per class) and `intercept`)."""
     model = model or _model()
@@ -250,6 +271,8 @@ def predict_proba(features: dict[str, float], model: dict[str, Any] | None = Non
     return {label: e / total for label, e in zip(model["classes"], exps, strict=True)}
 
 
-def classify_page(tree: HtmlElement, url: str | None, model: dict[str, Any] | None = None) -> PageType:
+def classify_page(
+    tree: HtmlElement, url: str | None, model: dict[str, Any] | None = None
+) -> PageType:
     probabilities = predict_proba(page_features(tree, url), model)
     return PageType(max(probabilities, key=probabilities.__getitem__), probabilities)
