@@ -34,15 +34,73 @@ from lxml.html import HtmlElement
 MODEL_PATH = Path(__file__).with_name("models") / "content_model.json"
 
 BLOCK_TAGS = frozenset(
-    "p h1 h2 h3 h4 h5 h6 li td th dt dd pre blockquote figcaption caption div section "
-    "article main aside header footer nav ul ol dl table tbody thead tfoot tr form address "
-    "details summary body center fieldset legend figure menu hr br".split()
+    [
+        "p",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "td",
+        "th",
+        "dt",
+        "dd",
+        "pre",
+        "blockquote",
+        "figcaption",
+        "caption",
+        "div",
+        "section",
+        "article",
+        "main",
+        "aside",
+        "header",
+        "footer",
+        "nav",
+        "ul",
+        "ol",
+        "dl",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "form",
+        "address",
+        "details",
+        "summary",
+        "body",
+        "center",
+        "fieldset",
+        "legend",
+        "figure",
+        "menu",
+        "hr",
+        "br",
+    ]
 )
 SKIP_TAGS = frozenset(
-    "script style template svg iframe head select option button input textarea "
-    "object embed canvas math".split()
+    [
+        "script",
+        "style",
+        "template",
+        "svg",
+        "iframe",
+        "head",
+        "select",
+        "option",
+        "button",
+        "input",
+        "textarea",
+        "object",
+        "embed",
+        "canvas",
+        "math",
+    ]
 )
-HEADINGS = frozenset("h1 h2 h3 h4 h5 h6".split())
+HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 TAG_GROUPS = {
     "p": "p",
     **dict.fromkeys(HEADINGS, "h"),
@@ -143,6 +201,7 @@ class _Walker:
             flags |= bits
         own_sig = f"{tag}.{names or ''}"
         in_link = tag == "a"
+        target: list[Any] | None
         if tag in BLOCK_TAGS:
             parts: list[Any] = [tag, [], 0, depth, flags, f"{parent_sig}>{own_sig}"]
             self.blocks.append(Block(tag, "", 0, depth, flags, ""))
@@ -290,6 +349,32 @@ def score_block(features: dict[str, float], model: dict[str, Any]) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+def _folded(model: dict[str, Any]) -> tuple[float, list[tuple[str, float]]]:
+    """The same linear function on raw features: weights w / sd, intercept b - sum(w mu / sd)."""
+    cached = model.get("_folded")
+    if cached is None:
+        pairs = [
+            (name, w / sd)
+            for name, mu, sd, w in zip(
+                model["features"], model["mean"], model["scale"], model["coef"], strict=True
+            )
+        ]
+        bias = model["intercept"] - sum(
+            w * mu / sd
+            for mu, sd, w in zip(model["mean"], model["scale"], model["coef"], strict=True)
+        )
+        cached = model["_folded"] = (bias, pairs)
+    return cached
+
+
+def _score_fast(features: dict[str, float], bias: float, pairs: list[tuple[str, float]]) -> float:
+    z = bias
+    get = features.get
+    for name, w in pairs:
+        z += w * get(name, 0.0)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
 def decide(
     blocks: list[Block],
     extracted: str,
@@ -303,8 +388,9 @@ def decide(
     model = model or _model()
     block_features(blocks, extracted, type_probabilities)
     t_keep, t_add = rule or (model.get("threshold", 0.5),) * 2
+    bias, pairs = _folded(model)
     for block in blocks:
-        block.score = score_block(block.features, model)
+        block.score = _score_fast(block.features, bias, pairs)
         block.keep = block.score >= (t_keep if block.features["kept"] >= 0.5 else t_add)
     return blocks
 
@@ -334,8 +420,8 @@ def refine(
 ) -> Refined:
     """The page's main text. Pages that declare themselves articles
     (`page_type.declared_article`, when the model's `declared_article_gate` is on) keep
-    trafilatura's text at once. Otherwise the page type (`page_type.classify_page`) picks the model's
-    rule: none (articles, products: trafilatura's text is kept, and no cost is added), or
+    trafilatura's text at once. Otherwise the page type (`page_type.classify_page`) picks the
+    model's rule: none (articles, products: trafilatura's text is kept, and no cost is added), or
     thresholds (t_keep, t_add) for the blocks; pages classified with less confidence than
     `min_confidence` keep trafilatura's text too, and so do pages whose kept blocks hold fewer
     than `min_tokens` word tokens.

@@ -15,6 +15,7 @@ Example::
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import re
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from lxml.etree import XPath
+from lxml.etree import XPath, _Element
 from lxml.html import HtmlElement
 
 MODEL_PATH = Path(__file__).with_name("models") / "page_type.json"
@@ -33,71 +34,238 @@ MODEL_PATH = Path(__file__).with_name("models") / "page_type.json"
 # site. Each group becomes one feature (how many of its words are present).
 URL_WORDS: dict[str, frozenset[str]] = {
     "product": frozenset(
-        "product products p item items dp shop store buy sku artikel produkt produit".split()
+        [
+            "product",
+            "products",
+            "p",
+            "item",
+            "items",
+            "dp",
+            "shop",
+            "store",
+            "buy",
+            "sku",
+            "artikel",
+            "produkt",
+            "produit",
+        ]
     ),
     "collection": frozenset(
-        "category categories collection collections c catalog catalogue department browse "
-        "kategorie shop-all range".split()
+        [
+            "category",
+            "categories",
+            "collection",
+            "collections",
+            "c",
+            "catalog",
+            "catalogue",
+            "department",
+            "browse",
+            "kategorie",
+            "shop-all",
+            "range",
+        ]
     ),
     "forum": frozenset(
-        "forum forums thread threads topic topics t community discussion discussions "
-        "questions question q answers comments showthread viewtopic board boards".split()
+        [
+            "forum",
+            "forums",
+            "thread",
+            "threads",
+            "topic",
+            "topics",
+            "t",
+            "community",
+            "discussion",
+            "discussions",
+            "questions",
+            "question",
+            "q",
+            "answers",
+            "comments",
+            "showthread",
+            "viewtopic",
+            "board",
+            "boards",
+        ]
     ),
     "documentation": frozenset(
-        "docs doc documentation api reference manual guide guides tutorial tutorials learn "
-        "wiki help kb support developer developers reference sdk library".split()
+        [
+            "docs",
+            "doc",
+            "documentation",
+            "api",
+            "reference",
+            "manual",
+            "guide",
+            "guides",
+            "tutorial",
+            "tutorials",
+            "learn",
+            "wiki",
+            "help",
+            "kb",
+            "support",
+            "developer",
+            "developers",
+            "reference",
+            "sdk",
+            "library",
+        ]
     ),
     "article": frozenset(
-        "blog blogs news article articles post posts story stories magazine press opinion".split()
+        [
+            "blog",
+            "blogs",
+            "news",
+            "article",
+            "articles",
+            "post",
+            "posts",
+            "story",
+            "stories",
+            "magazine",
+            "press",
+            "opinion",
+        ]
     ),
     "listing": frozenset(
-        "search list lists jobs job tag tags archive archives results directory events "
-        "page index all listings".split()
+        [
+            "search",
+            "list",
+            "lists",
+            "jobs",
+            "job",
+            "tag",
+            "tags",
+            "archive",
+            "archives",
+            "results",
+            "directory",
+            "events",
+            "page",
+            "index",
+            "all",
+            "listings",
+        ]
     ),
     "service": frozenset(
-        "services service solutions solution about pricing contact features plans company "
-        "industries consulting agency".split()
+        [
+            "services",
+            "service",
+            "solutions",
+            "solution",
+            "about",
+            "pricing",
+            "contact",
+            "features",
+            "plans",
+            "company",
+            "industries",
+            "consulting",
+            "agency",
+        ]
     ),
 }
 SCHEMA_TYPES: dict[str, frozenset[str]] = {
     "article": frozenset(
-        "article newsarticle blogposting report scholarlyarticle reportagenewsarticle "
-        "analysisnewsarticle opinionnewsarticle liveblogposting".split()
+        [
+            "article",
+            "newsarticle",
+            "blogposting",
+            "report",
+            "scholarlyarticle",
+            "reportagenewsarticle",
+            "analysisnewsarticle",
+            "opinionnewsarticle",
+            "liveblogposting",
+        ]
     ),
     "product": frozenset(
-        "product offer aggregateoffer productgroup individualproduct productmodel car".split()
+        [
+            "product",
+            "offer",
+            "aggregateoffer",
+            "productgroup",
+            "individualproduct",
+            "productmodel",
+            "car",
+        ]
     ),
     "forum": frozenset(
-        "discussionforumposting qapage question answer comment socialmediaposting".split()
+        ["discussionforumposting", "qapage", "question", "answer", "comment", "socialmediaposting"]
     ),
-    "collection": frozenset("collectionpage itemlist offercatalog productcollection".split()),
-    "listing": frozenset("searchresultspage jobposting event listitem".split()),
-    "documentation": frozenset("techarticle apireference howto softwaresourcecode".split()),
+    "collection": frozenset(["collectionpage", "itemlist", "offercatalog", "productcollection"]),
+    "listing": frozenset(["searchresultspage", "jobposting", "event", "listitem"]),
+    "documentation": frozenset(["techarticle", "apireference", "howto", "softwaresourcecode"]),
     "service": frozenset(
-        "service localbusiness organization professionalservice faqpage corporation "
-        "aboutpage contactpage".split()
+        [
+            "service",
+            "localbusiness",
+            "organization",
+            "professionalservice",
+            "faqpage",
+            "corporation",
+            "aboutpage",
+            "contactpage",
+        ]
     ),
-    "webpage": frozenset("webpage website".split()),
+    "webpage": frozenset(["webpage", "website"]),
     "breadcrumb": frozenset(["breadcrumblist"]),
-    "rating": frozenset("aggregaterating review rating".split()),
+    "rating": frozenset(["aggregaterating", "review", "rating"]),
 }
 CLASS_WORDS: dict[str, frozenset[str]] = {
-    "price": frozenset("price prices amount currency".split()),
-    "cart": frozenset("cart basket checkout add-to-cart addtocart buy wishlist".split()),
-    "product": frozenset("product products sku variant variants swatch".split()),
-    "rating": frozenset("rating ratings review reviews stars star".split()),
-    "comment": frozenset("comment comments reply replies".split()),
-    "post": frozenset("post posts message messages thread threads topic forum".split()),
-    "user": frozenset("user username author avatar member profile signature".split()),
-    "docs": frozenset("docs doc documentation toc sidebar highlight hljs api".split()),
-    "card": frozenset("card cards item items tile tiles grid listing teaser result".split()),
-    "nav": frozenset("nav navigation menu breadcrumb breadcrumbs pagination pager".split()),
-    "article": frozenset("article entry content story byline headline".split()),
+    "price": frozenset(["price", "prices", "amount", "currency"]),
+    "cart": frozenset(
+        ["cart", "basket", "checkout", "add-to-cart", "addtocart", "buy", "wishlist"]
+    ),
+    "product": frozenset(["product", "products", "sku", "variant", "variants", "swatch"]),
+    "rating": frozenset(["rating", "ratings", "review", "reviews", "stars", "star"]),
+    "comment": frozenset(["comment", "comments", "reply", "replies"]),
+    "post": frozenset(
+        ["post", "posts", "message", "messages", "thread", "threads", "topic", "forum"]
+    ),
+    "user": frozenset(["user", "username", "author", "avatar", "member", "profile", "signature"]),
+    "docs": frozenset(
+        ["docs", "doc", "documentation", "toc", "sidebar", "highlight", "hljs", "api"]
+    ),
+    "card": frozenset(
+        ["card", "cards", "item", "items", "tile", "tiles", "grid", "listing", "teaser", "result"]
+    ),
+    "nav": frozenset(
+        ["nav", "navigation", "menu", "breadcrumb", "breadcrumbs", "pagination", "pager"]
+    ),
+    "article": frozenset(["article", "entry", "content", "story", "byline", "headline"]),
 }
-COUNTED_TAGS = (
-    "p h1 h2 h3 h4 li a article time pre code table tr form input button img section "
-    "nav aside header footer main dl select blockquote figure".split()
-)
+COUNTED_TAGS = [
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "li",
+    "a",
+    "article",
+    "time",
+    "pre",
+    "code",
+    "table",
+    "tr",
+    "form",
+    "input",
+    "button",
+    "img",
+    "section",
+    "nav",
+    "aside",
+    "header",
+    "footer",
+    "main",
+    "dl",
+    "select",
+    "blockquote",
+    "figure",
+]
 _SPLIT = re.compile(r"[^a-z0-9]+")
 _PRICE = re.compile(r"(?:[$€£¥₹]\s?\d|\d(?:[.,]\d\d)?\s?(?:€|EUR|USD|GBP|zł|kr)\b)")
 _DATE_PATH = re.compile(r"/(?:19|20)\d\d/(?:[01]?\d/)?")
@@ -149,14 +317,24 @@ _XP_COUNTS = {tag: XPath(f"count(//{tag})") for tag in COUNTED_TAGS}
 _XP_ALL = XPath("count(//*)")
 
 
+def _strings(xpath: XPath, tree: HtmlElement) -> list[str]:
+    """An XPath's string results (XPaths here select attributes or text)."""
+    found = xpath(tree)
+    return [str(item) for item in found] if isinstance(found, list) else []
+
+
+def _number(xpath: XPath, tree: HtmlElement) -> float:
+    """A count() XPath's value."""
+    found = xpath(tree)
+    return float(found) if isinstance(found, int | float) else 0.0
+
+
 def _declared_schema(tree: HtmlElement) -> set[str]:
     schema: set[str] = set()
-    for text in _XP_JSONLD(tree):
-        try:
+    for text in _strings(_XP_JSONLD, tree):
+        with contextlib.suppress(ValueError, RecursionError):
             _schema_types(json.loads(text), schema)
-        except (ValueError, RecursionError):
-            pass
-    for itemtype in _XP_ITEMTYPE(tree):
+    for itemtype in _strings(_XP_ITEMTYPE, tree):
         schema.add(itemtype.rstrip("/").rsplit("/", 1)[-1].lower())
     return schema
 
@@ -168,7 +346,7 @@ def declared_article(tree: HtmlElement, url: str | None) -> bool:
     path = urlsplit(url).path.lower() if url else ""
     if _DATE_PATH.search(path):
         return True
-    og_values = _XP_OG(tree)
+    og_values = _strings(_XP_OG, tree)
     if og_values and og_values[0].lower().startswith("article"):
         return True
     return bool(_declared_schema(tree) & SCHEMA_TYPES["article"])
@@ -194,31 +372,32 @@ def page_features(tree: HtmlElement, url: str | None) -> dict[str, float]:
     schema = _declared_schema(tree)
     for group, vocab in SCHEMA_TYPES.items():
         features[f"schema_{group}"] = float(bool(schema & vocab))
-    og_values = _XP_OG(tree)
+    og_values = _strings(_XP_OG, tree)
     og_type = og_values[0].lower() if og_values else ""
     known = ("article", "product", "website", "video", "profile", "book")
     for kind in known:
         features[f"og_{kind}"] = float(og_type.startswith(kind))
     features["og_other"] = float(bool(og_type) and not og_type.startswith(known))
     # --- element counts
-    total = float(_XP_ALL(tree))
+    total = _number(_XP_ALL, tree)
     features["log_elements"] = math.log1p(total)
     for tag, xpath in _XP_COUNTS.items():
-        features[f"tag_{tag}"] = math.log1p(xpath(tree))
+        features[f"tag_{tag}"] = math.log1p(_number(xpath, tree))
     # --- class / id words
     class_counts = dict.fromkeys(CLASS_WORDS, 0)
-    for word in _CLASS_WORD.findall(" ".join(_XP_NAMES(tree)).lower()):
-        group = _WORD_GROUP.get(word)
-        if group:
-            class_counts[group] += 1
+    for word in _CLASS_WORD.findall(" ".join(_strings(_XP_NAMES, tree)).lower()):
+        word_group = _WORD_GROUP.get(word)
+        if word_group:
+            class_counts[word_group] += 1
     for group, count in class_counts.items():
         features[f"class_{group}"] = math.log1p(count)
     # --- text
-    body_text = _XP_BODY_TEXT(tree)
+    found = _XP_BODY_TEXT(tree)
+    body_text = found if isinstance(found, str) else ""
     text_len = len(body_text) - body_text.count(" ")
-    text_len = max(0, text_len - sum(len(t) - t.count(" ") for t in _XP_CODE_TEXT(tree)))
-    link_len = sum(len(t) - t.count(" ") for t in _XP_LINK_TEXT(tree))
-    p_texts = _XP_P_TEXT(tree)
+    text_len = max(0, text_len - sum(len(t) - t.count(" ") for t in _strings(_XP_CODE_TEXT, tree)))
+    link_len = sum(len(t) - t.count(" ") for t in _strings(_XP_LINK_TEXT, tree))
+    p_texts = _strings(_XP_P_TEXT, tree)
     p_len = sum(len(t) - t.count(" ") for t in p_texts)
     p_count = features["tag_p"]
     features["log_text"] = math.log1p(text_len)
@@ -229,7 +408,10 @@ def page_features(tree: HtmlElement, url: str | None) -> dict[str, float]:
     features["text_per_element"] = math.log1p(text_len / total) if total else 0.0
     # --- repeated sibling structures (cards, rows, posts)
     repeated_max = repeated_groups = 0
-    for parent in _XP_PARENTS(tree):
+    parents = _XP_PARENTS(tree)
+    for parent in parents if isinstance(parents, list) else []:
+        if not isinstance(parent, _Element):
+            continue
         signatures: dict[tuple[str, str], int] = {}
         for child in parent:
             tag = child.tag
