@@ -24,12 +24,13 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import lxml.html
 import trafilatura
 
 from article_extractor.inputs import FetchedObject, ObjectRef
-from article_extractor.pipeline.process import process_object
+from article_extractor.pipeline import process_object
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +49,54 @@ def product(body: bytes) -> str:
     return document.to_json()
 
 
+def product_with_blocks(body: bytes) -> str:
+    document = process_object(
+        ObjectRef(None, "page.html"), MemoryReader(body), MAX_INPUT_BYTES, include_blocks=True
+    )
+    return document.to_json()
+
+
+def structure_costs(bodies: list[bytes]) -> dict[str, list[float]]:
+    """Milliseconds per page of the content model's steps, timed inside the product: building
+    the blocks from trafilatura's tree, cleaning them, writing the text, writing the Markdown."""
+    import article_extractor.pipeline.extract as extract_module
+    import article_extractor.pipeline.process as process_module
+
+    costs: dict[str, list[float]] = {"blocks": [], "clean": [], "text": [], "markdown": []}
+
+    def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+        def run(*args: Any, **kwargs: Any) -> Any:
+            started = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                costs[name].append((time.perf_counter() - started) * 1000)
+
+        return run
+
+    saved = (
+        extract_module.blocks_from_tree,
+        process_module.clean_blocks,
+        process_module.to_text,
+        process_module.to_markdown,
+    )
+    extract_module.blocks_from_tree = timed("blocks", saved[0])
+    process_module.clean_blocks = timed("clean", saved[1])
+    process_module.to_text = timed("text", saved[2])
+    process_module.to_markdown = timed("markdown", saved[3])
+    try:
+        for body in bodies:
+            product(body)
+    finally:
+        (
+            extract_module.blocks_from_tree,
+            process_module.clean_blocks,
+            process_module.to_text,
+            process_module.to_markdown,
+        ) = saved
+    return costs
+
+
 def stock(body: bytes) -> str:
     return trafilatura.extract(body, include_comments=False, with_metadata=True) or ""
 
@@ -61,6 +110,7 @@ def floor(body: bytes) -> object:
 
 CANDIDATES: dict[str, Callable[[bytes], object]] = {
     "product": product,
+    "product+blocks": product_with_blocks,
     "stock": stock,
     "parse floor": floor,
 }
@@ -88,13 +138,15 @@ IMPORT_HANDLER = "import article_extractor.handler"
 # imported on first use, and one page processed (bytes to JSON; no S3 call).
 IMPORT_AND_FIRST_PAGE = (
     "import article_extractor.handler\n"
-    "from article_extractor.aws.events import ObjectRef\n"
+    "from article_extractor.inputs import FetchedObject, ObjectRef\n"
     "from article_extractor.aws.runtime import s3_client\n"
-    "from article_extractor.pipeline.process import process_object\n"
-    "from article_extractor.aws.storage import LocalFileReader\n"
+    "from article_extractor.pipeline import process_object\n"
     "s3_client()\n"
-    f"ref = ObjectRef(None, {str(COLD_START_PAGE)!r})\n"
-    f"process_object(ref, LocalFileReader(), {MAX_INPUT_BYTES}).to_bytes()\n"
+    f"body = open({str(COLD_START_PAGE)!r}, 'rb').read()\n"
+    "class Reader:\n"
+    "    def read(self, ref, max_bytes):\n"
+    "        return FetchedObject(body=body, size=len(body))\n"
+    f"process_object(ObjectRef(None, 'page.html'), Reader(), {MAX_INPUT_BYTES}).to_bytes()\n"
 )
 
 
@@ -169,6 +221,10 @@ def main(argv: list[str] | None = None) -> int:
             started = time.perf_counter()
             CANDIDATES[name](body)
             times[name].append((time.perf_counter() - started) * 1000)
+    costs = structure_costs(bodies)
+    sizes = [
+        (len(product(body).encode()), len(product_with_blocks(body).encode())) for body in bodies
+    ]
     rss_mb = peak_rss_mb()
     largest = max(paths, key=lambda p: p.stat().st_size)
     figures = {
@@ -191,6 +247,14 @@ def main(argv: list[str] | None = None) -> int:
     ratio_stock = figures["product"]["median_ms"] / figures["stock"]["median_ms"]
     ratio_floor = figures["product"]["median_ms"] / figures["parse floor"]["median_ms"]
     print(f"product/stock (median): {ratio_stock:.2f}    product/floor (median): {ratio_floor:.1f}")
+    print("content model, median ms per page (inside the product):")
+    for name, values in costs.items():
+        print(f"  {name:10}{statistics.median(values):>8.3f}   p95 {percentile(values, 0.95):.3f}")
+    with_blocks = statistics.median(b / a for a, b in sizes if a)
+    print(
+        f"result JSON median {statistics.median(a for a, _ in sizes) / 1024:.1f} KiB; "
+        f"with document.blocks {with_blocks:.2f}x that"
+    )
     print(
         f"peak RSS of this run: {rss_mb:.0f} MB; processing the largest page "
         f"({largest.name}, {largest.stat().st_size / 1e6:.1f} MB) alone: {largest_rss:.0f} MB"

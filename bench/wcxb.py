@@ -8,7 +8,8 @@ Per page, tokens are `re.findall(r"\\w+", text.lower())`; with multisets P (extr
 harmonic mean (an empty extraction scores 0; an empty ground truth scores 1 only for an empty
 extraction). Reported: the mean over pages, overall and per page type; the share of `with`
 snippets found and of `without` snippets found; metadata exact match (title, author, date),
-counted over the pages whose ground truth gives the field; and the pages where the product is
+counted over the pages whose ground truth gives the field, comparing their words
+(`\\w+`, case-folded) and dates by day; and the pages where the product is
 furthest below stock.
 """
 
@@ -71,6 +72,7 @@ class PageScore:
     with_found: float | None
     without_found: float | None
     meta: dict[str, bool | None]
+    values: dict[str, str | None]  # the metadata extracted (for --dump)
 
 
 @dataclass
@@ -147,7 +149,8 @@ def _same(predicted: str | None, truth: str | None, field_name: str) -> bool | N
         return False
     if field_name == "date":
         return predicted.strip()[:10] == truth.strip()[:10]
-    return " ".join(predicted.split()).casefold() == " ".join(truth.split()).casefold()
+    # Words only (the benchmark's tokens): "Title | Site" and "title: site" compare the same.
+    return tokens(predicted) == tokens(truth)
 
 
 def score(extracted: Extracted, page: Page) -> PageScore:
@@ -161,6 +164,7 @@ def score(extracted: Extracted, page: Page) -> PageScore:
         meta={
             name: _same(getattr(extracted, name), getattr(page, name), name) for name in META_FIELDS
         },
+        values={name: getattr(extracted, name) for name in META_FIELDS},
     )
 
 

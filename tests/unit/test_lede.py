@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from trafilatura.utils import load_html
 
+from article_extractor.pipeline.blocks import Block, BlockKind
 from article_extractor.pipeline.extract import extract_article
 from article_extractor.pipeline.lede import find_lede, insert_lede
 
@@ -53,7 +54,15 @@ def test_short_descriptions_are_not_ledes() -> None:
     assert find_lede(tree, "News from the harbour city", "body text") is None
 
 
+def paragraphs(*texts: str) -> list[Block]:
+    return [Block(BlockKind.PARAGRAPH, text=text) for text in texts]
+
+
 def test_insert_lede_after_a_repeated_title_line() -> None:
-    assert insert_lede("Title\nBody", "Lede", "Title") == "Title\nLede\nBody"
-    assert insert_lede("Body", "Lede", "Title") == "Lede\nBody"
-    assert insert_lede("Body", None, "Title") == "Body"
+    title = Block(BlockKind.HEADING, text="Title", level=1)
+    assert insert_lede([title, *paragraphs("Body")], "Lede", "Title") == [
+        title,
+        *paragraphs("Lede", "Body"),
+    ]
+    assert insert_lede(paragraphs("Body"), "Lede", "Title") == paragraphs("Lede", "Body")
+    assert insert_lede(paragraphs("Body"), None, "Title") == paragraphs("Body")

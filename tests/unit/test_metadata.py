@@ -78,3 +78,36 @@ def test_declared_language_wins_over_detection() -> None:
         + "</p></article></body></html>"
     )
     assert extract_article(html).language == "de"
+
+
+def test_the_main_heading_is_the_title_when_the_declared_title_says_the_same() -> None:
+    from article_extractor.pipeline.title_author import choose_title
+
+    declared = ["Zero waste living guide for beginners: a beginner's guide | Earth Site"]
+    assert (
+        choose_title(
+            ["Earth Site", "A Beginner's Guide To Zero Waste Living"], declared, "Earth Site", None
+        )
+        == "A Beginner's Guide To Zero Waste Living"
+    )
+    # A heading that is not the article's (a newsletter box, a site banner) does not win.
+    assert (
+        choose_title(["Subscribe to our letter"], ["Council approves tram line | Harbour Gazette"],
+                     "Harbour Gazette", "harbourgazette.example")
+        == "Council approves tram line"
+    )  # fmt: skip
+
+
+def test_a_segment_naming_the_site_by_its_host_leaves_the_declared_title() -> None:
+    from article_extractor.pipeline.title_author import choose_title
+
+    assert choose_title([], ["Klatch Coffee | Shopify App Store"], None, "apps.shopify.com") == (
+        "Klatch Coffee"
+    )
+    declared = ["Build your first app | Get started | Android Developers"]
+    assert choose_title([], declared, None, "developer.android.com") == (
+        "Build your first app | Get started"
+    )
+    assert choose_title([], ["Pros and cons - a review"], None, "example.com") == (
+        "Pros and cons - a review"
+    )

@@ -1,10 +1,18 @@
-"""page_metadata: trafilatura's metadata, with a one-pass byline search and no licence."""
+"""page_metadata: trafilatura's metadata, with a one-pass byline search and no licence; its
+trafilatura helpers checked at import, trafilatura's extract_metadata without them."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
+import trafilatura.json_metadata
+import trafilatura.metadata
+from lxml.html import HtmlElement
 from trafilatura.metadata import extract_catstags, extract_metadata
 
+from article_extractor.pipeline import metadata
+from article_extractor.pipeline.internals import verified
 from article_extractor.pipeline.metadata import byline_author, categories_and_tags, page_metadata
 from article_extractor.pipeline.parsing import parse_html
 
@@ -78,6 +86,19 @@ def test_declared_author_wins_over_markup() -> None:
     assert page_metadata(tree).author == "Jo Doe"
 
 
+STOCK_FIELDS = (
+    "title",
+    "date",
+    "url",
+    "hostname",
+    "sitename",
+    "description",
+    "image",
+    "categories",
+    "tags",
+)
+
+
 def test_everything_but_the_author_is_what_trafilatura_finds() -> None:
     tree = parse_html(page('<span class="byline">Jane Roe</span>'))
     assert tree is not None
@@ -85,17 +106,7 @@ def test_everything_but_the_author_is_what_trafilatura_finds() -> None:
         page_metadata(tree, "https://example.com/x"),
         extract_metadata(tree, "https://example.com/x"),
     )
-    for field in (
-        "title",
-        "date",
-        "url",
-        "hostname",
-        "sitename",
-        "description",
-        "image",
-        "categories",
-        "tags",
-    ):
+    for field in STOCK_FIELDS:
         assert getattr(ours, field) == getattr(theirs, field), field
     assert ours.date == "2024-03-05"
     assert ours.categories == ["City"] and ours.tags == ["Transport"]
@@ -148,3 +159,65 @@ def test_only_the_fields_asked_for_are_searched() -> None:
     assert categories_and_tags(tree) == (["City"], ["Transport"])
     assert categories_and_tags(tree, categories=False) == ([], ["Transport"])
     assert categories_and_tags(tree, tags=False) == (["City"], [])
+
+
+# ------------------------------------------------------------------ the checks at import
+def disabled(caplog: pytest.LogCaptureFixture, because: str) -> None:
+    """Assert that the helpers' check fails with one warning giving `because`."""
+    with caplog.at_level(logging.WARNING):
+        assert verified(metadata.METADATA_HELPERS, metadata._check_helpers) is None
+    assert len(caplog.records) == 1
+    assert because in caplog.records[0].getMessage()
+
+
+def test_the_helpers_pass_their_check_on_the_installed_trafilatura() -> None:
+    assert metadata._check_helpers() == metadata._HELPERS
+
+
+def test_a_helper_with_another_signature_disables_them(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    stock = trafilatura.metadata.extract_title
+    monkeypatch.setattr(trafilatura.metadata, "extract_title", lambda tree, url=None: stock(tree))
+    disabled(caplog, "is not <lambda>(tree)")
+
+
+def test_a_missing_helper_disables_them(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delattr(trafilatura.metadata, "META_URL")
+    disabled(caplog, "trafilatura.metadata.META_URL is missing")
+
+
+def test_a_category_search_that_reads_other_links_disables_them(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Same name and signature; but it would find categories in links the prefilter skips.
+    def extract_catstags(metatype: str, tree: HtmlElement) -> list[str]:
+        return [str(link.text) for link in tree.iter("a") if metatype[:5] in link.get("href", "")]
+
+    monkeypatch.setattr(trafilatura.metadata, "extract_catstags", extract_catstags)
+    disabled(caplog, "finds other categories or tags than extract_catstags")
+
+
+def test_an_author_normalisation_that_keeps_the_by_disables_them(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def normalize_authors(current_authors: str | None, author_string: str) -> str:
+        return author_string
+
+    monkeypatch.setattr(trafilatura.json_metadata, "normalize_authors", normalize_authors)
+    disabled(caplog, "normalize_authors keeps the 'By'")
+
+
+def test_without_the_helpers_page_metadata_is_trafilaturas(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(metadata, "_HELPERS", None)
+    tree = parse_html(page('<span class="byline">Jane Roe</span>'))
+    assert tree is not None
+    ours, theirs = (
+        page_metadata(tree, "https://example.com/x"),
+        extract_metadata(tree, "https://example.com/x"),
+    )
+    for field in (*STOCK_FIELDS, "author", "license"):
+        assert getattr(ours, field) == getattr(theirs, field), field
+    assert ours.title == "Tram line approved" and ours.date == "2024-03-05"

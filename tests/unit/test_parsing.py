@@ -1,12 +1,19 @@
-"""parse_html builds the tree trafilatura's load_html builds, with a C-level class lookup."""
+"""parse_html builds the tree trafilatura's load_html builds, with a C-level class lookup; the
+internals behind both checked at import, lxml's and trafilatura's own code without them."""
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 import pytest
+import trafilatura.utils
 from lxml import etree
-from lxml.html import FormElement, HtmlElement, InputElement
+from lxml.html import FormElement, HtmlElement, HtmlElementClassLookup, InputElement
 from trafilatura.utils import load_html
 
+from article_extractor.pipeline import parsing
+from article_extractor.pipeline.internals import verified
 from article_extractor.pipeline.parsing import element_count, parse_html
 
 PAGES = [
@@ -54,3 +61,80 @@ def test_element_count(page: str) -> None:
     tree = parse_html(page)
     assert tree is not None
     assert element_count(tree) == sum(1 for _ in tree.iter())
+
+
+# ------------------------------------------------------------------ the checks at import
+def disabled(step: str, check: Any, caplog: pytest.LogCaptureFixture, because: str) -> None:
+    """Assert that `check` fails: `step` is disabled with one warning giving `because`."""
+    with caplog.at_level(logging.WARNING):
+        assert verified(step, check) is None
+    assert len(caplog.records) == 1
+    assert because in caplog.records[0].getMessage()
+
+
+def test_both_pass_their_checks_on_the_installed_libraries() -> None:
+    assert parsing._check_class_lookup() == parsing._CLASSES
+    assert parsing._check_repairs() == parsing._REPAIRS
+
+
+def test_without_lxml_s_table_the_lookup_is_lxml_s_own(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delattr(HtmlElementClassLookup, "_default_element_classes")
+    disabled(parsing.CLASS_LOOKUP, parsing._check_class_lookup, caplog, "no table of classes")
+    monkeypatch.undo()
+    monkeypatch.setattr(parsing, "_CLASSES", None)
+    parser = parsing._parser()
+    tree = etree.fromstring(PAGES[1], parser)
+    assert isinstance(tree.find(".//form"), FormElement)
+    assert isinstance(tree.find(".//input"), InputElement)
+
+
+def test_a_lookup_that_no_longer_follows_its_table_disables_the_c_lookup(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    stock = HtmlElementClassLookup.lookup
+
+    def lookup(self: Any, node_type: str, document: Any, namespace: Any, name: str) -> Any:
+        return FormElement if name == "p" else stock(self, node_type, document, namespace, name)
+
+    monkeypatch.setattr(HtmlElementClassLookup, "lookup", lookup)
+    disabled(parsing.CLASS_LOOKUP, parsing._check_class_lookup, caplog, "other element classes")
+
+
+def test_a_load_html_that_repairs_otherwise_disables_the_repairs(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The regular expressions are there, but load_html no longer repairs a self-closing root.
+    stock = trafilatura.utils.repair_faulty_html
+    monkeypatch.setattr(
+        trafilatura.utils,
+        "repair_faulty_html",
+        lambda text, beginning: stock(text.replace("<html/>", "<html />x"), beginning),
+    )
+    disabled(parsing.TRAFILATURA_REPAIRS, parsing._check_repairs, caplog, "another tree")
+
+
+def test_a_missing_repair_disables_the_repairs(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delattr(trafilatura.utils, "FAULTY_HTML")
+    disabled(parsing.TRAFILATURA_REPAIRS, parsing._check_repairs, caplog, "FAULTY_HTML is missing")
+
+
+def test_another_html_test_disables_the_repairs(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(trafilatura.utils, "is_dubious_html", lambda beginning: False)
+    disabled(parsing.TRAFILATURA_REPAIRS, parsing._check_repairs, caplog, "is_dubious_html")
+
+
+@pytest.mark.parametrize("page", [*PAGES, "just some words, not markup at all"])
+def test_without_the_repairs_the_parse_is_trafilaturas(
+    page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parsing, "_REPAIRS", None)
+    ours, theirs = parse_html(page), load_html(page)
+    assert (ours is None) == (theirs is None)
+    if ours is not None and theirs is not None:
+        assert etree.tostring(ours) == etree.tostring(theirs)

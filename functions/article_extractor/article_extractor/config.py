@@ -52,6 +52,7 @@ class Settings:
     max_object_seconds: float = DEFAULT_MAX_OBJECT_SECONDS
     read_concurrency: int = DEFAULT_READ_CONCURRENCY
     disabled_cleaning_rules: frozenset[str] = frozenset()
+    output_blocks: bool = False
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -103,6 +104,7 @@ class Settings:
             disabled_cleaning_rules=cleaning_rules(
                 environ.get("DISABLED_CLEANING_RULES", ""), "DISABLED_CLEANING_RULES"
             ),
+            output_blocks=_flag(environ, "OUTPUT_BLOCKS", default=False),
         )
 
 

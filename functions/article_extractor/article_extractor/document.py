@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 # The cleaning rules, by the names `extraction.cleaning` reports and DISABLED_CLEANING_RULES
 # takes (pipeline.clean holds their code; a test keeps the two in step).
 CLEANING_RULES = (
@@ -64,6 +64,14 @@ class Article:
     tags: list[str]
     text: str
     word_count: int
+    markdown: str = ""  # the same content as GitHub-flavoured Markdown (schema 1.1)
+    blocks: list[dict[str, Any]] | None = None  # typed blocks, when OUTPUT_BLOCKS is on (1.1)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        if self.blocks is None:  # off: the key is left out, not written as null
+            del data["blocks"]
+        return data
 
 
 @dataclass(frozen=True)
@@ -100,7 +108,7 @@ class OutputDocument:
             "schema_version": self.schema_version,
             "status": str(self.status),
             "source": asdict(self.source),
-            "document": asdict(self.document) if self.document else None,
+            "document": self.document.to_dict() if self.document else None,
             "extraction": asdict(self.extraction),
         }
         if self.error is not None:

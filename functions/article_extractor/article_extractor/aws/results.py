@@ -222,6 +222,7 @@ def _record(
         settings.max_input_bytes,
         disabled_rules=settings.disabled_cleaning_rules,
         time_budget=time_budget,
+        include_blocks=settings.output_blocks,
     )
 
 

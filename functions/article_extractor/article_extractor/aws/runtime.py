@@ -101,8 +101,8 @@ def decorators_for_tracing(service: str, environ: Mapping[str, str] = os.environ
 def s3_client(endpoint_url: str | None = None, session: Session | None = None) -> S3Client:
     """A new S3 client, the one configuration every part uses (the function, backfill, the
     local stack): standard retries (5 attempts) for throttling, 5xx and dropped connections,
-    and bounded connect/read timeouts. `endpoint_url` points at another S3 (moto, MinIO);
-    `session` carries other credentials."""
+    and bounded connect/read timeouts. `endpoint_url` points at another S3 endpoint (a local
+    one, MinIO); `session` carries other credentials."""
     import boto3
     from botocore.config import Config
 

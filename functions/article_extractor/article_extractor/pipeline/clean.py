@@ -20,10 +20,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from functools import cached_property
 
+from article_extractor.pipeline.blocks import Block, BlockKind, ListItem
 from article_extractor.pipeline.wording import Wording
 
 LineRule = Callable[[str], bool]
@@ -288,6 +289,11 @@ _IMAGE_LABEL = re.compile(
 _CAPTION_WORDS = 40
 
 
+def is_caption_label(line: str) -> bool:
+    """A caption that names its figure ("Figure 2: the flow", "Abb. 3: ...")."""
+    return _words(line) <= _CAPTION_WORDS and bool(_IMAGE_LABEL.fullmatch(line))
+
+
 def is_image_credit(line: str) -> bool:
     """Photo credits and captions: "Foto: dpa", "AFP / NAME", "Getty Images", "Figure 2: ..."."""
     if _words(line) <= _CAPTION_WORDS and _IMAGE_LABEL.fullmatch(line):
@@ -513,34 +519,151 @@ def _opens_block(rule: str, line: str) -> bool:
     return rule == "related_label" and bool(_RELATED_LABEL.fullmatch(line))
 
 
-def clean_text(text: str, disabled: Collection[str] = ()) -> CleaningResult:
-    """Normalise whitespace, then drop every line an enabled rule calls clutter.
+class _Judge:
+    """Reads a document's lines in order and says which rule, if any, removes each.
 
-    A subscription teaser or a related-links label opens a block: the lines after it that are
+    A subscription teaser or a related-links label opens a run: the lines after it that are
     short and not sentences (plan names, prices, feature bullets, teaser headlines) go with it
-    and count for the same rule, up to the first line of prose.
+    and count for the same rule, up to the first line of prose. A table, a code block or a line
+    kept ends the run.
     """
-    removed: Counter[str] = Counter()
-    kept = []
-    block: str | None = None
-    block_lines = 0
-    normalized = normalize_whitespace(text)
-    for text_line in normalized.split("\n") if normalized else ():
-        line = Line(text_line)
-        fired = first_rule(line, disabled)
+
+    def __init__(self, disabled: Collection[str]) -> None:
+        self.disabled = disabled
+        self.removed: Counter[str] = Counter()
+        self._run: str | None = None
+        self._run_lines = 0
+
+    def removes(self, text: str, caption: bool = False) -> bool:
+        """Whether a rule removes this line (`caption`: the caption of a figure, which a
+        "Figure 2: ..." label introduces rather than marks as clutter)."""
+        line = Line(text)
+        fired = first_rule(line, self.disabled)
+        if caption and fired == "image_credit" and is_caption_label(line):
+            fired = None
         if fired is None:
-            room = block == "subscription_teaser" or block_lines < _RELATED_BLOCK_LINES
-            if block is not None and room and _continues_block(line):
-                fired, block_lines = block, block_lines + 1
+            room = self._run == "subscription_teaser" or self._run_lines < _RELATED_BLOCK_LINES
+            if self._run is not None and room and _continues_block(line):
+                fired, self._run_lines = self._run, self._run_lines + 1
             else:
-                block = None
+                self._run = None
         elif _opens_block(fired, line):
-            block, block_lines = fired, 0
+            self._run, self._run_lines = fired, 0
         if fired:
-            removed[fired] += 1
+            self.removed[fired] += 1
+        return fired is not None
+
+    def end_run(self) -> None:
+        self._run = None
+
+
+def clean_text(text: str, disabled: Collection[str] = ()) -> CleaningResult:
+    """Normalise whitespace, then drop every line an enabled rule calls clutter (each line read
+    as a paragraph; see `clean_blocks`)."""
+    judge = _Judge(disabled)
+    normalized = normalize_whitespace(text)
+    kept = [
+        line for line in (normalized.split("\n") if normalized else ()) if not judge.removes(line)
+    ]
+    return CleaningResult("\n".join(kept), dict(judge.removed))
+
+
+@dataclass(frozen=True)
+class CleanedBlocks:
+    blocks: tuple[Block, ...]
+    removed: dict[str, int]  # lines (paragraph lines, headings, list items, captions) per rule
+
+
+def clean_blocks(
+    blocks: Iterable[Block], disabled: Collection[str] = (), title: str | None = None
+) -> CleanedBlocks:
+    """Normalise the text of every block and drop what an enabled rule calls clutter.
+
+    Rules judge lines: each line of a paragraph or quote, a heading, a list item (with the lists
+    nested in it), a figure's caption. They never look inside a code block, whose text stays as
+    it is, or a table, whose cells only have their whitespace normalised. A first block that
+    repeats the title goes: the title has a field of its own.
+    """
+    judge = _Judge(disabled)
+    kept: list[Block] = []
+    for index, block in enumerate(blocks):
+        cleaned = _clean_block(block, judge)
+        if cleaned is None:
+            continue
+        if index == 0 and _repeats_title(cleaned, title):
+            continue
+        kept.append(cleaned)
+    return CleanedBlocks(tuple(kept), dict(judge.removed))
+
+
+def _clean_block(block: Block, judge: _Judge) -> Block | None:
+    if block.kind is BlockKind.CODE:
+        judge.end_run()
+        return block if block.text.strip() else None
+    if block.kind is BlockKind.TABLE:
+        header = tuple(map(_normalized_line, block.header)) if block.header else None
+        rows = tuple(tuple(map(_normalized_line, row)) for row in block.rows)
+        if _is_layout_table(header, rows):
+            # A table used for layout holds the page's lines one per row: they are judged as
+            # lines, and a row a rule removes goes whole. A data table is never touched.
+            rows = tuple(row for row in rows if not judge.removes(" ".join(filter(None, row))))
+            if not rows and not header:
+                return None
         else:
-            kept.append(line)
-    return CleaningResult("\n".join(kept), dict(removed))
+            judge.end_run()
+        return replace(block, header=header, rows=rows)
+    if block.kind is BlockKind.LIST:
+        items = tuple(_clean_items(block.items, judge))
+        return replace(block, items=items) if items else None
+    if block.kind is BlockKind.QUOTE:
+        children = tuple(
+            cleaned
+            for cleaned in (_clean_block(child, judge) for child in block.children)
+            if cleaned is not None
+        )
+        return replace(block, children=children) if children else None
+    if block.kind is BlockKind.FIGURE:
+        caption = _kept_lines(block.text, judge, caption=True)
+        if not caption and not block.src:
+            return None
+        return replace(block, text=caption, alt=_normalized_line(block.alt or "") or None)
+    text = _kept_lines(block.text, judge)
+    return replace(block, text=text) if text else None
+
+
+def _is_layout_table(header: tuple[str, ...] | None, rows: tuple[tuple[str, ...], ...]) -> bool:
+    """No header and no row with more than one filled cell: a column of lines, not data."""
+    return header is None and all(sum(1 for cell in row if cell) <= 1 for row in rows)
+
+
+def _clean_items(items: Iterable[ListItem], judge: _Judge) -> Iterator[ListItem]:
+    for item in items:
+        text = _normalized_line(item.text)
+        if text and judge.removes(text):
+            continue  # a clutter item goes with what is nested in it
+        children = tuple(
+            cleaned
+            for cleaned in (_clean_block(child, judge) for child in item.children)
+            if cleaned is not None
+        )
+        if text or children:
+            yield ListItem(text, children)
+
+
+def _kept_lines(text: str, judge: _Judge, caption: bool = False) -> str:
+    lines = (_normalized_line(line) for line in text.split("\n"))
+    return "\n".join(line for line in lines if line and not judge.removes(line, caption))
+
+
+def _normalized_line(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", text)).split())
+
+
+def _repeats_title(block: Block, title: str | None) -> bool:
+    """A heading that says the title again (a paragraph that does is the text itself)."""
+    if not title or block.kind is not BlockKind.HEADING:
+        return False
+    return " ".join(block.text.split()).casefold() == " ".join(title.split()).casefold()
 
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

@@ -11,12 +11,14 @@ from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
 from article_extractor.errors import ErrorCode, ProcessingError
+from article_extractor.pipeline.blocks import Block, blocks_from_tree, to_text
+from article_extractor.pipeline.figures import with_figures
 from article_extractor.pipeline.language import detect_language
 from article_extractor.pipeline.lede import find_lede, insert_lede
 from article_extractor.pipeline.metadata import page_metadata
 from article_extractor.pipeline.parsing import document_elements, element_count, parse_html
 from article_extractor.pipeline.sanitize import sanitize_html
-from article_extractor.pipeline.title_author import clean_author, clean_title
+from article_extractor.pipeline.title_author import choose_title, clean_author
 from article_extractor.pipeline.trafilatura_speedups import fast_paths, install_fast_paths
 from article_extractor.urls import absolute_web_url
 
@@ -31,7 +33,7 @@ MAX_ELEMENTS = 100_000
 class ExtractedArticle:
     """Main text and metadata of one page, before cleaning."""
 
-    text: str
+    text: str  # the blocks' plain text, before cleaning
     title: str | None = None
     author: str | None = None
     date: str | None = None
@@ -45,6 +47,7 @@ class ExtractedArticle:
     categories: tuple[str, ...] = field(default_factory=tuple)
     tags: tuple[str, ...] = field(default_factory=tuple)
     recovered: tuple[str, ...] = field(default_factory=tuple)  # recall steps that added text
+    blocks: tuple[Block, ...] = field(default_factory=tuple)  # the main content, before cleaning
 
 
 def extractor_version() -> str:
@@ -92,18 +95,27 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
             ErrorCode.EXTRACTION_ERROR, f"{type(error).__name__}: {error}"
         ) from error
     fields = _metadata(tree, url)
-    fields["text"] = "" if result is None or isinstance(result, dict) else result.text or ""
+    body = None if result is None or isinstance(result, dict) else result.body
+    blocks = blocks_from_tree(body)
     sitename = _clean_str(fields.get("sitename"))
     hostname = _clean_str(fields.get("hostname"))
-    title = clean_title(_clean_str(fields.get("title")), sitename, hostname)
+    title = choose_title(
+        [heading for heading in map(_clean_str, _headings(tree)) if heading],
+        [t for t in map(_clean_str, (*_declared_titles(tree), fields.get("title"))) if t],
+        sitename,
+        hostname,
+    )
     description = _clean_str(fields.get("description"))
-    text = fields["text"]
+    blocks = with_figures(tree, blocks, url)
+    text = to_text(blocks)
     recovered: tuple[str, ...] = ()
     lede = find_lede(tree, description, text) if text else None
     if lede:
-        text, recovered = insert_lede(text, lede, title), ("lede",)
+        blocks, recovered = insert_lede(blocks, lede, title), ("lede",)
+        text = to_text(blocks)
     return ExtractedArticle(
         text=text,
+        blocks=tuple(blocks),
         recovered=recovered,
         title=title,
         author=clean_author(_clean_str(fields.get("author"))),
@@ -159,6 +171,23 @@ def _metadata(tree: HtmlElement, url: str | None) -> dict[str, Any]:
     except Exception:  # metadata is a bonus: a crash in it never costs the text
         return {}
     return {slot: getattr(metadata, slot, None) for slot in _FIELDS}
+
+
+def _headings(tree: HtmlElement) -> list[str]:
+    """The page's `<h1>` texts, in order."""
+    return [h1.text_content() for h1 in document_elements(tree, "h1")]
+
+
+def _declared_titles(tree: HtmlElement) -> list[str]:
+    """og:title, twitter:title and `<title>`, in that order, where the page has them."""
+    metas: dict[str, str] = {}
+    for meta in document_elements(tree, "meta"):
+        name = (meta.get("property") or meta.get("name") or "").lower()
+        if name in ("og:title", "twitter:title"):
+            metas.setdefault(name, meta.get("content") or "")
+    title = next(document_elements(tree, "title"), None)
+    found = [metas.get("og:title", ""), metas.get("twitter:title", "")]
+    return [t for t in (*found, title.text_content() if title is not None else "") if t]
 
 
 def page_language(tree: HtmlElement) -> str | None:

@@ -7,12 +7,14 @@ on the page and missing from the text, the visible element's full text goes in a
 
 Example::
 
-    text = insert_lede(text, find_lede(tree, description, text), title)
+    blocks = insert_lede(blocks, find_lede(tree, description, to_text(blocks)), title)
 """
 
 from __future__ import annotations
 
 from lxml.html import HtmlElement
+
+from article_extractor.pipeline.blocks import Block, BlockKind
 
 MIN_DESCRIPTION_WORDS = 8  # shorter descriptions are slogans or site blurbs, not ledes
 _PROBE_CHARS = 60  # compare on the description's start: it is often truncated with "..."
@@ -48,11 +50,11 @@ def find_lede(tree: HtmlElement, description: str | None, text: str) -> str | No
     return None
 
 
-def insert_lede(text: str, lede: str | None, title: str | None) -> str:
-    """Put the lede first, or right after a first line that repeats the title."""
+def insert_lede(blocks: list[Block], lede: str | None, title: str | None) -> list[Block]:
+    """Put the lede first as a paragraph, or right after a first block that repeats the title."""
     if not lede:
-        return text
-    lines = text.split("\n") if text else []
-    position = 1 if lines and title and _normalize(lines[0]) == _normalize(title) else 0
-    lines.insert(position, lede)
-    return "\n".join(lines)
+        return blocks
+    position = 0
+    if blocks and title and blocks[0].kind in (BlockKind.HEADING, BlockKind.PARAGRAPH):
+        position = 1 if _normalize(blocks[0].text) == _normalize(title) else 0
+    return [*blocks[:position], Block(BlockKind.PARAGRAPH, text=lede), *blocks[position:]]

@@ -20,31 +20,35 @@ match, so only the <meta> fallback runs. Same results on every page.
 
 Everything else is trafilatura's own helpers, in its order, so titles, dates (htmldate's
 extensive search), URLs, site names, categories and tags are what trafilatura finds.
+
+Those helpers are not trafilatura's public API: they are resolved and checked once, at import
+(`internals.verified`: names and signatures, what the string helpers return and what the
+category search finds on built-in samples). On a trafilatura where they are not as verified,
+`page_metadata` returns trafilatura's public `extract_metadata` (slower, with its own author
+search and no handle or site-name touches), after one warning.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from courlan import extract_domain
 from htmldate import find_date
 from lxml.etree import XPath
-from lxml.html import HtmlElement
-from trafilatura.json_metadata import normalize_authors
-from trafilatura.metadata import (
-    META_URL,
-    examine_meta,
-    extract_catstags,
-    extract_meta_json,
-    extract_sitename,
-    extract_title,
-    extract_url,
-)
-from trafilatura.settings import Document, set_date_params
-from trafilatura.utils import line_processing, trim
+from lxml.html import HtmlElement, document_fromstring
+from trafilatura import extract_metadata
 
 from article_extractor.errors import ProcessingError
+from article_extractor.pipeline.internals import internal, require, signature_is, verified
 from article_extractor.pipeline.parsing import document_elements
+
+if TYPE_CHECKING:
+    from trafilatura.settings import Document
+
+METADATA_HELPERS = "metadata from trafilatura's helpers"
 
 # Byline markup, searched in one pass over the elements (plain Python: as XPath predicates, the
 # same tests cost 2.6 ms per page, as much as a third of the metadata step).
@@ -78,6 +82,67 @@ _SECTION_META = XPath(
 )
 
 
+@dataclass(frozen=True)
+class _Helpers:
+    """The trafilatura helpers this module calls, resolved and checked at import."""
+
+    examine_meta: Callable[[HtmlElement], Document]
+    extract_meta_json: Callable[[HtmlElement, Document], Document]
+    extract_title: Callable[[HtmlElement], str | None]
+    extract_url: Callable[[HtmlElement, str | None], str | None]
+    extract_sitename: Callable[[HtmlElement], str | None]
+    extract_catstags: Callable[[str, HtmlElement], list[str]]
+    normalize_authors: Callable[[str | None, str], str | None]
+    set_date_params: Callable[[bool], dict[str, Any]]
+    line_processing: Callable[[str], str | None]
+    trim: Callable[[str], str]
+    meta_url: re.Pattern[str]  # the host of a URL, as trafilatura reads it
+
+
+def page_metadata(tree: HtmlElement, url: str | None = None) -> Document:
+    """Title, author, date, URL, host, site name, description, image, categories and tags.
+
+    Example::
+
+        metadata = page_metadata(parse_html(html), "https://example.com/news/1")
+        metadata.title, metadata.author, metadata.date
+    """
+    helpers = _HELPERS
+    if helpers is None:  # not as verified on this trafilatura: its public metadata extraction
+        stock: Document = extract_metadata(tree, url)
+        return stock
+    metadata = helpers.examine_meta(tree)
+    if metadata.author and " " not in metadata.author:
+        metadata.author = None  # a single word from a tag is a handle, not a name
+    try:
+        metadata = helpers.extract_meta_json(tree, metadata)
+    except ProcessingError:
+        raise  # the time limit expired inside it
+    except Exception:  # trafilatura's JSON-LD reader can fail on odd documents: tags stay
+        pass
+    if not metadata.title:
+        metadata.title = helpers.extract_title(tree)
+    if not metadata.author:
+        metadata.author = _byline_author(tree, helpers)
+    if not metadata.url:
+        metadata.url = helpers.extract_url(tree, url)
+    if metadata.url:
+        metadata.hostname = extract_domain(metadata.url, fast=True)
+    date_params = helpers.set_date_params(True)
+    date_params["url"] = metadata.url
+    metadata.date = find_date(tree, **date_params)
+    sitename = metadata.sitename or helpers.extract_sitename(tree)
+    metadata.sitename = _sitename(sitename, metadata.url, helpers.meta_url)
+    if not metadata.categories or not metadata.tags:
+        categories, tags = _categories_and_tags(
+            tree, helpers, categories=not metadata.categories, tags=not metadata.tags
+        )
+        metadata.categories = metadata.categories or categories
+        metadata.tags = metadata.tags or tags
+    metadata.clean_and_trim()
+    return metadata
+
+
 def _elements(expression: XPath, tree: HtmlElement) -> list[HtmlElement]:
     found = expression(tree)
     if not isinstance(found, list):
@@ -89,14 +154,23 @@ def byline_author(tree: HtmlElement) -> str | None:
     """The text of the first element marked as the author or byline, if it is short.
 
     Elements marked outright come first, then elements whose markup mentions the author;
-    both in document order, and never inside a comment section."""
+    both in document order, and never inside a comment section.
+
+    Example::
+
+        byline_author(parse_html('<html><body><p class="byline">By Jane Roe</p></body></html>'))
+    """
+    return _byline_author(tree, _verified_helpers())
+
+
+def _byline_author(tree: HtmlElement, helpers: _Helpers) -> str | None:
     marked, mentioning = _byline_candidates(tree)
     for element in (*marked, *mentioning):
         if _in_comments(element):
             continue
-        text = trim(" ".join(element.itertext()))
+        text = helpers.trim(" ".join(element.itertext()))
         if text and 2 < len(text) < _MAX_BYLINE_CHARS:
-            return normalize_authors(None, text) or None
+            return helpers.normalize_authors(None, text) or None
     return None
 
 
@@ -128,51 +202,23 @@ def _in_comments(element: HtmlElement) -> bool:
     return False
 
 
-def page_metadata(tree: HtmlElement, url: str | None = None) -> Document:
-    """Title, author, date, URL, host, site name, description, image, categories and tags.
-
-    Example::
-
-        metadata = page_metadata(parse_html(html), "https://example.com/news/1")
-        metadata.title, metadata.author, metadata.date
-    """
-    metadata = examine_meta(tree)
-    if metadata.author and " " not in metadata.author:
-        metadata.author = None  # a single word from a tag is a handle, not a name
-    try:
-        metadata = extract_meta_json(tree, metadata)
-    except ProcessingError:
-        raise  # the time limit expired inside it
-    except Exception:  # trafilatura's JSON-LD reader can fail on odd documents: tags stay
-        pass
-    if not metadata.title:
-        metadata.title = extract_title(tree)
-    if not metadata.author:
-        metadata.author = byline_author(tree)
-    if not metadata.url:
-        metadata.url = extract_url(tree, url)
-    if metadata.url:
-        metadata.hostname = extract_domain(metadata.url, fast=True)
-    date_params = set_date_params(True)
-    date_params["url"] = metadata.url
-    metadata.date = find_date(tree, **date_params)
-    metadata.sitename = _sitename(metadata.sitename or extract_sitename(tree), metadata.url)
-    if not metadata.categories or not metadata.tags:
-        categories, tags = categories_and_tags(
-            tree, categories=not metadata.categories, tags=not metadata.tags
-        )
-        metadata.categories = metadata.categories or categories
-        metadata.tags = metadata.tags or tags
-    metadata.clean_and_trim()
-    return metadata
-
-
 def categories_and_tags(
     tree: HtmlElement, categories: bool = True, tags: bool = True
 ) -> tuple[list[str], list[str]]:
     """What `extract_catstags` returns for "category" and for "tag" (an empty list for a field
     not asked for), without running its expressions on pages that have no link into a category
-    or tag folder."""
+    or tag folder.
+
+    Example::
+
+        categories, tags = categories_and_tags(parse_html(html))
+    """
+    return _categories_and_tags(tree, _verified_helpers(), categories, tags)
+
+
+def _categories_and_tags(
+    tree: HtmlElement, helpers: _Helpers, categories: bool = True, tags: bool = True
+) -> tuple[list[str], list[str]]:
     hrefs = [str(link.get("href", "")) for link in _elements(_FOLDER_LINKS, tree)]
 
     def links_to(metatype: str) -> bool:
@@ -181,26 +227,93 @@ def categories_and_tags(
     found_categories: list[str] = []
     if categories:
         if links_to("category"):
-            found_categories = extract_catstags("category", tree)
+            found_categories = helpers.extract_catstags("category", tree)
         else:
-            found_categories = _section_categories(tree)
-    found_tags = extract_catstags("tag", tree) if tags and links_to("tag") else []
+            found_categories = _section_categories(tree, helpers)
+    found_tags = helpers.extract_catstags("tag", tree) if tags and links_to("tag") else []
     return found_categories, found_tags
 
 
-def _section_categories(tree: HtmlElement) -> list[str]:
+def _section_categories(tree: HtmlElement, helpers: _Helpers) -> list[str]:
     """extract_catstags' fallback for categories when no link qualifies."""
     sections = (str(meta.get("content")) for meta in _elements(_SECTION_META, tree))
-    unique = dict.fromkeys(line_processing(section) for section in sections if section)
+    unique = dict.fromkeys(helpers.line_processing(section) for section in sections if section)
     return [line for line in unique if line]
 
 
-def _sitename(name: str | None, url: str | None) -> str | None:
+def _sitename(name: str | None, url: str | None, meta_url: re.Pattern[str]) -> str | None:
     """A declared site name without a handle's "@", else the URL's host."""
     if name:
         name = name.lstrip("@")
         if name and "." not in name and not name[0].isupper():
             name = name.title()
         return name or None
-    match = META_URL.match(url or "")
+    match = meta_url.match(url or "")
     return match[1] if match else None
+
+
+# --------------------------------------------------------------------------- checks, at import
+# Category and tag links in a container trafilatura reads; near misses ("/categorical",
+# "/tagline") and a section <meta>; neither: what `categories_and_tags` must find as
+# trafilatura's expressions do.
+_CATEGORY_SAMPLES = (
+    "<html><body><article><p>Text.</p><div class='entry-meta'><a href='/category/city/'>City"
+    "</a> <a href='/tag/transport/'>Transport</a></div></article></body></html>",
+    "<html><head><meta property='article:section' content='City &amp; Region'></head><body>"
+    "<div class='entry-meta'><a href='/categorical/a'>A</a><a href='/tagline/b'>B</a></div>"
+    "</body></html>",
+    "<html><body><p><a href='/category/city/'>City</a> <a href='/tags/x/'>X</a></p></body></html>",
+)
+
+
+def _check_helpers() -> _Helpers:
+    def function(module: str, name: str, signature: str) -> Any:
+        return signature_is(internal(f"trafilatura.{module}", name), signature)
+
+    helpers = _Helpers(
+        examine_meta=function("metadata", "examine_meta", "(tree)"),
+        extract_meta_json=function("metadata", "extract_meta_json", "(tree, metadata)"),
+        extract_title=function("metadata", "extract_title", "(tree)"),
+        extract_url=function("metadata", "extract_url", "(tree, default_url=None)"),
+        extract_sitename=function("metadata", "extract_sitename", "(tree)"),
+        extract_catstags=function("metadata", "extract_catstags", "(metatype, tree)"),
+        normalize_authors=function(
+            "json_metadata", "normalize_authors", "(current_authors, author_string)"
+        ),
+        set_date_params=function("settings", "set_date_params", "(extensive=True)"),
+        line_processing=function(
+            "utils", "line_processing", "(line, preserve_space=False, trailing_space=False)"
+        ),
+        trim=function("utils", "trim", "(string)"),
+        meta_url=internal("trafilatura.metadata", "META_URL"),
+    )
+    # What this module's own code relies on them to return.
+    require(helpers.trim(" Jane \n  Roe ") == "Jane Roe", "trim collapses no whitespace")
+    require(
+        helpers.normalize_authors(None, "By Jane Roe") == "Jane Roe",
+        "normalize_authors keeps the 'By' of a byline",
+    )
+    require(helpers.line_processing("  City \n") == "City", "line_processing trims no line")
+    host = helpers.meta_url.match("https://www.example.org/a")
+    require(host is not None and host[1] == "example.org", "META_URL reads no host")
+    require(isinstance(helpers.set_date_params(True), dict), "set_date_params returns no dict")
+    for sample in map(document_fromstring, _CATEGORY_SAMPLES):
+        require(
+            _categories_and_tags(sample, helpers)
+            == (
+                helpers.extract_catstags("category", sample),
+                helpers.extract_catstags("tag", sample),
+            ),
+            "categories_and_tags finds other categories or tags than extract_catstags",
+        )
+    return helpers
+
+
+_HELPERS = verified(METADATA_HELPERS, _check_helpers)
+
+
+def _verified_helpers() -> _Helpers:
+    """The checked helpers: only `page_metadata`'s own path (and tests) call for them."""
+    if _HELPERS is None:
+        raise RuntimeError(f"{METADATA_HELPERS}: not as verified on this trafilatura")
+    return _HELPERS

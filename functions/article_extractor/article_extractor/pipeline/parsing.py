@@ -13,11 +13,21 @@ attribute value over 10,000,000 bytes and stops there, unless told `huge_tree`: 
 parse hit that limit is parsed again with it (every other page parses exactly as before). And a
 parse that stops at any other of libxml2's limits (nesting deeper than 256 elements) is
 `too_complex`, not a page with its end silently missing.
+
+The repairs and the not-HTML test are trafilatura's (`trafilatura.utils`), and the C-level
+lookup copies lxml.html's table of element classes; neither is public API. Both are resolved and
+checked once, at import (`internals.verified`). Without lxml's table, the parser uses lxml.html's
+own lookup (slower, same classes). Without trafilatura's pieces, or if they no longer build
+`load_html`'s tree on built-in samples, `parse_html` is trafilatura's public `load_html` after
+`check_markup` (slower, and a page cut by a libxml2 limit is then cut as trafilatura cuts it).
+One warning says which.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 
 from lxml import etree
 from lxml.html import (
@@ -28,10 +38,20 @@ from lxml.html import (
     HtmlProcessingInstruction,
     fromstring,
 )
-from trafilatura.utils import DOCTYPE_TAG, FAULTY_HTML, is_dubious_html
+from trafilatura import load_html
 
 from article_extractor.errors import ErrorCode, ProcessingError
+from article_extractor.pipeline.internals import (
+    NotAsVerifiedError,
+    internal,
+    require,
+    signature_is,
+    verified,
+)
 from article_extractor.pipeline.markup_limits import check_markup
+
+CLASS_LOOKUP = "parsing with a C-level element class lookup"
+TRAFILATURA_REPAIRS = "parsing with trafilatura's repairs"
 
 # libxml2's XML_MAX_TEXT_LENGTH: the longest text node, comment or attribute value it reads
 # without huge_tree (a length in UTF-8 bytes).
@@ -42,7 +62,7 @@ MAX_HUGE_TREE_END_TAGS = 25_000
 _DEPTH_LIMIT = "Excessive depth"  # how libxml2's message for nesting too deep begins
 
 
-def _class_lookup() -> etree.ElementNamespaceClassLookup:
+def _c_class_lookup(classes: dict[str, type[HtmlElement]]) -> etree.ElementNamespaceClassLookup:
     fallback = etree.ElementDefaultClassLookup(
         element=HtmlElement,
         comment=HtmlComment,
@@ -52,12 +72,34 @@ def _class_lookup() -> etree.ElementNamespaceClassLookup:
     lookup = etree.ElementNamespaceClassLookup(fallback)
     by_tag = lookup.get_namespace(None)
     # The HTML parser lower-cases tag names, which is what lxml.html's lookup compares.
-    for tag, element_class in HtmlElementClassLookup._default_element_classes.items():
+    for tag, element_class in classes.items():
         by_tag[tag] = element_class
     return lookup
 
 
-def _parser(huge_tree: bool = False) -> etree.HTMLParser:
+def _check_class_lookup() -> dict[str, type[HtmlElement]]:
+    """lxml.html's table of element classes by tag, if the C-level lookup built from it gives
+    every element the class lxml.html's own lookup gives it."""
+    classes = getattr(HtmlElementClassLookup, "_default_element_classes", None)
+    if not isinstance(classes, dict) or not all(
+        isinstance(value, type) and issubclass(value, HtmlElement) for value in classes.values()
+    ):
+        raise NotAsVerifiedError("lxml.html.HtmlElementClassLookup has no table of classes")
+    # Every tag of the table, in both cases, and tags outside it.
+    tags = [*classes, *(str(tag).upper() for tag in classes), "div", "p", "span"]
+    sample = "<html><body>" + "".join(f"<{tag}>x</{tag}>" for tag in tags) + "</body></html>"
+    ours = fromstring(sample, parser=_parser(lookup=_c_class_lookup(classes)))
+    theirs = fromstring(sample, parser=_parser(lookup=HtmlElementClassLookup()))
+    require(
+        [type(element) for element in ours.iter()] == [type(element) for element in theirs.iter()],
+        "the C-level lookup gives other element classes than lxml.html's",
+    )
+    return classes
+
+
+def _parser(
+    huge_tree: bool = False, lookup: etree.ElementClassLookup | None = None
+) -> etree.HTMLParser:
     # The options of trafilatura.utils.HTML_PARSER.
     parser = etree.HTMLParser(  # type: ignore[call-arg]  # lxml-stubs lack default_doctype
         collect_ids=False,
@@ -67,10 +109,13 @@ def _parser(huge_tree: bool = False) -> etree.HTMLParser:
         remove_pis=True,
         huge_tree=huge_tree,
     )
-    parser.set_element_class_lookup(_class_lookup())
+    if lookup is None:
+        lookup = HtmlElementClassLookup() if _CLASSES is None else _c_class_lookup(_CLASSES)
+    parser.set_element_class_lookup(lookup)
     return parser
 
 
+_CLASSES = verified(CLASS_LOOKUP, _check_class_lookup)
 _PARSER = _parser()
 # Raises libxml2's limits on node size (to 1 GB) and on nesting (from 256 to 2048 levels).
 _HUGE_PARSER = _parser(huge_tree=True)
@@ -88,8 +133,26 @@ def parse_html(text: str) -> HtmlElement | None:
         tree = parse_html("<html><body><p>Hello</p></body></html>")
         tree.findtext(".//p")  # "Hello"
     """
+    repairs = _REPAIRS
+    if repairs is None:  # not as verified on this trafilatura: its public parse
+        check_markup(text)
+        stock: HtmlElement | None = load_html(text)
+        return stock
+    return _parse_html(text, repairs)
+
+
+@dataclass(frozen=True)
+class _Repairs:
+    """The pieces of trafilatura's `load_html` that `parse_html` runs itself."""
+
+    doctype_tag: re.Pattern[str]  # a DOCTYPE with a "/" on the first line, removed
+    faulty_html: re.Pattern[str]  # a self-closing <html/>, opened
+    is_dubious_html: Callable[[str], bool]  # the beginning of a page that may not be HTML
+
+
+def _parse_html(text: str, repairs: _Repairs) -> HtmlElement | None:
     beginning = text[:50].lower()
-    text = _repair_markup(text, beginning)
+    text = _repair_markup(text, beginning, repairs)
     check_markup(text)
     tree = _parse(text, _PARSER)
     limit = _limit_hit(_PARSER)
@@ -106,7 +169,7 @@ def parse_html(text: str) -> HtmlElement | None:
         raise ProcessingError(
             ErrorCode.TOO_COMPLEX, f"the HTML parser stopped at one of its limits ({limit})"
         )
-    if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
+    if tree is not None and repairs.is_dubious_html(beginning) and len(tree) < 2:
         return None
     return tree
 
@@ -139,17 +202,17 @@ def _may_hold_a_huge_node(text: str) -> bool:
     )
 
 
-def _repair_markup(text: str, beginning: str) -> str:
+def _repair_markup(text: str, beginning: str, repairs: _Repairs) -> str:
     """trafilatura's `repair_faulty_html` without its control-character pass: `sanitize_html`
     has removed the same characters already, and a second scan of the page costs 0.5 ms."""
     if "doctype" in beginning:  # libxml2 chokes on "<!DOCTYPE ... / ...>" (lxml bug 1955915)
         first_line, newline, rest = text.partition("\n")
-        repaired = DOCTYPE_TAG.sub("", first_line, count=1)
+        repaired = repairs.doctype_tag.sub("", first_line, count=1)
         if repaired != first_line or not newline:  # as trafilatura, which always re-joins
             text = repaired + "\n" + rest
     for line in text[:4096].splitlines()[:4]:  # a self-closing <html/> in the first lines
         if "<html" in line and line.endswith("/>"):
-            return FAULTY_HTML.sub(r"\1>", text, count=1)
+            return repairs.faulty_html.sub(r"\1>", text, count=1)
     return text
 
 
@@ -174,3 +237,47 @@ def document_elements(tree: HtmlElement, *tags: str) -> Iterator[HtmlElement]:
     root = tree.getroottree().getroot()
     for top in (root, *root.itersiblings()):
         yield from top.iter(*tags)
+
+
+# --------------------------------------------------------------------------- checks, at import
+# Pages `load_html` repairs (a DOCTYPE with a system id, a self-closing root) or parses as
+# bytes (an encoding declaration): `parse_html` must build the same tree. (A page it refuses
+# would log an error at every cold start: `is_dubious_html` is checked directly.)
+_LOAD_HTML_SAMPLES = (
+    "<!DOCTYPE html><html lang='en'><head><title>T</title></head>"
+    "<body><article><h1>Head</h1><p>One <b>two</b> three.</p></article></body></html>",
+    '<?xml version="1.0" encoding="utf-8"?><html><body><p>Declared</p></body></html>',
+    '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "http://www.w3.org/TR/xhtml1.dtd">\n'
+    "<html/>\n<body><p>Repaired</p></body>",
+)
+
+
+def _check_repairs() -> _Repairs:
+    utils = "trafilatura.utils"
+    doctype_tag, faulty_html = internal(utils, "DOCTYPE_TAG"), internal(utils, "FAULTY_HTML")
+    require(
+        isinstance(doctype_tag, re.Pattern) and isinstance(faulty_html, re.Pattern),
+        f"{utils}.DOCTYPE_TAG or FAULTY_HTML is no regular expression",
+    )
+    repairs = _Repairs(
+        doctype_tag, faulty_html, signature_is(internal(utils, "is_dubious_html"), "(beginning)")
+    )
+    require(
+        repairs.is_dubious_html("just words") and not repairs.is_dubious_html("<!doctype html>"),
+        f"{utils}.is_dubious_html tells HTML from text otherwise",
+    )
+    for sample in _LOAD_HTML_SAMPLES:
+        ours, theirs = _parse_html(sample, repairs), load_html(sample)
+        require(
+            (ours is None and theirs is None)
+            or (
+                ours is not None
+                and theirs is not None
+                and etree.tostring(ours) == etree.tostring(theirs)
+            ),
+            f"parse_html builds another tree than load_html for {sample[:40]!r}",
+        )
+    return repairs
+
+
+_REPAIRS = verified(TRAFILATURA_REPAIRS, _check_repairs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Collection
 from datetime import UTC, datetime
+from typing import Any
 
 from article_extractor import __version__
 from article_extractor.aws.keys import is_gzip_key
@@ -16,7 +17,8 @@ from article_extractor.aws.ordering import format_time
 from article_extractor.document import Article, Error, Extraction, OutputDocument, Source, Status
 from article_extractor.errors import ErrorCode, ProcessingError
 from article_extractor.inputs import FetchedObject, ObjectReader, ObjectRef, read_input
-from article_extractor.pipeline.clean import clean_text, count_words
+from article_extractor.pipeline.blocks import to_text
+from article_extractor.pipeline.clean import clean_blocks, count_words
 from article_extractor.pipeline.compression import gunzip_bounded, looks_gzipped
 from article_extractor.pipeline.deadline import time_limit
 from article_extractor.pipeline.decoding import decode_html
@@ -26,6 +28,7 @@ from article_extractor.pipeline.extract import (
     extract_article,
     extractor_version,
 )
+from article_extractor.pipeline.markdown import to_markdown
 
 STATUS_BY_ERROR = {
     ErrorCode.EMPTY_INPUT: Status.EMPTY,
@@ -43,10 +46,13 @@ def process_object(
     max_input_bytes: int,
     disabled_rules: Collection[str] = (),
     time_budget: float | None = None,
+    include_blocks: bool = False,
 ) -> OutputDocument:
     """Read, decode, extract and clean one object into its result record.
 
-    `time_budget` (seconds) bounds the CPU-bound part; past it the record says `timeout`.
+    `disabled_rules` names cleaning rules to switch off; `time_budget` (seconds) bounds the
+    CPU-bound part (past it the record says `timeout`); `include_blocks` adds
+    `document.blocks`.
 
     Example::
 
@@ -58,7 +64,9 @@ def process_object(
         fetched = read_input(ref, reader, max_input_bytes)
     except ProcessingError as error:
         return error_document(ref, error, started=started)
-    return process_fetched(ref, fetched, max_input_bytes, disabled_rules, time_budget, started)
+    return process_fetched(
+        ref, fetched, max_input_bytes, disabled_rules, time_budget, started, include_blocks
+    )
 
 
 def error_document(
@@ -94,8 +102,10 @@ def process_fetched(
     disabled_rules: Collection[str] = (),
     time_budget: float | None = None,
     started: float | None = None,
+    include_blocks: bool = False,
 ) -> OutputDocument:
-    """Decode, extract and clean bytes already read into the object's result record."""
+    """Decode, extract and clean bytes already read into the object's result record
+    (`include_blocks`: with `document.blocks`)."""
     started = time.perf_counter() if started is None else started
     source = _source_of(ref, fetched)
     encoding: str | None = None
@@ -107,7 +117,9 @@ def process_fetched(
             if not decoded.text.strip():
                 raise ProcessingError(ErrorCode.EMPTY_INPUT, "object holds only whitespace")
             article = extract_article(decoded.text, url=fetched.source_url)
-            cleaned = clean_text(article.text, disabled_rules)
+            cleaned = clean_blocks(article.blocks, disabled_rules, title=article.title)
+            text = to_text(cleaned.blocks)
+            markdown = to_markdown(cleaned.blocks)
     except ProcessingError as error:
         return OutputDocument(
             status=STATUS_BY_ERROR.get(error.code, Status.FAILED),
@@ -115,9 +127,10 @@ def process_fetched(
             extraction=_extraction(started, encoding, {}),
             error=Error(code=str(error.code), message=error.message),
         )
-    document = _article(article, cleaned.text)
+    blocks = [block.to_dict() for block in cleaned.blocks] if include_blocks else None
+    document = _article(article, text, markdown, blocks)
     extraction = _extraction(started, encoding, cleaned.removed, list(article.recovered))
-    if not cleaned.text:
+    if not text:
         return OutputDocument(
             status=Status.EMPTY,
             source=source,
@@ -153,7 +166,9 @@ def _source_of(ref: ObjectRef, fetched: FetchedObject) -> Source:
     )
 
 
-def _article(article: ExtractedArticle, text: str) -> Article:
+def _article(
+    article: ExtractedArticle, text: str, markdown: str, blocks: list[dict[str, Any]] | None
+) -> Article:
     return Article(
         url=article.url,
         canonical_url=article.canonical_url,
@@ -169,6 +184,8 @@ def _article(article: ExtractedArticle, text: str) -> Article:
         tags=list(article.tags),
         text=text,
         word_count=count_words(text),
+        markdown=markdown,
+        blocks=blocks,
     )
 
 

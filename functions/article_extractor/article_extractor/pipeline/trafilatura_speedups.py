@@ -1,6 +1,6 @@
-"""Faster, result-identical versions of four trafilatura 2.3.1 steps, used only inside
-`fast_paths()` (the product's own extraction): any other trafilatura call in the process, such
-as bench/speed.py's stock baseline, runs trafilatura's code unchanged.
+"""Faster, result-identical versions of four trafilatura steps, used only inside `fast_paths()`
+(the product's own extraction): any other trafilatura call in the process, such as
+bench/speed.py's stock baseline, runs trafilatura's code unchanged.
 
 1. `prune_unwanted_nodes(..., with_backup=True)` (main extraction, every page) keeps only the
    matched elements that have no matched ancestor. trafilatura walks every match's ancestors to
@@ -22,11 +22,15 @@ as bench/speed.py's stock baseline, runs trafilatura's code unchanged.
    REMOVE_COMMENTS(_AND_LISTS)_XPATH) call EXSLT's re:test twice per div, section, list...
    `select` walks those tags and runs the same regexes on id and class directly.
 
-Measured on the 1,032 evaluation pages (bench/speed.py, same run): median time per document
-0.7 ms lower for (1), 0.8 ms for (2), 0.4 ms for (3), 2.9 ms for (4); every call of (1), (2)
-and (4) returned what trafilatura's code returns, and every output document is identical. All
-four depend on trafilatura's internals: the version is pinned, and
-`tests/unit/test_trafilatura_fast_paths.py` fails on any other version.
+All four replace trafilatura internals, verified on `internals.VERIFIED_TRAFILATURA` (README,
+"Speed", has the measured gains). So each is enabled only when its check at import passes
+(`internals.verified`): the names it replaces exist and are what trafilatura's own code calls,
+the signatures match, the XPath expressions a walk reimplements are, word for word, the ones it
+was verified against, and on built-in samples it returns what trafilatura's code returns (for
+3: `_prefer_readability` keeps a sound text against readability's up to twice as long, and
+readability's text stays within the bound). Otherwise that step keeps trafilatura's code, with
+one warning naming it: another trafilatura version can make extraction slower, never different
+or broken. `ENABLED` holds the steps in use.
 
 Example::
 
@@ -36,40 +40,47 @@ Example::
 
 from __future__ import annotations
 
+import functools
+import importlib
 import re
-import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
-import trafilatura.core
-import trafilatura.external
-import trafilatura.htmlprocessing
-import trafilatura.main_extractor
-from lxml.etree import tostring
+from lxml.etree import XPath, tostring
 from lxml.html import HtmlElement, document_fromstring
-from trafilatura.settings import _COOKIE_CONSENT_RE
-from trafilatura.utils import trim
-from trafilatura.xml import delete_element
-from trafilatura.xpaths import (
-    _COMMENTS_CLASS,
-    _COMMENTS_ID,
-    RAW_TREE_PRUNE_XPATH,
-    REMOVE_COMMENTS_AND_LISTS_XPATH,
-    REMOVE_COMMENTS_XPATH,
+
+from article_extractor.pipeline.internals import (
+    NotAsVerifiedError,
+    internal,
+    require,
+    signature_is,
+    verified,
 )
 
-VERIFIED_VERSION = "2.3.1"
+OUTERMOST_PRUNING = "outermost pruning"
+BASIC_CLEANING = "basic_cleaning selection"
+READABILITY_SKIP = "readability skip"
+RAW_TREE_WALKS = "raw-tree pruning walks"
+STEPS = (OUTERMOST_PRUNING, BASIC_CLEANING, READABILITY_SKIP, RAW_TREE_WALKS)
 
 _ACTIVE: ContextVar[bool] = ContextVar("trafilatura_fast_paths", default=False)
-# `trafilatura.baseline` the attribute is the function baseline(), the module is in sys.modules.
-_BASELINE = sys.modules["trafilatura.baseline"]
+
+Selector = Callable[[HtmlElement], list[HtmlElement]]
 
 
 @contextmanager
 def fast_paths() -> Iterator[None]:
-    """Run trafilatura with the fast paths inside this block (this thread or task only)."""
+    """Run trafilatura with the enabled speed-ups inside this block (this thread or task only).
+
+    Example::
+
+        with fast_paths():
+            document = bare_extraction(tree, include_comments=False)
+    """
     token = _ACTIVE.set(True)
     try:
         yield
@@ -77,34 +88,20 @@ def fast_paths() -> Iterator[None]:
         _ACTIVE.reset(token)
 
 
+def _body(page: str) -> HtmlElement:
+    """The <body> of a sample page."""
+    body = document_fromstring(page).find("body")
+    if not isinstance(body, HtmlElement):
+        raise NotAsVerifiedError("a sample page has no body")
+    return body
+
+
+def _expression_text(expression: Any) -> str:
+    """An XPath's expression with its whitespace runs collapsed (how it is compared)."""
+    return " ".join(str(expression.path).split())
+
+
 # --------------------------------------------------------------------------- 1. pruning
-_original_prune: Callable[..., HtmlElement] = trafilatura.htmlprocessing.prune_unwanted_nodes
-
-
-def prune_unwanted_nodes(
-    tree: HtmlElement, nodelist: list[Any], with_backup: bool = False
-) -> HtmlElement:
-    """trafilatura's `prune_unwanted_nodes`: expressions with a walk in `_SELECTORS` run as that
-    walk (4), and the outermost matches are found faster (1)."""
-    if not _ACTIVE.get():
-        return _original_prune(tree, nodelist, with_backup)
-    if not with_backup:
-        for expression in nodelist:
-            for element in select(expression, tree):
-                delete_element(element)  # the tail text is preserved
-        return tree
-    matches = dict.fromkeys(
-        element for expression in nodelist for element in select(expression, tree)
-    )
-    outer = _outermost(matches)
-    old_len = len(tree.text_content())
-    # trafilatura's guard: prune nothing if it would remove too much text
-    if old_len - sum(len(element.text_content()) for element in outer) > old_len / 7:
-        for element in outer:
-            delete_element(element)
-    return tree
-
-
 def _outermost(matches: dict[HtmlElement, None]) -> list[HtmlElement]:
     """The matches without a matched ancestor, in the order of `matches`."""
     inside: set[HtmlElement] = set()  # elements known to have a matched ancestor-or-self
@@ -127,22 +124,136 @@ def _outermost(matches: dict[HtmlElement, None]) -> list[HtmlElement]:
     return outer
 
 
+@dataclass(frozen=True)
+class _StockPruning:
+    """trafilatura's `prune_unwanted_nodes` and the `delete_element` it prunes with."""
+
+    prune: Callable[..., HtmlElement]
+    delete_element: Callable[..., Any]
+
+
+def _prune_outermost(
+    tree: HtmlElement, nodelist: list[Any], delete_element: Callable[..., Any]
+) -> HtmlElement:
+    """`prune_unwanted_nodes(tree, nodelist, with_backup=True)`, with `_outermost`."""
+    matches = dict.fromkeys(element for expression in nodelist for element in expression(tree))
+    outer = _outermost(matches)
+    old_len = len(tree.text_content())
+    # trafilatura's guard: prune nothing if it would remove too much text
+    if old_len - sum(len(element.text_content()) for element in outer) > old_len / 7:
+        for element in outer:
+            delete_element(element)
+    return tree
+
+
+def _prune_each(
+    tree: HtmlElement, nodelist: list[Any], delete_element: Callable[..., Any]
+) -> HtmlElement:
+    """`prune_unwanted_nodes(tree, nodelist)`, with the walks of `select`."""
+    for expression in nodelist:
+        for element in select(expression, tree):
+            delete_element(element)  # the tail text is preserved
+    return tree
+
+
+def _pruning_replacement(
+    stock: _StockPruning, outermost: bool, walks: bool
+) -> Callable[..., HtmlElement]:
+    """trafilatura's `prune_unwanted_nodes` with the outermost matches found faster (1) and
+    expressions with a walk run as that walk (4), each if enabled. It wraps the stock function
+    (`__wrapped__`, as the two other replacements do), which is how a check knows it."""
+
+    @functools.wraps(stock.prune)
+    def prune_unwanted_nodes(
+        tree: HtmlElement, nodelist: list[Any], with_backup: bool = False
+    ) -> HtmlElement:
+        if _ACTIVE.get():
+            if with_backup and outermost:
+                return _prune_outermost(tree, nodelist, stock.delete_element)
+            if not with_backup and walks:
+                return _prune_each(tree, nodelist, stock.delete_element)
+        return stock.prune(tree, nodelist, with_backup)
+
+    return prune_unwanted_nodes
+
+
+_PRUNING_CALLERS = ("trafilatura.main_extractor", "trafilatura.core")
+
+
+def _stock_pruning() -> _StockPruning:
+    """trafilatura's pruning function, if it is the one its extraction calls."""
+    prune = signature_is(
+        internal("trafilatura.htmlprocessing", "prune_unwanted_nodes"),
+        "(tree, nodelist, with_backup=False)",
+    )
+    for module in _PRUNING_CALLERS:
+        called = internal(module, "prune_unwanted_nodes")
+        require(
+            called is prune or _replaces(called, prune),
+            f"{module} calls another prune_unwanted_nodes than trafilatura.htmlprocessing's",
+        )
+    delete_element = signature_is(
+        internal("trafilatura.xml", "delete_element"), "(element, keep_tail=True)"
+    )
+    return _StockPruning(prune, delete_element)
+
+
+def _replaces(candidate: Any, original: Callable[..., Any]) -> bool:
+    """Whether `candidate` is this module's replacement of `original` (installed already)."""
+    return getattr(candidate, "__wrapped__", None) is original
+
+
+# Matches nested two and three deep, a match inside a non-matching element, and enough other
+# text for trafilatura's guard to let the pruning through; in the second page the guard blocks it.
+_NESTED_SAMPLE = """<html><body><div class="main">
+<div class="share"><div class="social"><p>nested match</p></div></div>
+<div id="sidebar"><span class="widget">deeper</span><div><div class="menu">x</div></div></div>
+<p>The article text goes here and is long enough to survive the guard against pruning too much
+of the page at once, with several sentences of prose that carry the story forward.</p>
+<p class="comments-title">3 comments</p><p aria-hidden="true">hidden</p>
+</div></body></html>"""
+_GUARDED_SAMPLE = """<html><body><div class="main"><div class="share">Nearly all the text of
+the page is in a match</div><p>Little</p></div></body></html>"""
+_NESTED_SAMPLE_EXPRESSIONS = [
+    XPath(".//*[contains(@class, 'share') or contains(@class, 'social')]"),
+    XPath(".//*[@id='sidebar' or contains(@class, 'widget') or contains(@class, 'menu')]"),
+    XPath(".//p[contains(@class, 'comments') or @aria-hidden='true']"),
+]
+
+
+def _check_outermost() -> _StockPruning:
+    stock = _stock_pruning()
+    for sample in (_NESTED_SAMPLE, _GUARDED_SAMPLE):
+        ours, theirs = document_fromstring(sample), document_fromstring(sample)
+        _prune_outermost(ours, _NESTED_SAMPLE_EXPRESSIONS, stock.delete_element)
+        stock.prune(theirs, _NESTED_SAMPLE_EXPRESSIONS, True)
+        require(
+            tostring(ours) == tostring(theirs),
+            "pruning the outermost matches leaves another tree than trafilatura's",
+        )
+    return stock
+
+
 # --------------------------------------------------------------------------- 2. basic cleaning
-_original_basic_clean: Callable[[HtmlElement], list[Any]] = _BASELINE.BASIC_CLEAN_XPATH
 # The union's branches: these tags outright, <div> whose first of class/id mentions "footer",
 # and any element whose class or id matches the cookie-banner expression, case-insensitively.
 _ALWAYS = frozenset({"aside", "fencedframe", "footer", "script", "style", "svg", "template"})
+_COOKIE_CONSENT_RE = (  # trafilatura's settings._COOKIE_CONSENT_RE, as in the expression below
+    "cookie[-_]?(?:banner|bar|consent|law|notice|policy|description)|notice[-_]{0,2}cookie"
+    "|consent[-_]?(?:banner|manager|sdk)|borlabs|cookiebot|cmplz|onetrust|moove[-_]?gdpr"
+)
 _COOKIE_CONSENT = re.compile(_COOKIE_CONSENT_RE, re.IGNORECASE)
-
-
-def basic_clean_targets(tree: HtmlElement) -> list[Any]:
-    """What `BASIC_CLEAN_XPATH(tree)` returns."""
-    if not _ACTIVE.get():
-        return _original_basic_clean(tree)
-    return _basic_clean_targets(tree)
+# What `_basic_clean_targets` selects: trafilatura's BASIC_CLEAN_XPATH, whitespace collapsed.
+BASIC_CLEAN_EXPRESSION = (
+    ".//aside|.//div[contains(@class|@id, 'footer')]|.//fencedframe|.//footer|.//script"
+    "|.//style|.//svg|.//template"
+    f"|.//*[re:test(@class, '{_COOKIE_CONSENT_RE}', 'i') or re:test(@id, '{_COOKIE_CONSENT_RE}',"
+    " 'i')]"
+)
 
 
 def _basic_clean_targets(tree: HtmlElement) -> list[HtmlElement]:
+    """What trafilatura's `BASIC_CLEAN_XPATH(tree)` returns."""
     targets = []
     for element in tree.iterdescendants():
         tag = element.tag
@@ -166,28 +277,64 @@ def _basic_clean_targets(tree: HtmlElement) -> list[HtmlElement]:
     return targets
 
 
+def _basic_clean_replacement(stock: Callable[[HtmlElement], list[Any]]) -> Callable[..., Any]:
+    """What `BASIC_CLEAN_XPATH(tree)` returns, by the walk inside `fast_paths()`."""
+
+    @functools.wraps(stock)
+    def basic_clean_targets(tree: HtmlElement) -> list[Any]:
+        return _basic_clean_targets(tree) if _ACTIVE.get() else stock(tree)
+
+    return basic_clean_targets
+
+
+# Each branch of the union, cookie banners by class and id in either case, the first of class
+# and id deciding for footers, nesting, and non-matches.
+_BASIC_CLEAN_SAMPLE = """<html><head><style>p{}</style><script>x()</script></head><body>
+<aside>a</aside><footer>f</footer><template><p>t</p></template><svg><path/></svg>
+<div class="site-footer">1</div><div id="footer-links" class="x">2</div>
+<div class="x" id="footer">3: class comes first, no footer in it</div>
+<div id="footer" class="x">4: id comes first</div><span class="footer">5: not a div</span>
+<div class="Cookie-Banner">6</div><p id="ONETRUST-x">7</p><section class="cookiebar">8</section>
+<div class="cookie_notice"><div class="cookie-consent">9 nested</div></div>
+<div class="cookies">10: no match</div><div data-x="footer">11</div><p>12</p>
+<fencedframe>13</fencedframe></body></html>"""
+
+
+def _check_basic_cleaning() -> Callable[[HtmlElement], list[Any]]:
+    stock = internal("trafilatura.baseline", "BASIC_CLEAN_XPATH")
+    stock = getattr(stock, "__wrapped__", stock)  # installed already
+    require(
+        _expression_text(stock) == BASIC_CLEAN_EXPRESSION,
+        "trafilatura.baseline.BASIC_CLEAN_XPATH is not the expression the walk replaces",
+    )
+    sample = document_fromstring(_BASIC_CLEAN_SAMPLE)
+    for tree in (sample, _body(_BASIC_CLEAN_SAMPLE)):
+        require(
+            _basic_clean_targets(tree) == stock(tree),
+            "the walk selects other elements than BASIC_CLEAN_XPATH on the sample page",
+        )
+    checked: Callable[[HtmlElement], list[Any]] = stock
+    return checked
+
+
 # --------------------------------------------------------------------------- 3. readability
-_original_compare: Callable[..., tuple[Any, str]] = trafilatura.external.compare_extraction
 _VIDEO_TEXT = 6  # readability writes "VIDEO" into a video iframe: 5 letters and a space
 
 
-def compare_extraction(
-    cleaned_tree: HtmlElement, raw_tree: HtmlElement, body: Any, text: str, options: Any
-) -> tuple[Any, str]:
-    """trafilatura's `compare_extraction`, without readability when it cannot win."""
-    if (
-        _ACTIVE.get()
-        and options.focus == "balanced"
+def _readability_cannot_win(
+    raw_tree: HtmlElement, body: Any, text: str, options: Any, trim: Callable[[str], str]
+) -> bool:
+    """Whether `_prefer_readability` keeps the own extraction whatever readability finds."""
+    return bool(
+        getattr(options, "focus", None) == "balanced"
         and text
         and body.xpath(".//p//text()")
         and len(body.findall(".//table")) <= len(body.findall(".//p"))
-        and _readability_bound(raw_tree) <= 2 * len(text)
-    ):
-        raw_tree = document_fromstring("<html><body></body></html>")
-    return _original_compare(cleaned_tree, raw_tree, body, text, options)
+        and _readability_bound(raw_tree, trim) <= 2 * len(text)
+    )
 
 
-def _readability_bound(page: HtmlElement) -> int:
+def _readability_bound(page: HtmlElement, trim: Callable[[str], str]) -> int:
     """An upper bound of the length of readability's text for `page`. Removing a run of text
     from a string shortens its collapsed form by at least the run's own collapsed length."""
     bound = len(trim(tostring(page, method="text", encoding="unicode")))
@@ -195,10 +342,80 @@ def _readability_bound(page: HtmlElement) -> int:
     return bound + _VIDEO_TEXT * sum(1 for _ in page.iter("iframe"))
 
 
+def _compare_replacement(
+    stock: Callable[..., tuple[Any, str]], trim: Callable[[str], str]
+) -> Callable[..., tuple[Any, str]]:
+    """trafilatura's `compare_extraction`, without readability when it cannot win."""
+
+    @functools.wraps(stock)
+    def compare_extraction(
+        cleaned_tree: HtmlElement, raw_tree: HtmlElement, body: Any, text: str, options: Any
+    ) -> tuple[Any, str]:
+        if _ACTIVE.get() and _readability_cannot_win(raw_tree, body, text, options, trim):
+            raw_tree = document_fromstring("<html><body></body></html>")
+        return stock(cleaned_tree, raw_tree, body, text, options)
+
+    return compare_extraction
+
+
+# A page with what readability drops (script, style) and what it adds ("VIDEO" in iframes).
+_READABILITY_SAMPLE = (
+    "<html><head><script>var long_script = 1;     </script><style>p { }</style></head><body>"
+    + "<p>Prose, with a comma and enough words to be a paragraph of its own here.</p>" * 5
+    + '<iframe src="https://www.youtube.com/embed/x"></iframe>'
+    + '<iframe src="https://vimeo.com/1">old text</iframe></body></html>'
+)
+
+
+@dataclass(frozen=True)
+class _StockComparison:
+    compare: Callable[..., tuple[Any, str]]
+    trim: Callable[[str], str]
+
+
+def _check_readability_skip() -> _StockComparison:
+    compare = signature_is(
+        internal("trafilatura.external", "compare_extraction"),
+        "(cleaned_tree, raw_tree, body, text, options)",
+    )
+    called = internal("trafilatura.core", "compare_extraction")
+    require(
+        called is compare or _replaces(called, compare),
+        "trafilatura.core calls another compare_extraction than trafilatura.external's",
+    )
+    prefer = signature_is(
+        internal("trafilatura.external", "_prefer_readability"),
+        "(body, algo_body, algo_text, len_text, len_algo, options)",
+    )
+    trim = signature_is(internal("trafilatura.utils", "trim"), "(string)")
+    # The rule the skip relies on: a sound own text is kept against readability's text up to
+    # twice its length, and against an empty one (readability on the empty page).
+    body = _body("<html><body><p>Own text.</p><table></table></body></html>")
+    headed = _body("<html><body><h2>Heading</h2></body></html>")
+    for min_extracted_size in (0, 250):
+        options = SimpleNamespace(focus="balanced", min_extracted_size=min_extracted_size)
+        for own in (1, 7, 250, 4000):
+            for algo in (0, 1, own // 2, own - 1, own, own + 1, 2 * own):
+                require(
+                    not prefer(body, headed, "x" * algo, own, algo, options)
+                    and not prefer(body, headed, "{" * algo, own, algo, options),
+                    f"_prefer_readability prefers {algo} characters to {own} sound ones",
+                )
+    page = document_fromstring(_READABILITY_SAMPLE)
+    bound = _readability_bound(page, trim)  # before readability, which edits the page
+    found = internal("trafilatura.external", "try_readability")(page)
+    require(
+        len(trim(tostring(found, method="text", encoding="unicode"))) <= bound,
+        "readability finds more text on the sample page than its bound",
+    )
+    return _StockComparison(compare, trim)
+
+
 # --------------------------------------------------------------------------- 4. raw-tree pruning
-# The expressions of RAW_TREE_PRUNE_XPATH and REMOVE_COMMENTS(_AND_LISTS)_XPATH, as walks over
-# the tags they name; `re.search` on the attribute value ("" when absent) is what EXSLT's
-# re:test does.
+# The regexes of trafilatura's xpaths._COMMENTS_ID and _COMMENTS_CLASS, as in the expressions
+# below; `re.search` on the attribute value ("" when absent) is what EXSLT's re:test does.
+_COMMENTS_ID = "[Cc]omment(?!ary)|comol"
+_COMMENTS_CLASS = "^[Cc]omment(?!ary)|(?:article|post)-comments"
 _COMMENT_ID = re.compile(f"^(?:{_COMMENTS_ID}|disqus_thread|dsq-comments)")
 _COMMENT_LIST_ID = re.compile(f"^(?:{_COMMENTS_ID})")
 _COMMENT_CLASS = re.compile(_COMMENTS_CLASS)
@@ -264,27 +481,136 @@ def _comment_sections_and_lists(tree: HtmlElement) -> list[HtmlElement]:
     return _comment_sections(tree, lists=True)
 
 
-_SELECTORS: dict[int, Callable[[HtmlElement], list[HtmlElement]]] = {
-    id(RAW_TREE_PRUNE_XPATH[0]): _appended_posts,
-    id(RAW_TREE_PRUNE_XPATH[1]): _share_buttons,
-    id(REMOVE_COMMENTS_XPATH[0]): _comment_sections,
-    id(REMOVE_COMMENTS_AND_LISTS_XPATH[0]): _comment_sections_and_lists,
-}
+_SECTION_TAGS = "self::div or self::section or self::aside"
+_COMMENT_TAGS = "self::div or self::list or self::section or self::details"
+_COMMENT_TESTS = (
+    f"re:test(@id, '^(?:{_COMMENTS_ID}|disqus_thread|dsq-comments)') or "
+    f"re:test(@class, '{_COMMENTS_CLASS}')"
+)
+# (list in trafilatura.xpaths, index, its walk, the expression the walk was verified against,
+# whitespace collapsed)
+WALKS: tuple[tuple[str, int, Selector, str], ...] = (
+    (
+        "RAW_TREE_PRUNE_XPATH",
+        0,
+        _appended_posts,
+        f".//*[{_SECTION_TAGS}][ re:test(@id, 'mvp-post-add-(?:box|wrap)|infinite-?scroll') or "
+        "re:test(@class, 'mvp-post-add-(?:box|wrap)|infinite-?scroll')][ not(.//h1) or "
+        "re:test(@id, 'mvp-post-add-(?:box|wrap)') or "
+        "re:test(@class, 'mvp-post-add-(?:box|wrap)')]",
+    ),
+    (
+        "RAW_TREE_PRUNE_XPATH",
+        1,
+        _share_buttons,
+        f".//*[{_SECTION_TAGS}][contains(@class, 'elementor-share-buttons')]",
+    ),
+    ("REMOVE_COMMENTS_XPATH", 0, _comment_sections, f".//*[{_COMMENT_TAGS}][ {_COMMENT_TESTS}]"),
+    (
+        "REMOVE_COMMENTS_AND_LISTS_XPATH",
+        0,
+        _comment_sections_and_lists,
+        f".//*[{_COMMENT_TAGS} or self::ol or self::ul][ {_COMMENT_TESTS}][ not(self::ol or "
+        f"self::ul) or re:test(@id, '^(?:{_COMMENTS_ID})') or "
+        f"re:test(@class, '{_COMMENTS_CLASS}')]",
+    ),
+)
+
+# Every branch of the four expressions, with near misses (case, prefixes, tags outside them).
+_RAW_TREE_SAMPLE = """<html><body><div id="main"><h1>Title</h1>
+<div id="comments">1</div><section class="comment-list">2</section><div id="Comments">3</div>
+<div id="commentary">4: commentary is not comments</div><div class="commentary">5: nor here</div>
+<div class="x comment">6: class must start with comment</div><div class="article-comments">7</div>
+<details id="comol-1">8</details><div id="disqus_thread">9</div><div id="dsq-comments">10</div>
+<ol id="disqus_thread"><li>11: a list matched only by the disqus id stays</li></ol>
+<ul class="comment-list"><li>12</li></ul><ol id="comments-ol"><li>13</li></ol>
+<div id="comments"><div class="comment-body">14 nested in 1</div></div>
+<p id="comments">15: not a container tag</p><div id="x-comments">16: id must start with it</div>
+<div class="infinite-scroll">17: appended posts</div><section id="infinitescroll">18</section>
+<aside class="infinite-scroll"><h1>19: holds an h1, kept</h1></aside>
+<div class="mvp-post-add-box"><h1>20: the theme's box, pruned even with an h1</h1></div>
+<div id="mvp-post-add-wrap">21</div><span class="infinite-scroll">22: not a section tag</span>
+<div class="elementor-share-buttons--view">23</div><section class="elementor-share-buttons">24
+</section><div data-class="elementor-share-buttons">25</div><div id="" class="">26</div>
+</div></body></html>"""
+
+
+@dataclass(frozen=True)
+class _CheckedWalks:
+    stock: _StockPruning
+    selectors: Mapping[int, Selector]  # by the id of the XPath object each walk replaces
+
+
+def _check_raw_tree_walks() -> _CheckedWalks:
+    stock = _stock_pruning()
+    sample = document_fromstring(_RAW_TREE_SAMPLE)
+    selectors: dict[int, Selector] = {}
+    for name, index, walk, expression_text in WALKS:
+        expression = internal("trafilatura.xpaths", name)[index]
+        require(
+            _expression_text(expression) == expression_text,
+            f"trafilatura.xpaths.{name}[{index}] is not the expression {walk.__name__} replaces",
+        )
+        require(
+            walk(sample) == expression(sample),
+            f"{walk.__name__} selects other elements than {name}[{index}] on the sample page",
+        )
+        selectors[id(expression)] = walk
+    return _CheckedWalks(stock, selectors)
+
+
+# --------------------------------------------------------------------------- checks, at import
+_OUTERMOST = verified(OUTERMOST_PRUNING, _check_outermost)
+_BASIC_CLEAN = verified(BASIC_CLEANING, _check_basic_cleaning)
+_READABILITY = verified(READABILITY_SKIP, _check_readability_skip)
+_WALKS = verified(RAW_TREE_WALKS, _check_raw_tree_walks)
+_SELECTORS: Mapping[int, Selector] = _WALKS.selectors if _WALKS else {}
+ENABLED = frozenset(
+    step
+    for step, check in zip(STEPS, (_OUTERMOST, _BASIC_CLEAN, _READABILITY, _WALKS), strict=True)
+    if check is not None
+)
 
 
 def select(expression: Any, tree: HtmlElement) -> list[Any]:
-    """`expression(tree)`, by a walk when there is one for this expression."""
+    """`expression(tree)`, by a walk when there is a checked one for this expression.
+
+    Example::
+
+        select(trafilatura.xpaths.REMOVE_COMMENTS_XPATH[0], tree)  # the comment sections
+    """
     selector = _SELECTORS.get(id(expression))
     return expression(tree) if selector is None else selector(tree)
 
 
+def _replacements() -> list[tuple[str, str, Any]]:
+    """(module, name, replacement) for every step that passed its checks."""
+    replacements: list[tuple[str, str, Any]] = []
+    pruning = _OUTERMOST or (_WALKS.stock if _WALKS else None)
+    if pruning is not None:
+        prune = _pruning_replacement(pruning, _OUTERMOST is not None, _WALKS is not None)
+        replacements += [(module, "prune_unwanted_nodes", prune) for module in _PRUNING_CALLERS]
+    if _BASIC_CLEAN is not None:
+        basic_clean = _basic_clean_replacement(_BASIC_CLEAN)
+        replacements.append(("trafilatura.baseline", "BASIC_CLEAN_XPATH", basic_clean))
+    if _READABILITY is not None:
+        compare = _compare_replacement(_READABILITY.compare, _READABILITY.trim)
+        replacements.append(("trafilatura.core", "compare_extraction", compare))
+    return replacements
+
+
+_REPLACEMENTS = _replacements()
+
+
 def install_fast_paths() -> None:
-    """Route trafilatura's calls through the dispatchers above (idempotent)."""
-    replacements = (
-        (trafilatura.main_extractor, "prune_unwanted_nodes", prune_unwanted_nodes),
-        (trafilatura.core, "prune_unwanted_nodes", prune_unwanted_nodes),
-        (_BASELINE, "BASIC_CLEAN_XPATH", basic_clean_targets),
-        (trafilatura.core, "compare_extraction", compare_extraction),
-    )
-    for module, name, replacement in replacements:
-        setattr(module, name, replacement)
+    """Route trafilatura's calls of the enabled steps through their replacements (idempotent);
+    the other steps keep trafilatura's code.
+
+    Example::
+
+        install_fast_paths()
+        with fast_paths():
+            bare_extraction(tree)
+    """
+    for module, name, replacement in _REPLACEMENTS:
+        setattr(importlib.import_module(module), name, replacement)

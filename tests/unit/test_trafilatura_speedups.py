@@ -1,8 +1,10 @@
-"""The trafilatura fast paths return what trafilatura's own code returns, and only where asked."""
+"""The trafilatura speed-ups return what trafilatura's own code returns, only where asked, and
+only where their checks at import found trafilatura's internals as verified."""
 
 from __future__ import annotations
 
 import copy
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,7 +12,14 @@ from typing import Any
 import lxml.etree
 import pytest
 import trafilatura
+import trafilatura.core
+import trafilatura.external
 import trafilatura.htmlprocessing
+import trafilatura.main_extractor
+import trafilatura.settings
+import trafilatura.xml
+import trafilatura.xpaths
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.external import try_readability
@@ -23,10 +32,13 @@ from trafilatura.xpaths import (
 )
 
 from article_extractor.pipeline import trafilatura_speedups as fast
+from article_extractor.pipeline.internals import verified
 from article_extractor.pipeline.parsing import parse_html
 
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = sys.modules["trafilatura.baseline"]
+# trafilatura's own expression, where the speed-up does not replace it
+STOCK_BASIC_CLEAN = trafilatura.settings.BASIC_CLEAN_XPATH
 PAGES = [
     *sorted((ROOT / "samples").glob("*.html")),
     *sorted((ROOT / "tests" / "fixtures").rglob("*.html")),
@@ -38,10 +50,17 @@ def _page_html(path: Path) -> str:
     return path.read_bytes().decode("utf-8", "replace")
 
 
-def test_trafilatura_is_the_verified_version() -> None:
-    # The fast paths replace trafilatura internals: re-run this suite and bench/speed.py's
-    # output comparison before moving the pin.
-    assert trafilatura.__version__ == fast.VERIFIED_VERSION
+def test_the_replacements_are_installed_where_trafilatura_calls_them() -> None:
+    fast.install_fast_paths()
+    for module in (trafilatura.core, trafilatura.main_extractor):
+        assert (
+            module.prune_unwanted_nodes.__wrapped__
+            is trafilatura.htmlprocessing.prune_unwanted_nodes
+        )
+    assert BASELINE.BASIC_CLEAN_XPATH.__wrapped__ is STOCK_BASIC_CLEAN
+    assert (
+        trafilatura.core.compare_extraction.__wrapped__ is trafilatura.external.compare_extraction
+    )
 
 
 def _tree(html: str) -> HtmlElement:
@@ -63,12 +82,12 @@ BASIC_CLEAN_CASES = """<html><head><style>p{}</style><script>x()</script></head>
 
 def test_basic_clean_targets_are_the_xpath_union() -> None:
     tree = _tree(BASIC_CLEAN_CASES)
-    expected = fast._original_basic_clean(tree)
+    expected = STOCK_BASIC_CLEAN(tree)
     assert len(expected) > 10
     assert fast._basic_clean_targets(tree) == expected
     body = tree.find("body")
     assert body is not None
-    assert fast._basic_clean_targets(body) == fast._original_basic_clean(body)
+    assert fast._basic_clean_targets(body) == STOCK_BASIC_CLEAN(body)
 
 
 NESTED = """<html><body><div class="main">
@@ -89,9 +108,10 @@ def test_outermost_matches_are_trafilaturas() -> None:
 
 
 def test_pruning_with_backup_leaves_the_same_tree() -> None:
+    fast.install_fast_paths()
     ours, theirs = _tree(NESTED), _tree(NESTED)
     with fast.fast_paths():
-        fast.prune_unwanted_nodes(ours, OVERALL_DISCARD_XPATH, with_backup=True)
+        trafilatura.main_extractor.prune_unwanted_nodes(ours, OVERALL_DISCARD_XPATH, True)
     trafilatura.htmlprocessing.prune_unwanted_nodes(theirs, OVERALL_DISCARD_XPATH, True)
     assert tree_text(ours) == tree_text(theirs)
     assert "nested match" not in tree_text(ours)
@@ -135,10 +155,11 @@ def test_raw_tree_selectors_return_what_the_xpath_returns(index: int) -> None:
 
 
 def test_pruning_without_backup_leaves_the_same_tree() -> None:
+    fast.install_fast_paths()
     ours, theirs = _tree(RAW_PRUNE_CASES), _tree(RAW_PRUNE_CASES)
     for nodelist in (RAW_TREE_PRUNE_XPATH, REMOVE_COMMENTS_AND_LISTS_XPATH):
         with fast.fast_paths():
-            fast.prune_unwanted_nodes(ours, nodelist)
+            trafilatura.core.prune_unwanted_nodes(ours, nodelist)
         trafilatura.htmlprocessing.prune_unwanted_nodes(theirs, nodelist)
     assert lxml.etree.tostring(ours) == lxml.etree.tostring(theirs)
     assert "14 nested" not in tree_text(ours)
@@ -156,7 +177,7 @@ def test_outside_the_block_trafilatura_runs_its_own_code(
     calls: list[str] = []
     monkeypatch.setattr(fast, "_basic_clean_targets", lambda tree: calls.append("fast") or [])
     tree = _tree(BASIC_CLEAN_CASES)
-    assert BASELINE.BASIC_CLEAN_XPATH(tree) == fast._original_basic_clean(tree)
+    assert BASELINE.BASIC_CLEAN_XPATH(tree) == STOCK_BASIC_CLEAN(tree)
     assert calls == []
     with fast.fast_paths():
         BASELINE.BASIC_CLEAN_XPATH(tree)
@@ -197,29 +218,157 @@ def test_readability_text_is_within_the_bound(html: str) -> None:
     tree = parse_html(html)
     if tree is None:
         pytest.skip("not HTML")
-    bound = fast._readability_bound(tree)
+    bound = fast._readability_bound(tree, trim)
     algo = try_readability(copy.copy(tree))
     text = trim(lxml.etree.tostring(algo, method="text", encoding="unicode"))
     assert len(text) <= bound
 
 
 def test_readability_is_skipped_only_when_it_cannot_win() -> None:
-    fast.install_fast_paths()
     seen: list[bool] = []
-    original = fast._original_compare
+    stock = trafilatura.external.compare_extraction
 
     def spy(cleaned: Any, raw: HtmlElement, body: Any, text: str, options: Any) -> Any:
         seen.append(len(raw) < 2 and not " ".join(raw.itertext()).strip())
-        return original(cleaned, raw, body, text, options)
+        return stock(cleaned, raw, body, text, options)
 
     article = "<p>" + "The ferry left the harbour at dawn, as it does every day. " * 20 + "</p>"
     short = "<html><body><article>" + article + "</article><nav>a b c</nav></body></html>"
     long_page = short.replace("<nav>a b c</nav>", "<div>" + "Other words here. " * 400 + "</div>")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(fast, "_original_compare", spy)
+        patch.setattr(trafilatura.core, "compare_extraction", fast._compare_replacement(spy, trim))
         for html in (short, long_page):
             tree = parse_html(html)
             with fast.fast_paths():
                 bare_extraction(tree, include_comments=False)
             bare_extraction(parse_html(html), include_comments=False)  # not inside: never skipped
     assert seen == [True, False, False, False]
+
+
+# ------------------------------------------------------------------ the checks at import
+def disabled(step: str, check: Any, caplog: pytest.LogCaptureFixture, because: str) -> None:
+    """Assert that `check` fails: the step is disabled with one warning giving `because`."""
+    with caplog.at_level(logging.WARNING):
+        assert verified(step, check) is None
+    assert len(caplog.records) == 1
+    assert caplog.records[0].getMessage().startswith(f"{step} disabled")
+    assert because in caplog.records[0].getMessage()
+
+
+def test_every_check_passes_on_the_installed_trafilatura_after_install() -> None:
+    fast.install_fast_paths()  # the replacements in place are recognised as this module's
+    for check in (
+        fast._check_outermost,
+        fast._check_basic_cleaning,
+        fast._check_readability_skip,
+        fast._check_raw_tree_walks,
+    ):
+        assert check() is not None
+
+
+def test_a_caller_with_another_pruning_function_disables_both_pruning_steps(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def prune_unwanted_nodes(tree: Any, nodelist: Any, with_backup: bool = False) -> Any:
+        return tree
+
+    monkeypatch.setattr(trafilatura.core, "prune_unwanted_nodes", prune_unwanted_nodes)
+    disabled(fast.OUTERMOST_PRUNING, fast._check_outermost, caplog, "calls another")
+    caplog.clear()
+    disabled(fast.RAW_TREE_WALKS, fast._check_raw_tree_walks, caplog, "calls another")
+
+
+def test_pruning_that_behaves_otherwise_disables_the_outermost_step(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Same name, same signature, called everywhere: but it no longer prunes with a backup.
+    stock = trafilatura.htmlprocessing.prune_unwanted_nodes
+
+    def prune_unwanted_nodes(tree: Any, nodelist: Any, with_backup: bool = False) -> Any:
+        return tree if with_backup else stock(tree, nodelist)
+
+    for module in (trafilatura.htmlprocessing, trafilatura.core, trafilatura.main_extractor):
+        monkeypatch.setattr(module, "prune_unwanted_nodes", prune_unwanted_nodes)
+    disabled(fast.OUTERMOST_PRUNING, fast._check_outermost, caplog, "leaves another tree")
+
+
+def test_another_basic_cleaning_expression_disables_its_walk(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    expression = XPath(
+        STOCK_BASIC_CLEAN.path + "|.//nav",
+        namespaces={"re": "http://exslt.org/regular-expressions"},
+    )
+    monkeypatch.setattr(BASELINE, "BASIC_CLEAN_XPATH", expression)
+    disabled(fast.BASIC_CLEANING, fast._check_basic_cleaning, caplog, "is not the expression")
+
+
+def test_a_walk_that_selects_otherwise_on_the_sample_is_disabled(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The expression is the verified one, the walk is not what it was verified as.
+    (name, index, walk, text), *others = fast.WALKS
+    monkeypatch.setattr(fast, "WALKS", ((name, index, lambda tree: walk(tree)[1:], text), *others))
+    disabled(fast.RAW_TREE_WALKS, fast._check_raw_tree_walks, caplog, "on the sample page")
+
+
+def test_a_missing_expression_disables_the_walks(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delattr(trafilatura.xpaths, "REMOVE_COMMENTS_AND_LISTS_XPATH")
+    disabled(fast.RAW_TREE_WALKS, fast._check_raw_tree_walks, caplog, "is missing")
+
+
+def test_compare_extraction_with_another_signature_keeps_readability(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    stock = trafilatura.external.compare_extraction
+
+    def compare_extraction(
+        cleaned_tree: Any, raw_tree: Any, body: Any, text: str, options: Any, url: Any = None
+    ) -> Any:
+        return stock(cleaned_tree, raw_tree, body, text, options)
+
+    monkeypatch.setattr(trafilatura.external, "compare_extraction", compare_extraction)
+    monkeypatch.setattr(trafilatura.core, "compare_extraction", compare_extraction)
+    disabled(fast.READABILITY_SKIP, fast._check_readability_skip, caplog, "url=None")
+
+
+def test_a_rule_that_prefers_readability_sooner_keeps_readability(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def _prefer_readability(
+        body: Any, algo_body: Any, algo_text: str, len_text: int, len_algo: int, options: Any
+    ) -> bool:
+        return len_algo > 1.5 * len_text
+
+    monkeypatch.setattr(trafilatura.external, "_prefer_readability", _prefer_readability)
+    disabled(fast.READABILITY_SKIP, fast._check_readability_skip, caplog, "prefers")
+
+
+def test_a_disabled_step_is_not_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(fast, "_READABILITY", None)
+    monkeypatch.setattr(fast, "_WALKS", None)
+    replaced = {(module, name) for module, name, _ in fast._replacements()}
+    assert ("trafilatura.core", "compare_extraction") not in replaced
+    assert ("trafilatura.core", "prune_unwanted_nodes") in replaced  # for the outermost step
+    monkeypatch.setattr(fast, "_OUTERMOST", None)
+    assert {name for _, name, _ in fast._replacements()} == {"BASIC_CLEAN_XPATH"}
+
+
+@pytest.mark.parametrize(("outermost", "walks"), [(True, False), (False, True)])
+def test_the_pruning_replacement_leaves_a_disabled_step_to_trafilatura(
+    outermost: bool, walks: bool
+) -> None:
+    calls: list[bool] = []
+
+    def prune(tree: Any, nodelist: Any, with_backup: bool = False) -> Any:
+        calls.append(with_backup)
+        return tree
+
+    stock = fast._StockPruning(prune, trafilatura.xml.delete_element)
+    replacement = fast._pruning_replacement(stock, outermost=outermost, walks=walks)
+    with fast.fast_paths():
+        for with_backup in (True, False):
+            replacement(_tree(RAW_PRUNE_CASES), REMOVE_COMMENTS_XPATH, with_backup)
+    assert calls == [not outermost]  # only the disabled one reached trafilatura's function
