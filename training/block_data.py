@@ -29,13 +29,13 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from article_extractor.pipeline.content_model import (  # noqa: E402
+from article_extractor.pipeline.content_model import (
     _token_string,
     block_features,
     page_blocks,
 )
-from data import CACHE, Page, load_cache, pages  # noqa: E402
-from trees import parse_page  # noqa: E402
+from data import CACHE, Page, load_cache, pages
+from trees import parse_page
 
 _STATE: dict[str, dict[str, object]] = {}
 

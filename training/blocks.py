@@ -26,7 +26,7 @@ from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from data import (  # noqa: E402
+from data import (
     CACHE,
     TYPES,
     load_cache,

@@ -5,7 +5,8 @@ product on the same pages (median and p95 ms, and as a share of stock's median).
 
 Pieces: `page_type.classify_page` (features + model), `content_model.page_blocks` (the DOM
 walk), `content_model.decide` (block features + model), and `refine` (all of it, with the
-article gate), on the product's parsed tree.
+article gate, plus `kept_blocks.typed_blocks` where it applies), on the product's parsed tree;
+`product` and `model_off` are `process_object` with CONTENT_MODEL on and off.
 """
 
 from __future__ import annotations
@@ -14,17 +15,20 @@ import argparse
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import trafilatura  # noqa: E402
+import trafilatura
+from lxml.html import HtmlElement
 
-from article_extractor.inputs import FetchedObject, ObjectRef  # noqa: E402
-from article_extractor.pipeline import content_model, page_type  # noqa: E402
-from article_extractor.pipeline.process import process_object  # noqa: E402
-from data import load_cache, pages  # noqa: E402
-from trees import parse_page  # noqa: E402
+from article_extractor.inputs import FetchedObject, ObjectRef
+from article_extractor.pipeline import content_model, page_type
+from article_extractor.pipeline.kept_blocks import typed_blocks
+from article_extractor.pipeline.process import process_object
+from data import load_cache, pages
+from trees import parse_page
 
 
 class MemoryReader:
@@ -35,10 +39,17 @@ class MemoryReader:
         return FetchedObject(body=self.body, size=len(self.body))
 
 
-def ms(f) -> float:  # type: ignore[no-untyped-def]
+def ms(function: Callable[..., object], *args: object, **kwargs: object) -> float:
     started = time.perf_counter()
-    f()
+    function(*args, **kwargs)
     return (time.perf_counter() - started) * 1000
+
+
+def product(body: bytes, model_on: bool) -> str:
+    reader = MemoryReader(body)
+    return process_object(
+        ObjectRef(None, "p.html"), reader, 10 << 20, content_model=model_on
+    ).to_json()
 
 
 def main() -> None:
@@ -50,9 +61,8 @@ def main() -> None:
     step = max(1, len(todo) // args.limit)
     todo = todo[::step][: args.limit]
     texts = load_cache(f"text-{args.dataset}-product")
-    times: dict[str, list[float]] = {
-        k: [] for k in ("stock", "product", "page_type", "blocks", "decide", "refine")
-    }
+    names = ("stock", "product", "model_off", "page_type", "blocks", "decide", "refine")
+    times: dict[str, list[float]] = {k: [] for k in names}
     for page in todo:
         body = page.html_bytes()
         tree = parse_page(body)
@@ -60,34 +70,32 @@ def main() -> None:
             continue
         extracted = texts[page.id]["text"]  # type: ignore[index]
         times["stock"].append(
-            ms(lambda: trafilatura.extract(body, include_comments=False, with_metadata=True))
+            ms(trafilatura.extract, body, include_comments=False, with_metadata=True)
         )
-        times["product"].append(
-            ms(
-                lambda: process_object(
-                    ObjectRef(None, "p.html"), MemoryReader(body), 10 << 20
-                ).to_json()
-            )
-        )
-        probs: dict[str, float] = {}
-
-        def classify() -> None:
-            probs.update(page_type.classify_page(tree, page.url).probabilities)
-
-        times["page_type"].append(ms(classify))
-        blocks: list[content_model.Block] = []
-        times["blocks"].append(ms(lambda: blocks.extend(content_model.page_blocks(tree))))
-        times["decide"].append(ms(lambda: content_model.decide(blocks, extracted, probs)))
-        times["refine"].append(ms(lambda: content_model.refine(tree, page.url, extracted)))
+        times["product"].append(ms(product, body, True))
+        times["model_off"].append(ms(product, body, False))
+        probs = page_type.classify_page(tree, page.url).probabilities
+        times["page_type"].append(ms(page_type.classify_page, tree, page.url))
+        blocks = content_model.page_blocks(tree)
+        times["blocks"].append(ms(content_model.page_blocks, tree))
+        times["decide"].append(ms(content_model.decide, blocks, extracted, probs))
+        times["refine"].append(ms(refine_and_type, tree, page.url, extracted))
     stock_median = statistics.median(times["stock"])
     print(f"{args.dataset}: {len(times['stock'])} pages")
     print(f"{'piece':<10} {'median':>8} {'p95':>8}  median / stock median")
     for name, values in times.items():
         values.sort()
         p95 = values[int(0.95 * (len(values) - 1))]
-        print(
-            f"{name:<10} {statistics.median(values):>8.2f} {p95:>8.2f}  {statistics.median(values) / stock_median:.3f}"
-        )
+        median = statistics.median(values)
+        print(f"{name:<10} {median:>8.2f} {p95:>8.2f}  {median / stock_median:.3f}")
+
+
+def refine_and_type(tree: HtmlElement, url: str, extracted: str) -> None:
+    """What the product adds per page: the gate, the classifier, the block model, and the
+    kept blocks turned into typed blocks."""
+    decision = content_model.refine(tree, url, extracted)
+    if decision.replaced:
+        typed_blocks(decision.kept_blocks)
 
 
 if __name__ == "__main__":

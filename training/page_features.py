@@ -12,9 +12,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from article_extractor.pipeline.page_type import page_features  # noqa: E402
-from data import load_cache, pages, save_cache  # noqa: E402
-from trees import parse_page  # noqa: E402
+from article_extractor.pipeline.page_type import page_features
+from data import load_cache, pages, save_cache
+from trees import parse_page
 
 
 def main() -> None:

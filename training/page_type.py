@@ -23,7 +23,7 @@ from sklearn.preprocessing import StandardScaler
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from data import TYPES, load_cache, registered_domain, save_cache, wcxb_pages  # noqa: E402
+from data import TYPES, load_cache, registered_domain, save_cache, wcxb_pages
 
 FOLDS = 5
 
@@ -73,7 +73,8 @@ def main() -> None:
     accuracy = np.mean([a == b for a, b in zip(predicted, y, strict=True)])
     print(f"page type, out-of-fold accuracy ({FOLDS} folds grouped by domain): {accuracy:.3f}")
     confusion = Counter(zip(y, predicted, strict=True))
-    print(f"{'true \\ predicted':<16}" + "".join(f"{t[:6]:>8}" for t in TYPES) + "  recall")
+    corner = "true \\ predicted"
+    print(f"{corner:<16}" + "".join(f"{t[:6]:>8}" for t in TYPES) + "  recall")
     for t in TYPES:
         row = [confusion[(t, u)] for u in TYPES]
         print(

@@ -10,8 +10,8 @@ rules chosen on all of WCXB-dev, with the final model's probabilities.
 from __future__ import annotations
 
 import argparse
-import json
 import itertools
+import json
 import statistics
 import sys
 from collections import Counter, defaultdict
@@ -22,8 +22,8 @@ from sklearn.model_selection import GroupKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from blocks import load  # noqa: E402
-from data import (  # noqa: E402
+from blocks import load
+from data import (
     CACHE,
     TOKEN,
     TYPES,
@@ -57,7 +57,8 @@ def main() -> None:
     parser.add_argument(
         "--cheap-gate",
         action="store_true",
-        help="pages that declare an article (og:type, schema.org, date in URL) keep the product's text",
+        help="pages that declare an article (og:type, schema.org, date in URL) keep the "
+        "product's text",
     )
     parser.add_argument(
         "--export", action="store_true", help="write the final rules into the model JSON"

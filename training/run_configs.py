@@ -17,14 +17,14 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import trafilatura  # noqa: E402
-from trafilatura import bare_extraction  # noqa: E402
+import trafilatura
+from trafilatura import bare_extraction
 
-from article_extractor.inputs import ObjectRef  # noqa: E402
-from article_extractor.pipeline import extract  # noqa: E402
-from article_extractor.pipeline.process import process_object  # noqa: E402
-from article_extractor_tools.files import LocalFileReader  # noqa: E402
-from data import Page, load_cache, pages, save_cache  # noqa: E402
+from article_extractor.inputs import ObjectRef
+from article_extractor.pipeline import extract
+from article_extractor.pipeline.process import process_object
+from article_extractor_tools.files import LocalFileReader
+from data import Page, load_cache, pages, save_cache
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 PRODUCT_DEFAULTS = dict(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from data import TYPES, load_cache, pages, snippet_counts, snippet_prf, word_scores  # noqa: E402
+from data import TYPES, load_cache, pages, snippet_counts, snippet_prf, word_scores
 
 
 def wcxb_table(texts: dict[str, str], wpages) -> dict[str, tuple[float, float, float]]:  # type: ignore[no-untyped-def]

@@ -19,7 +19,7 @@ from sklearn.model_selection import GroupKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from data import (  # noqa: E402
+from data import (
     TYPES,
     load_cache,
     pages,
@@ -72,13 +72,11 @@ def main() -> None:
         "WCXB-dev OOF F1 " + " ".join(f"{t}={statistics.mean(v):.3f}" for t, v in by_type.items())
     )
     for c in configs:
-        print(
-            f"  {c:<16} "
-            + " ".join(
-                f"{t}={statistics.mean(f1[c][p.id] for p in wpages if t == 'all' or p.page_type == t):.3f}"
-                for t in ("all", *TYPES)
-            )
-        )
+        means = {
+            t: statistics.mean(f1[c][p.id] for p in wpages if t in ("all", p.page_type))
+            for t in ("all", *TYPES)
+        }
+        print(f"  {c:<16} " + " ".join(f"{t}={m:.3f}" for t, m in means.items()))
     name = "typeset-oracle" if args.oracle_type else "typeset"
     save_cache(f"text-wcxb-{name}", {k: {"text": v} for k, v in out.items()})
     # trafilatura-eval

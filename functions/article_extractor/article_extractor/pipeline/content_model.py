@@ -9,7 +9,7 @@ model (logistic regression, models/content_model.json, fitted by training/blocks
 each block; the blocks scored above the threshold, in document order, are the main text.
 
 Inputs: the parsed page (lxml tree, before trafilatura), trafilatura's extracted text for the
-page, and the page-type probabilities (`page_type.classify_page`). Output: `Block`s with
+page, and the page-type probabilities (`page_type.classify_page`). Output: `PageBlock`s with
 `score` and `keep`; `main_text(blocks)` joins the kept ones, one block a line.
 
 Example::
@@ -25,6 +25,7 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -155,8 +156,9 @@ _DIGIT = re.compile(r"\d")
 
 
 @dataclass
-class Block:
-    """One text block of the page, in document order."""
+class PageBlock:
+    """One text block of the page, in document order (`element`: the page element whose own
+    text it is)."""
 
     tag: str
     text: str
@@ -167,14 +169,15 @@ class Block:
     features: dict[str, float] = field(default_factory=dict)
     score: float = 0.0
     keep: bool = False
+    element: HtmlElement | None = None
 
 
 class _Walker:
     def __init__(self) -> None:
-        self.blocks: list[Block] = []
+        self.blocks: list[PageBlock] = []
         self.class_flags: dict[str, int] = {}  # class/id string -> its vocabulary bits
 
-    def walk(self, root: HtmlElement) -> list[Block]:
+    def walk(self, root: HtmlElement) -> list[PageBlock]:
         self._element(root, None, 0, 0, "")
         return [b for b in self.blocks if b.text]
 
@@ -204,7 +207,7 @@ class _Walker:
         target: list[Any] | None
         if tag in BLOCK_TAGS:
             parts: list[Any] = [tag, [], 0, depth, flags, f"{parent_sig}>{own_sig}"]
-            self.blocks.append(Block(tag, "", 0, depth, flags, ""))
+            self.blocks.append(PageBlock(tag, "", 0, depth, flags, "", element=el))
             index = len(self.blocks) - 1
             target = parts
         else:
@@ -231,7 +234,7 @@ class _Walker:
             block.signature = parts[5]
 
 
-def page_blocks(tree: HtmlElement) -> list[Block]:
+def page_blocks(tree: HtmlElement) -> list[PageBlock]:
     """The page's text blocks in document order (`body` if the page has one)."""
     body = tree.find("body")
     walker = _Walker()
@@ -246,7 +249,7 @@ def _token_string(text: str) -> str:
 
 
 def block_features(
-    blocks: list[Block], extracted: str, type_probabilities: dict[str, float]
+    blocks: list[PageBlock], extracted: str, type_probabilities: dict[str, float]
 ) -> None:
     """Fill each block's `features` (names are the model's keys)."""
     kept_text = f" {_token_string(extracted)} "
@@ -334,7 +337,10 @@ def block_features(
 
 @cache
 def _model() -> dict[str, Any]:
+    """The shipped model, read on first use (never at import: cold starts do not pay for it),
+    with its linear function folded onto raw features once."""
     loaded: dict[str, Any] = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    loaded["_folded"] = _folded(loaded)
     return loaded
 
 
@@ -351,20 +357,14 @@ def score_block(features: dict[str, float], model: dict[str, Any]) -> float:
 
 def _folded(model: dict[str, Any]) -> tuple[float, list[tuple[str, float]]]:
     """The same linear function on raw features: weights w / sd, intercept b - sum(w mu / sd)."""
-    cached = model.get("_folded")
-    if cached is None:
-        pairs = [
-            (name, w / sd)
-            for name, mu, sd, w in zip(
-                model["features"], model["mean"], model["scale"], model["coef"], strict=True
-            )
-        ]
-        bias = model["intercept"] - sum(
-            w * mu / sd
-            for mu, sd, w in zip(model["mean"], model["scale"], model["coef"], strict=True)
-        )
-        cached = model["_folded"] = (bias, pairs)
-    return cached
+    pairs = [
+        (name, w / sd)
+        for name, sd, w in zip(model["features"], model["scale"], model["coef"], strict=True)
+    ]
+    bias = model["intercept"] - sum(
+        w * mu / sd for mu, sd, w in zip(model["mean"], model["scale"], model["coef"], strict=True)
+    )
+    return bias, pairs
 
 
 def _score_fast(features: dict[str, float], bias: float, pairs: list[tuple[str, float]]) -> float:
@@ -376,28 +376,38 @@ def _score_fast(features: dict[str, float], bias: float, pairs: list[tuple[str, 
 
 
 def decide(
-    blocks: list[Block],
+    blocks: list[PageBlock],
     extracted: str,
     type_probabilities: dict[str, float],
     model: dict[str, Any] | None = None,
     rule: tuple[float, float] | None = None,
-) -> list[Block]:
+) -> list[PageBlock]:
     """Score every block and set `keep`: a block trafilatura kept stays if its score is at
     least `rule[0]`, another is added if at least `rule[1]` (default: the model's
     `threshold` for both)."""
     model = model or _model()
     block_features(blocks, extracted, type_probabilities)
     t_keep, t_add = rule or (model.get("threshold", 0.5),) * 2
-    bias, pairs = _folded(model)
+    bias, pairs = model.get("_folded") or _folded(model)
     for block in blocks:
         block.score = _score_fast(block.features, bias, pairs)
         block.keep = block.score >= (t_keep if block.features["kept"] >= 0.5 else t_add)
     return blocks
 
 
-def main_text(blocks: list[Block]) -> str:
+def main_text(blocks: list[PageBlock]) -> str:
     """The kept blocks' text in document order, one block a line."""
     return "\n".join(block.text for block in blocks if block.keep)
+
+
+class Outcome(StrEnum):
+    """What `refine` did with a page (`extraction.content_model.outcome`)."""
+
+    APPLIED = "applied"  # the kept blocks replace trafilatura's content
+    DECLARED_ARTICLE = "declared_article"  # the page says it is an article: trafilatura's
+    RULE_OFF = "rule_off"  # the page type has no rule (articles, products): trafilatura's
+    LOW_CONFIDENCE = "low_confidence"  # page type below `min_confidence`: trafilatura's
+    TOO_FEW_TOKENS = "too_few_tokens"  # the kept blocks hold too little text: trafilatura's
 
 
 @dataclass(frozen=True)
@@ -405,10 +415,34 @@ class Refined:
     """What `refine` decided for one page."""
 
     text: str  # the page's main text: the kept blocks, or trafilatura's text unchanged
-    page_type: str  # the classifier's label
-    type_probabilities: dict[str, float]
-    replaced: bool  # True when `text` is the kept blocks' text
-    blocks: list[Block] | None = None  # every block with its score (None when gated out)
+    page_type: str  # the classifier's label ("article" for a declared article)
+    type_probabilities: dict[str, float]  # empty for a declared article (not classified)
+    outcome: Outcome
+    blocks: list[PageBlock] | None = None  # every block with its score (None when not scored)
+
+    @property
+    def replaced(self) -> bool:
+        """True when `text` is the kept blocks' text."""
+        return self.outcome is Outcome.APPLIED
+
+    @property
+    def confidence(self) -> float | None:
+        """The top page-type probability (None for a declared article)."""
+        return max(self.type_probabilities.values()) if self.type_probabilities else None
+
+    @property
+    def kept_blocks(self) -> list[PageBlock]:
+        return [block for block in self.blocks or () if block.keep]
+
+    @property
+    def added(self) -> int:
+        """Blocks the model keeps that trafilatura dropped."""
+        return sum(1 for b in self.blocks or () if b.keep and b.features["kept"] < 0.5)
+
+    @property
+    def removed(self) -> int:
+        """Blocks trafilatura kept that the model drops."""
+        return sum(1 for b in self.blocks or () if not b.keep and b.features["kept"] >= 0.5)
 
 
 def refine(
@@ -428,21 +462,22 @@ def refine(
 
     `tree` is the page as parsed before trafilatura (trafilatura copies its input tree, so
     the tree handed to `bare_extraction` is still intact afterwards); `url` the page URL or
-    None; `extracted` trafilatura's text of the page (the product's, before cleaning).
+    None; `extracted` trafilatura's text of the page.
     """
     from article_extractor.pipeline.page_type import classify_page, declared_article
 
     model = model or _model()
     if model.get("declared_article_gate") and declared_article(tree, url):
-        return Refined(extracted, "article", {}, False)
+        return Refined(extracted, "article", {}, Outcome.DECLARED_ARTICLE)
     page = classify_page(tree, url, type_model)
     rule = model.get("rules", {}).get(page.label)
-    confidence = max(page.probabilities.values())
-    if rule is None or confidence < model.get("min_confidence", 0.0):
-        return Refined(extracted, page.label, page.probabilities, False)
+    if rule is None:
+        return Refined(extracted, page.label, page.probabilities, Outcome.RULE_OFF)
+    if max(page.probabilities.values()) < model.get("min_confidence", 0.0):
+        return Refined(extracted, page.label, page.probabilities, Outcome.LOW_CONFIDENCE)
     blocks = page_blocks(tree)
     decide(blocks, extracted, page.probabilities, model, (rule[0], rule[1]))
     kept_tokens = sum(b.features["n_tokens"] for b in blocks if b.keep)
     if kept_tokens < model.get("min_tokens", 0):
-        return Refined(extracted, page.label, page.probabilities, False, blocks)
-    return Refined(main_text(blocks), page.label, page.probabilities, True, blocks)
+        return Refined(extracted, page.label, page.probabilities, Outcome.TOO_FEW_TOKENS, blocks)
+    return Refined(main_text(blocks), page.label, page.probabilities, Outcome.APPLIED, blocks)
