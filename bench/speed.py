@@ -58,11 +58,21 @@ def product_with_blocks(body: bytes) -> str:
 
 def structure_costs(bodies: list[bytes]) -> dict[str, list[float]]:
     """Milliseconds per page of the content model's steps, timed inside the product: building
-    the blocks from trafilatura's tree, cleaning them, writing the text, writing the Markdown."""
+    the blocks from trafilatura's tree, the page type and block model (`refine`: the declared-
+    article gate, the classifier, the blocks' scores where a rule applies), the kept blocks made
+    typed blocks (on the pages where the model applied), cleaning them, writing the text,
+    writing the Markdown."""
     import article_extractor.pipeline.extract as extract_module
     import article_extractor.pipeline.process as process_module
 
-    costs: dict[str, list[float]] = {"blocks": [], "clean": [], "text": [], "markdown": []}
+    costs: dict[str, list[float]] = {
+        "blocks": [],
+        "refine": [],
+        "typed": [],
+        "clean": [],
+        "text": [],
+        "markdown": [],
+    }
 
     def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:
@@ -76,20 +86,26 @@ def structure_costs(bodies: list[bytes]) -> dict[str, list[float]]:
 
     saved = (
         extract_module.blocks_from_tree,
+        extract_module.refine,
+        extract_module.typed_blocks,
         process_module.clean_blocks,
         process_module.to_text,
         process_module.to_markdown,
     )
     extract_module.blocks_from_tree = timed("blocks", saved[0])
-    process_module.clean_blocks = timed("clean", saved[1])
-    process_module.to_text = timed("text", saved[2])
-    process_module.to_markdown = timed("markdown", saved[3])
+    extract_module.refine = timed("refine", saved[1])
+    extract_module.typed_blocks = timed("typed", saved[2])
+    process_module.clean_blocks = timed("clean", saved[3])
+    process_module.to_text = timed("text", saved[4])
+    process_module.to_markdown = timed("markdown", saved[5])
     try:
         for body in bodies:
             product(body)
     finally:
         (
             extract_module.blocks_from_tree,
+            extract_module.refine,
+            extract_module.typed_blocks,
             process_module.clean_blocks,
             process_module.to_text,
             process_module.to_markdown,
@@ -249,7 +265,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"product/stock (median): {ratio_stock:.2f}    product/floor (median): {ratio_floor:.1f}")
     print("content model, median ms per page (inside the product):")
     for name, values in costs.items():
-        print(f"  {name:10}{statistics.median(values):>8.3f}   p95 {percentile(values, 0.95):.3f}")
+        if values:
+            median, p95 = statistics.median(values), percentile(values, 0.95)
+            print(f"  {name:10}{median:>8.3f}   p95 {p95:.3f}   ({len(values)} pages)")
     with_blocks = statistics.median(b / a for a, b in sizes if a)
     print(
         f"result JSON median {statistics.median(a for a, _ in sizes) / 1024:.1f} KiB; "

@@ -8,6 +8,8 @@ other 4 folds only. The rules are chosen with nested cross-validation inside tho
 
 Writes <out>/<k>/page_type.json, <out>/<k>/content_model.json and <out>/folds.json
 ({page id: fold}); training/oof_product.py runs the product on each fold with its files.
+Then chooses the shipped rules the same way over all pages (on the outer folds' out-of-fold
+predictions) and, with --export, writes them into pipeline/models/content_model.json.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from sklearn.model_selection import GroupKFold
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from blocks import Model, weights
+from blocks import EXPORT, Model, load, weights
 from data import CACHE, TOKEN, TYPES, load_cache, pages, registered_domain, tokens
 from page_type import fit as fit_page_type
 from page_type import matrix
@@ -46,6 +48,9 @@ def main() -> None:
     parser.add_argument("--min-confidence", type=float, default=0.6)
     parser.add_argument("--min-tokens", type=int, default=10)
     parser.add_argument("--off-types", default="article")
+    parser.add_argument(
+        "--export", action="store_true", help="write the final rules into the shipped model"
+    )
     args = parser.parse_args()
     wpages = pages("wcxb")
     ids = [p.id for p in wpages]
@@ -55,15 +60,16 @@ def main() -> None:
     feats = load_cache("pagefeat-wcxb")
     type_names = sorted({k for v in feats.values() for k in v})  # type: ignore[attr-defined]
     type_x = matrix([feats[i] for i in ids], type_names)  # type: ignore[misc]
-    data = np.load(CACHE / "blocks-wcxb.v2.npz")
+    data, block_texts = load("wcxb")
     names = [str(n) for n in data["names"]]
+    shipped_features = json.loads(EXPORT.read_text(encoding="utf-8"))["features"]
+    assert names == shipped_features, "blocks-wcxb.npz is not the runtime's features: block_data.py"
     x, y, page, n_tokens = data["X"], data["y"], data["page"], data["n_tokens"]
     assert [str(i) for i in data["ids"]] == ids
     w = weights(page, n_tokens)
     kept = x[:, names.index("kept")] >= 0.5
     starts = np.searchsorted(page, np.arange(len(ids)))
     ends = np.searchsorted(page, np.arange(len(ids)), side="right")
-    block_texts = json.loads((CACHE / "blocks-wcxb-texts.json").read_text(encoding="utf-8"))
     block_counts = {
         pid: [Counter(TOKEN.findall(t.lower())) for t in block_texts[pid]] for pid in ids
     }
@@ -102,7 +108,31 @@ def main() -> None:
             )
         return row
 
+    def choose_rules(
+        rows: np.ndarray, types: dict[str, dict[str, float]], proba: np.ndarray
+    ) -> dict[str, list[float] | None]:
+        """Per predicted type, the (t_keep, t_add) with the best mean F1 over the confident,
+        undeclared pages among `rows` (`types`, `proba`: out-of-fold for those pages)."""
+        rules: dict[str, list[float] | None] = {}
+        for t in TYPES:
+            members = [
+                ids[i]
+                for i in rows
+                if max(types[ids[i]], key=types[ids[i]].get) == t  # type: ignore[arg-type]
+                and max(types[ids[i]].values()) >= args.min_confidence
+                and ids[i] not in declared
+            ]
+            if t in off_types or not members:
+                rules[t] = None
+                continue
+            table = [page_scores(m, proba) for m in members]
+            best = max([OFF, *combos], key=lambda c: statistics.mean(r[c] for r in table))
+            rules[t] = None if best == OFF else list(best)
+        return rules
+
     outer = grouped_folds(ids, domains, 5)
+    outer_types: dict[str, dict[str, float]] = {}
+    outer_proba = np.zeros(len(y))
     fold_of: dict[str, int] = {}
     for k, (train, test) in enumerate(outer):
         for i in test:
@@ -120,21 +150,7 @@ def main() -> None:
             blocks_model = fit_blocks(rows_train)
             mask = np.isin(page, rows_test)
             inner_proba[mask] = blocks_model.proba(x[mask])
-        rules: dict[str, list[float] | None] = {}
-        for t in TYPES:
-            members = [
-                ids[i]
-                for i in train
-                if max(inner_types[ids[i]], key=inner_types[ids[i]].get) == t  # type: ignore[arg-type]
-                and max(inner_types[ids[i]].values()) >= args.min_confidence
-                and ids[i] not in declared
-            ]
-            if t in off_types or not members:
-                rules[t] = None
-                continue
-            table = [page_scores(m, inner_proba) for m in members]
-            best = max([OFF, *combos], key=lambda c: statistics.mean(r[c] for r in table))
-            rules[t] = None if best == OFF else list(best)
+        rules = choose_rules(train, inner_types, inner_proba)
         print(f"fold {k}: rules {rules}", flush=True)
         # the fold's models on all its training pages
         scaler, model = fit_types(train)
@@ -149,6 +165,10 @@ def main() -> None:
             "trained_on": f"WCXB-dev outer fold {k} training pages ({len(train)})",
         }
         blocks_model = fit_blocks(train)
+        test_mask = np.isin(page, test)
+        outer_proba[test_mask] = blocks_model.proba(x[test_mask])
+        for i, row in zip(test, model.predict_proba(scaler.transform(type_x[test])), strict=True):
+            outer_types[ids[i]] = dict(zip(model.classes_, map(float, row), strict=True))
         content_json = {
             "kind": "logistic regression on standardised block features",
             "features": names,
@@ -169,8 +189,22 @@ def main() -> None:
         (folder / "content_model.json").write_text(
             json.dumps(content_json) + "\n", encoding="utf-8"
         )
+
     (args.out / "folds.json").write_text(json.dumps(fold_of) + "\n", encoding="utf-8")
     print(f"wrote {args.out}")
+    # the shipped rules: the same choice over all pages, on the outer out-of-fold predictions
+    final = choose_rules(np.arange(len(ids)), outer_types, outer_proba)
+    print(f"final rules (all of WCXB-dev): {final}")
+    if args.export:
+        shipped = json.loads(EXPORT.read_text(encoding="utf-8"))
+        shipped.update(
+            rules=final,
+            min_confidence=args.min_confidence,
+            min_tokens=args.min_tokens,
+            declared_article_gate=True,
+        )
+        EXPORT.write_text(json.dumps(shipped) + "\n", encoding="utf-8")
+        print(f"rules written to {EXPORT}")
 
 
 if __name__ == "__main__":

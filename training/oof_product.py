@@ -5,6 +5,9 @@ bench/wcxb.py's metric, per page type. Also checks that every page the model did
 has the same text and Markdown as with the model off.
 
     .venv/bin/python training/oof_product.py [--folds /tmp/quality-cache/folds] [--limit N]
+
+With --trafeval: trafilatura-eval (never used for fitting), the shipped model files, on and
+off, scored with bench/quality.py's snippet metric (precision, recall, F1), same check.
 """
 
 from __future__ import annotations
@@ -20,12 +23,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
+import quality  # noqa: E402
 import wcxb  # noqa: E402
 from article_extractor.inputs import ObjectRef  # noqa: E402
 from article_extractor.pipeline import content_model, page_type  # noqa: E402
 from article_extractor.pipeline.process import process_object  # noqa: E402
 from article_extractor_tools.files import LocalFileReader  # noqa: E402
 
+TRAFEVAL = ROOT.parent / "shared/data/trafilatura-eval"
 TYPES = ("article", "service", "product", "collection", "forum", "listing", "documentation")
 
 
@@ -46,13 +51,52 @@ def run(page: wcxb.Page, model_on: bool):  # type: ignore[no-untyped-def]
     )
 
 
+def trafeval(dataset: Path, limit: int) -> None:
+    pages = list(quality.load_pages(dataset))[: limit or None]
+    totals = {"off": quality.Score(), "on": quality.Score()}
+    outcomes: Counter[str] = Counter()
+    changed, changed_not_applied = 0, []
+    for page in pages:
+        texts = {}
+        for arm in ("on", "off"):
+            document = process_object(
+                ObjectRef(bucket=None, key=str(page.path)),
+                LocalFileReader(source_url=page.url),
+                wcxb.MAX_INPUT_BYTES,
+                content_model=arm == "on",
+            )
+            article = document.document
+            texts[arm] = (article.text, article.markdown) if article else ("", "")
+            totals[arm].add(quality.score(texts[arm][0], page)[0])
+            if arm == "on":
+                report = document.extraction.content_model
+                outcome = report.outcome if report else "none"
+                outcomes[outcome] += 1
+        if texts["on"] != texts["off"]:
+            changed += 1
+            if outcome != "applied":
+                changed_not_applied.append(page.url)
+    for arm, label in (("off", "model off (= main)"), ("on", "product (shipped model)")):
+        t = totals[arm]
+        print(f"trafilatura-eval {label:<24} P {t.precision:.4f} R {t.recall:.4f} F1 {t.f1:.4f}")
+    print("outcomes:", dict(outcomes))
+    print(
+        f"text or markdown changed on {changed} pages; not where the model applied: "
+        f"{len(changed_not_applied)} {changed_not_applied[:10]}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dataset", type=Path, default=ROOT.parent / "shared/data/wcxb-dev")
     parser.add_argument("--folds", type=Path, default=Path("/tmp/quality-cache/folds"))
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--dump", type=Path, help="per-page scores and outcomes as JSON")
+    parser.add_argument("--trafeval", type=Path, nargs="?", const=TRAFEVAL, default=None)
     args = parser.parse_args()
+    if args.trafeval:
+        trafeval(args.trafeval, args.limit)
+        return
     fold_of: dict[str, int] = json.loads((args.folds / "folds.json").read_text(encoding="utf-8"))
     pages = list(wcxb.load_pages(args.dataset))
     if args.limit:
