@@ -21,7 +21,7 @@ from botocore.validate import ParamValidator
 from article_extractor.aws.keys import is_supported_key
 from article_extractor.config import Settings
 from article_extractor.inputs import ObjectRef
-from article_extractor_tools import backfill
+from article_extractor_tools import backfill, progress
 from article_extractor_tools.backfill import ManifestLocation, S3Location, batch_job_request
 from article_extractor_tools.cli import main
 from article_extractor_tools.local import moto_server
@@ -274,6 +274,28 @@ def test_reprocess_makes_again_only_results_of_an_older_package(
     ]
 
 
+def test_disable_rule_keeps_those_lines_in_the_stored_records(
+    stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stack.put(f"{PREFIX}newsletter.html", (FIXTURES / "clutter" / "newsletter.html").read_bytes())
+    assert main(stack.backfill("--disable-rule", "newsletter_signup", workers=1)) == 0
+    assert summary_counts(capsys.readouterr().err)["done"] == 1
+    record = stack.results()[f"{PREFIX}newsletter.html"]
+    assert record["status"] == "ok"
+    assert record["extraction"]["cleaning"] == {}  # the rule removes 3 lines of this page
+
+
+def test_disable_rule_is_not_for_a_batch_operations_job(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["backfill", "s3://in/p/", "--output-bucket", "out", "--disable-rule", "advertising"]
+    with pytest.raises(SystemExit) as exit_info:
+        main([*argv, "--manifest", str(tmp_path / "m.csv")])
+    assert exit_info.value.code == 2
+    # The deployed function follows its own setting, not this command's.
+    assert "DISABLED_CLEANING_RULES" in capsys.readouterr().err
+
+
 def test_manifest_lists_exactly_the_objects_to_process(
     stack: Stack, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
@@ -425,19 +447,22 @@ class _Terminal(io.StringIO):
         return True
 
 
-def test_progress_redraws_in_place_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(backfill, "TTY_REFRESH_SECONDS", 0.0)
+def test_progress_is_a_bar_on_a_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(progress, "REFRESH_SECONDS", 0.0)
     terminal = _Terminal()
-    tally = backfill.Tally(listed=4, listing_done=True, done=2, skipped=1)
-    progress = backfill.Progress(terminal, tally)
-    progress.update()
-    progress.note("error: k: boom")
-    progress.update()
-    progress.clear()
+    tally = backfill.Tally(listed=4, done=2, skipped=1)
+    shown = backfill.Progress(terminal, tally)
+    shown.update()
+    assert "3obj" in terminal.getvalue()  # still listing: a count, no total
+    tally.listing_done = True
+    shown.note("error: k: boom")
+    shown.update()
+    shown.close()
     output = terminal.getvalue()
-    line = r"done=2 skipped=1 failed=0 \(3/4\) [\d.]+ docs/s ETA \d+s"
-    # Drawn, blanked for the note, drawn again, blanked at the end: one newline, the note's.
-    assert re.fullmatch(rf"\r{line}\r +\rerror: k: boom\n\r{line}\r +\r", output), output
+    assert "\rerror: k: boom\n" in output  # on a line of its own
+    last = output.split("error: k: boom\n")[1].split("\r")
+    assert any(re.search(r"\b75%.*3/4.*done=2 skipped=1 failed=0", part) for part in last)
+    assert output.endswith("\r")  # the bar is wiped: the summary line follows
 
 
 def test_progress_prints_periodic_lines_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:

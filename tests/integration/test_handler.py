@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import warnings
 from typing import Any
 
 import pytest
@@ -191,6 +192,16 @@ def test_versioned_object_result_is_made_from_the_current_version(
     document = buckets.result("v.html")
     assert document["source"]["version_id"] == second["VersionId"]
     assert "Marrow Hill" in document["document"]["text"]
+
+
+def test_an_invocation_with_nothing_to_count_warns_nothing(
+    buckets: Buckets, context: LocalLambdaContext
+) -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")  # whatever pytest's configuration filters
+        response = lambda_handler(sqs_event(sqs_record(S3_TEST_EVENT)), context)
+    assert response == {"batchItemFailures": []}
+    assert [str(w.message) for w in caught] == []
 
 
 def test_own_output_is_ignored(buckets: Buckets, context: LocalLambdaContext) -> None:

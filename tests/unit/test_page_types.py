@@ -45,7 +45,8 @@ FORUM = f"""<html lang="en"><head><title>Boiler pressure dropping - Home Repair 
 <li>Look at the relief valve discharge pipe outside.</li></ul></div></div>
 <div class="message post"><div class="user"><a href="/u/1">pipefitter</a> Posted March 4</div>
 <div class="message-body"><p>{POSTS[2]}</p></div></div>
-</div><footer><p>Copyright 2024 Home Repair Forum. All rights reserved.</p></footer></body></html>"""
+</div><footer><p>Copyright 2024 Home Repair Forum. All rights reserved.</p></footer>
+</body></html>"""
 FORUM_URL = "https://forum.example/forums/threads/boiler-pressure-dropping.1234/"
 
 JOBS = [

@@ -43,6 +43,7 @@ from article_extractor.aws.storage import S3ObjectReader
 from article_extractor.config import Settings
 from article_extractor.document import Status
 from article_extractor.inputs import ObjectRef
+from article_extractor_tools.progress import terminal_bar
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -56,8 +57,7 @@ DEFAULT_PRIORITY = 10
 # Shown in a printed request whose manifest the user still has to upload.
 PLACEHOLDER = "<{}>"
 INTERRUPTED_EXIT_CODE = 130  # as a shell reports a Ctrl-C
-TTY_REFRESH_SECONDS = 0.2
-LOG_REFRESH_SECONDS = 10.0
+LOG_REFRESH_SECONDS = 10.0  # progress lines where the output is not a terminal
 
 
 @dataclass(frozen=True)
@@ -236,49 +236,54 @@ class Tally:
             return "?"
         return _duration(max(self.listed - self.handled, 0) / rate)
 
+    def counts_text(self) -> str:
+        if self.checking:
+            return f"current={self.skipped} to_process={self.pending + self.errors}"
+        return f"done={self.done} skipped={self.skipped} failed={self.failed}"
+
     def progress_line(self) -> str:
         listed = f"{self.listed}" if self.listing_done else f"{self.listed}+"
-        counts = (
-            f"current={self.skipped} to_process={self.pending + self.errors}"
-            if self.checking
-            else f"done={self.done} skipped={self.skipped} failed={self.failed}"
+        return (
+            f"{self.counts_text()} ({self.handled}/{listed}) {self.rate():.1f} docs/s "
+            f"ETA {self.eta()}"
         )
-        return f"{counts} ({self.handled}/{listed}) {self.rate():.1f} docs/s ETA {self.eta()}"
 
 
 class Progress:
-    """A progress line on `stream`: redrawn in place on a terminal, periodic lines otherwise."""
+    """How far a run is, on `stream`: a tqdm bar on a terminal (with the `tools` extra), else a
+    line every LOG_REFRESH_SECONDS, so a CI log stays readable."""
 
     def __init__(self, stream: TextIO, tally: Tally) -> None:
         self._stream = stream
         self._tally = tally
-        self._in_place = stream.isatty()
-        self._interval = TTY_REFRESH_SECONDS if self._in_place else LOG_REFRESH_SECONDS
+        self._bar = terminal_bar(stream, total=None, unit="obj", leave=False)
         self._shown_at = time.monotonic()
-        self._width = 0
 
     def update(self) -> None:
-        if time.monotonic() - self._shown_at >= self._interval:
-            self._show(self._tally.progress_line())
+        tally = self._tally
+        if self._bar is None:
+            if time.monotonic() - self._shown_at >= LOG_REFRESH_SECONDS:
+                self._shown_at = time.monotonic()
+                print(tally.progress_line(), file=self._stream, flush=True)
+            return
+        self._bar.set_postfix_str(tally.counts_text(), refresh=False)
+        if tally.listing_done and self._bar.total != tally.listed:
+            self._bar.total = tally.listed  # from now on, a bar with its ETA
+            self._bar.n = tally.handled
+            self._bar.refresh()
+        else:
+            self._bar.update(tally.handled - self._bar.n)
 
     def note(self, message: str) -> None:
-        """A line of its own (an object's error), above the progress line."""
-        self.clear()
-        print(message, file=self._stream, flush=True)
-
-    def _show(self, line: str) -> None:
-        self._shown_at = time.monotonic()
-        if self._in_place:
-            self._stream.write("\r" + line.ljust(self._width))
-            self._width = len(line)
-            self._stream.flush()
+        """A line of its own (an object's error), above the bar."""
+        if self._bar is None:
+            print(message, file=self._stream, flush=True)
         else:
-            print(line, file=self._stream, flush=True)
+            self._bar.write(message, file=self._stream)
 
-    def clear(self) -> None:
-        if self._in_place and self._width:
-            self._stream.write("\r" + " " * self._width + "\r")
-            self._width = 0
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.close()
 
 
 def _duration(seconds: float) -> str:
@@ -324,7 +329,7 @@ def _run_workers(
         except KeyboardInterrupt:
             tally.interrupted = True  # leaving the pool's block stops the workers
         finally:
-            progress.clear()
+            progress.close()
     to_process.sort(key=lambda ref: ref.key)
     return tally, to_process
 

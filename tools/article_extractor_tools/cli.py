@@ -1,10 +1,16 @@
 """`article-extractor` command: extract local files, backfill objects already in S3, run the
 demo, or serve the local stack.
 
-article-extractor extract PATH... [--url URL] [--output-dir DIR]
-article-extractor backfill s3://BUCKET/PREFIX --output-bucket B [--workers N] [--manifest FILE]
-article-extractor demo [SAMPLES_DIR]
-article-extractor serve [--port PORT]
+    article-extractor extract PATH... [--url URL] [--output-dir DIR] [--disable-rule RULE]...
+        [--format json|text|markdown]
+    article-extractor extract - < page.html
+    article-extractor backfill s3://BUCKET/PREFIX --output-bucket B [--workers N] [--manifest F]
+    article-extractor demo [SAMPLES_DIR]
+    article-extractor serve [--port PORT]
+    article-extractor --version
+
+Each command imports what it needs when it runs: `extract` loads neither boto3 nor the backfill
+nor moto, `--help` and `--version` not even trafilatura.
 """
 
 from __future__ import annotations
@@ -12,10 +18,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
+from typing import Any, BinaryIO, TextIO
 
+from article_extractor import __version__
 from article_extractor.aws.keys import OUTPUT_SUFFIX, is_supported_key, supported_suffixes_text
 from article_extractor.config import (
     DEFAULT_MAX_INPUT_BYTES,
@@ -24,13 +32,38 @@ from article_extractor.config import (
     ConfigurationError,
     Settings,
 )
-from article_extractor.document import OutputDocument, Status
+from article_extractor.document import CLEANING_RULES, OutputDocument, Status
+from article_extractor.errors import ProcessingError
 from article_extractor.inputs import ObjectRef
-from article_extractor_tools import backfill
-from article_extractor_tools.files import LocalFileReader
+from article_extractor_tools.files import LocalFileReader, StreamReader
+from article_extractor_tools.progress import terminal_bar
+
+# The default priority of an S3 Batch Operations job; backfill.DEFAULT_PRIORITY (a test keeps
+# them equal) is not imported here, since boto3 loads with the backfill module.
+DEFAULT_JOB_PRIORITY = 10
+STDIN_PATH = "-"  # as PATH: read the page from standard input
+PROGRESS_MIN_FILES = 10  # from this many inputs, a progress bar when stderr is a terminal
+# --format: what is printed or written per input, and the suffix of its file in --output-dir.
+FORMAT_SUFFIXES = {"json": OUTPUT_SUFFIX, "text": ".txt", "markdown": ".md"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command `argv` (default: the process's arguments); returns the exit status.
+
+    Example::
+
+        main(["extract", "page.html", "--url", "https://example.com/news/1"])
+    """
+    try:
+        return _run(argv)
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as other command-line tools do, and
+        # keep the interpreter's last flush at exit from failing on the closed pipe again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if args.command == "extract":
@@ -48,54 +81,233 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="article-extractor", description="Raw HTML -> clean article JSON."
     )
+    parser.add_argument(
+        "--version",
+        action=_VersionAction,
+        help="print the versions of article-extractor and trafilatura, then exit",
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     extract = commands.add_parser(
-        "extract", help=f"extract local {supported_suffixes_text()} files (the Lambda's processing)"
-    )
-    extract.add_argument("paths", nargs="+", metavar="PATH", help="files or directories")
-    extract.add_argument("--url", help="the page's URL (as S3 metadata source-url would give)")
-    extract.add_argument(
-        "--output-dir", type=Path, help="write <name>.json files here instead of stdout"
+        "extract",
+        help=f"extract local {supported_suffixes_text()} files (the Lambda's processing)",
+        description="Write the function's JSON document for each input: one file prints indented "
+        "JSON, several print one document per line, --output-dir writes a file per input.",
     )
     extract.add_argument(
-        "--max-input-bytes", type=int, default=DEFAULT_MAX_INPUT_BYTES, help="size bound per file"
+        "paths",
+        nargs="+",
+        metavar="PATH",
+        help=f"files or directories; {STDIN_PATH} reads one page from standard input",
     )
+    extract.add_argument(
+        "--url",
+        help="the page's URL, as the S3 metadata source-url gives it; one input file only",
+    )
+    extract.add_argument(
+        "--output-dir",
+        type=Path,
+        metavar="DIR",
+        help="write <name>.json files here, keeping the directory tree (default: stdout)",
+    )
+    extract.add_argument(
+        "--max-input-bytes",
+        type=int,
+        metavar="N",
+        default=DEFAULT_MAX_INPUT_BYTES,
+        help="size bound per file (default: %(default)s)",
+    )
+    extract.add_argument(
+        "--format",
+        choices=tuple(FORMAT_SUFFIXES),
+        default="json",
+        help="json: the function's document; text or markdown: the page's title, then "
+        "document.text or document.markdown, for inputs that end ok (default: %(default)s)",
+    )
+    _add_disable_rule(extract)
     _add_backfill_parser(commands)
     demo = commands.add_parser("demo", help="run the whole pipeline on embedded moto over samples")
-    demo.add_argument("samples", nargs="?", default="samples", help="directory of sample pages")
+    demo.add_argument(
+        "samples",
+        nargs="?",
+        default="samples",
+        help="directory of sample pages (default: %(default)s)",
+    )
     serve = commands.add_parser("serve", help="keep the local stack running and process uploads")
-    serve.add_argument("--port", type=int, default=5000, help="moto server port on 127.0.0.1")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=5000,
+        help="moto server port on 127.0.0.1 (default: %(default)s)",
+    )
     return parser
 
 
-def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    # Here, not at the top: backfill's worker processes import this module and load trafilatura
-    # only for the objects they process (see lazy_imports).
-    from article_extractor.pipeline.process import process_object
+def _add_disable_rule(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--disable-rule",
+        action="append",
+        default=[],
+        choices=CLEANING_RULES,
+        metavar="RULE",
+        help="keep the lines this cleaning rule would remove (repeat for more; the function's "
+        f"DISABLED_CLEANING_RULES); the rules: {', '.join(CLEANING_RULES)}",
+    )
 
+
+class _VersionAction(argparse.Action):
+    """`--version`: looks trafilatura's version up only when asked (importing it takes long)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, help: str | None = None) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, help=help)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        print(version_text())
+        parser.exit()
+
+
+def version_text() -> str:
+    """`article-extractor 0.1.0 (trafilatura 2.3.1)`, from the installed packages' metadata.
+
+    Example::
+
+        version_text()  # "article-extractor 0.1.0 (trafilatura 2.3.1)"
+    """
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        trafilatura_version = version("trafilatura")
+    except PackageNotFoundError:
+        trafilatura_version = "not installed"
+    return f"article-extractor {__version__} (trafilatura {trafilatura_version})"
+
+
+def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if not 1 <= args.max_input_bytes <= MAX_INPUT_BYTES_LIMIT:
+        parser.error(f"--max-input-bytes must be from 1 to {MAX_INPUT_BYTES_LIMIT}")
+    if STDIN_PATH in args.paths:
+        if len(args.paths) > 1:
+            parser.error(f"{STDIN_PATH} (standard input) must be the only PATH")
+        if args.output_dir is not None:
+            parser.error(f"{STDIN_PATH} (standard input) prints its document: no --output-dir")
+        return extract_stream(
+            sys.stdin.buffer,
+            sys.stdout,
+            args.url,
+            args.max_input_bytes,
+            args.disable_rule,
+            args.format,
+        )
     inputs = list(collect_inputs(args.paths))
     if not inputs:
         parser.error(f"no {supported_suffixes_text()} files found in the given paths")
     if args.url and len(inputs) > 1:
         parser.error("--url applies to one input file only")
-    if not 1 <= args.max_input_bytes <= MAX_INPUT_BYTES_LIMIT:
-        parser.error(f"--max-input-bytes must be from 1 to {MAX_INPUT_BYTES_LIMIT}")
+    if args.format != "json" and len(inputs) > 1 and args.output_dir is None:
+        parser.error(f"--format {args.format} prints one input: give one file or --output-dir")
+    # Here, not at the top: usage errors, --help and --version answer without loading trafilatura.
+    from article_extractor.pipeline import process_object
+
     reader = LocalFileReader(source_url=args.url)
+    disabled_rules = frozenset(args.disable_rule)
+    many = len(inputs) >= PROGRESS_MIN_FILES
+    bar = terminal_bar(sys.stderr, total=len(inputs), unit="file") if many else None
+
+    def show(line: str, stream: TextIO) -> None:
+        if bar is None:
+            print(line, file=stream)
+        else:
+            bar.write(line, file=stream)  # above the bar, not across it
+
     any_failed = False
-    for path, relative in inputs:
-        document = process_object(
-            ObjectRef(bucket=None, key=str(path)), reader, args.max_input_bytes
-        )
-        any_failed |= document.status is Status.FAILED
-        if args.output_dir is None:
-            indent = 2 if len(inputs) == 1 else None  # one file: readable; many: JSON Lines
-            print(document.to_json(indent=indent))
-            continue
-        target = args.output_dir / relative.parent / (relative.name + OUTPUT_SUFFIX)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(document.to_bytes())
-        print(f"{path} -> {target}: {summary(document)}", file=sys.stderr)
+    try:
+        for path, relative in inputs:
+            document = process_object(
+                ObjectRef(bucket=None, key=str(path)), reader, args.max_input_bytes, disabled_rules
+            )
+            any_failed |= document.status is Status.FAILED
+            if args.format != "json" and document.status is not Status.OK:
+                show(f"{path}: {summary(document)}", sys.stderr)  # no text to print or write
+            elif args.output_dir is None:
+                indent = 2 if len(inputs) == 1 else None  # one file: readable; many: JSON Lines
+                show(rendered(document, args.format, indent), sys.stdout)
+            else:
+                suffix = FORMAT_SUFFIXES[args.format]
+                target = args.output_dir / relative.parent / (relative.name + suffix)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if args.format == "json":
+                    target.write_bytes(document.to_bytes())
+                else:
+                    target.write_text(rendered(document, args.format) + "\n", encoding="utf-8")
+                # With a bar, a line per file would hide it: only the files that are not ok.
+                if bar is None or document.status is not Status.OK:
+                    show(f"{path} -> {target}: {summary(document)}", sys.stderr)
+            if bar is not None:
+                bar.update()
+    finally:
+        if bar is not None:
+            bar.close()
     return 1 if any_failed else 0
+
+
+def extract_stream(
+    stream: BinaryIO,
+    out: TextIO,
+    url: str | None,
+    max_input_bytes: int,
+    disabled_rules: Collection[str] = (),
+    output_format: str = "json",
+) -> int:
+    """`extract -`: the page's bytes from `stream`, its indented JSON document (or its text or
+    Markdown, see `rendered`) on `out`.
+
+    Returns 1 when the document is `failed`, else 0. Example::
+
+        extract_stream(io.BytesIO(b"<html>...</html>"), sys.stdout, None, 10 << 20)
+    """
+    from article_extractor.pipeline import error_document, process_fetched
+
+    ref = ObjectRef(bucket=None, key=STDIN_PATH)
+    try:
+        fetched = StreamReader(stream, source_url=url).read(ref, max_input_bytes)
+    except ProcessingError as error:
+        document = error_document(ref, error)
+    else:
+        document = process_fetched(ref, fetched, max_input_bytes, frozenset(disabled_rules))
+    if output_format != "json" and document.status is not Status.OK:
+        print(f"{STDIN_PATH}: {summary(document)}", file=sys.stderr)
+    else:
+        print(rendered(document, output_format, indent=2), file=out)
+    return 1 if document.status is Status.FAILED else 0
+
+
+def rendered(document: OutputDocument, output_format: str, indent: int | None = None) -> str:
+    """The document as --format asks: its JSON, or for an `ok` one, a file of the page's own: the
+    title on the first line (a level-1 heading in Markdown), a blank line, then `document.text`
+    or `document.markdown` (where the title is never repeated).
+
+        rendered(document, "markdown")  # '# The title\n\nFirst paragraph...'
+    """
+    if output_format == "json":
+        return document.to_json(indent=indent)
+    from article_extractor.pipeline.blocks import Block, BlockKind
+    from article_extractor.pipeline.markdown import to_markdown
+
+    article = document.document
+    assert article is not None  # only ok documents are rendered as text
+    body = article.markdown if output_format == "markdown" else article.text
+    if not article.title:
+        return body
+    if output_format == "markdown":
+        title = to_markdown([Block(BlockKind.HEADING, text=article.title, level=1)])
+    else:
+        title = article.title
+    return f"{title}\n\n{body}" if body else title
 
 
 def _add_backfill_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -109,14 +321,23 @@ def _add_backfill_parser(commands: argparse._SubParsersAction[argparse.ArgumentP
     command.add_argument("source", metavar="s3://BUCKET/PREFIX", help="objects to process")
     command.add_argument("--output-bucket", required=True, help="the function's OUTPUT_BUCKET")
     command.add_argument(
-        "--output-prefix", default=DEFAULT_OUTPUT_PREFIX, help="the function's OUTPUT_PREFIX"
+        "--output-prefix",
+        default=DEFAULT_OUTPUT_PREFIX,
+        help="the function's OUTPUT_PREFIX (default: %(default)s)",
     )
     command.add_argument(
-        "--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: CPUs)"
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="worker processes (default: the number of CPUs, %(default)s)",
     )
     command.add_argument(
-        "--max-input-bytes", type=int, default=DEFAULT_MAX_INPUT_BYTES, help="size bound per object"
+        "--max-input-bytes",
+        type=int,
+        default=DEFAULT_MAX_INPUT_BYTES,
+        help="size bound per object (default: %(default)s)",
     )
+    _add_disable_rule(command)
     command.add_argument("--endpoint-url", help="S3 endpoint (e.g. a local moto server)")
     command.add_argument(
         "--reprocess",
@@ -136,10 +357,17 @@ def _add_backfill_parser(commands: argparse._SubParsersAction[argparse.ArgumentP
     job.add_argument("--role-arn", help="the role S3 Batch Operations assumes")
     job.add_argument("--report-bucket", help="receives the manifest and the completion report")
     job.add_argument("--account-id", help="default: the caller's (sts get-caller-identity)")
-    job.add_argument("--priority", type=int, default=backfill.DEFAULT_PRIORITY)
+    job.add_argument(
+        "--priority",
+        type=int,
+        default=DEFAULT_JOB_PRIORITY,
+        help="the job's priority, higher runs first (default: %(default)s)",
+    )
 
 
 def _backfill(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    from article_extractor_tools import backfill  # boto3 and multiprocessing: backfill only
+
     try:
         source = backfill.S3Location.parse(args.source)
         settings = Settings.from_environ(
@@ -148,6 +376,7 @@ def _backfill(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 "OUTPUT_PREFIX": args.output_prefix,
                 "MAX_INPUT_BYTES": str(args.max_input_bytes),
                 "INPUT_BUCKET": source.bucket,  # the function's own rules, so results match
+                "DISABLED_CLEANING_RULES": ",".join(args.disable_rule),
             }
         )
     except (ValueError, ConfigurationError) as error:
@@ -169,6 +398,11 @@ def _backfill(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         parser.error(
             "--function-arn, --role-arn, --report-bucket and --account-id go with "
             "--manifest or --create-job"
+        )
+    if (args.manifest is not None or args.create_job) and args.disable_rule:
+        parser.error(
+            "--disable-rule applies to processing here; the deployed function follows its "
+            "DISABLED_CLEANING_RULES"
         )
     options = backfill.BackfillOptions(
         source=source,

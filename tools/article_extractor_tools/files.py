@@ -1,11 +1,12 @@
-"""Local files as inputs: the CLI reads them with the same bound and into the same
-`FetchedObject` as the function reads S3 objects."""
+"""Local files and standard input as inputs: the CLI reads them with the same bound and into
+the same `FetchedObject` as the function reads S3 objects."""
 
 from __future__ import annotations
 
 import mimetypes
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from article_extractor.errors import ErrorCode, ProcessingError
 from article_extractor.inputs import SOURCE_URL_METADATA_KEY, FetchedObject, ObjectRef, too_large
@@ -42,3 +43,24 @@ class LocalFileReader:
             metadata=dict(self._metadata),
             last_modified=modified,
         )
+
+
+class StreamReader:
+    """Reads one input from a binary stream (`extract -`: standard input), with the same bound.
+
+    Example::
+
+        fetched = StreamReader(sys.stdin.buffer).read(ObjectRef(None, "-"), 10 << 20)
+    """
+
+    def __init__(self, stream: BinaryIO, source_url: str | None = None) -> None:
+        self._stream = stream
+        self._metadata = {SOURCE_URL_METADATA_KEY: source_url} if source_url else {}
+
+    def read(self, ref: ObjectRef, max_bytes: int) -> FetchedObject:
+        body = self._stream.read(max_bytes + 1)
+        if len(body) > max_bytes:
+            raise ProcessingError(
+                ErrorCode.INPUT_TOO_LARGE, f"the input is over the {max_bytes}-byte limit"
+            )
+        return FetchedObject(body=body, size=len(body), metadata=dict(self._metadata))

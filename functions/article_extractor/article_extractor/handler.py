@@ -9,10 +9,11 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Callable, Mapping
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass
-from functools import partial
+from functools import partial, wraps
 from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools import Logger, Metrics
@@ -279,8 +280,26 @@ def task_result(task_id: str, code: str, message: str) -> dict[str, str]:
     return {"taskId": task_id, "resultCode": code, "resultString": message}
 
 
+def quiet_when_nothing_to_count(
+    handler: Callable[[dict[str, Any], LambdaContext], dict[str, Any]],
+) -> Callable[[dict[str, Any], LambdaContext], dict[str, Any]]:
+    """An invocation with no metric to publish (an s3:TestEvent, an ignored event) is normal
+    here; without this, Powertools warns about it on stderr every time."""
+
+    @wraps(handler)
+    def quiet(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+        with warnings.catch_warnings():
+            warnings.filterwarnings(
+                "ignore", message="No application metrics to publish", category=UserWarning
+            )
+            return handler(event, context)
+
+    return quiet
+
+
 @logger.inject_lambda_context(clear_state=True)
 @tracing.capture_lambda_handler
+@quiet_when_nothing_to_count
 @metrics.log_metrics(raise_on_empty_metrics=False)
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     runtime()  # configuration errors surface here, with their message, before any work
