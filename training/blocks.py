@@ -38,6 +38,8 @@ from data import (
     word_scores,
 )
 
+# Feature vectors with scikit-learn's probabilities: the tests score them with the runtime.
+CHECKS = Path(__file__).resolve().parents[1] / "tests/fixtures/models"
 EXPORT = (
     Path(__file__).resolve().parents[1]
     / "functions/article_extractor/article_extractor/pipeline/models/content_model.json"
@@ -249,7 +251,7 @@ def main() -> None:
         }
         rng = np.random.default_rng(0)
         picks = rng.choice(len(y), size=8, replace=False)
-        exported["checks"] = [
+        checks = [
             {
                 "features": {n: float(x[i, j]) for j, n in enumerate(names)},
                 "probability": float(model.proba(x[i : i + 1])[0]),
@@ -257,8 +259,11 @@ def main() -> None:
             for i in picks
         ]
         EXPORT.parent.mkdir(parents=True, exist_ok=True)
-        EXPORT.write_text(json.dumps(exported) + "\n", encoding="utf-8")
-        print(f"exported {EXPORT}")
+        EXPORT.write_text(json.dumps(exported, separators=(",", ":")) + "\n", encoding="utf-8")
+        (CHECKS / "content_model.checks.json").write_text(
+            json.dumps(checks) + "\n", encoding="utf-8"
+        )
+        print(f"exported {EXPORT} and its check vectors to {CHECKS}")
 
 
 if __name__ == "__main__":

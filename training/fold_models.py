@@ -203,7 +203,7 @@ def main() -> None:
             min_tokens=args.min_tokens,
             declared_article_gate=True,
         )
-        EXPORT.write_text(json.dumps(shipped) + "\n", encoding="utf-8")
+        EXPORT.write_text(json.dumps(shipped, separators=(",", ":")) + "\n", encoding="utf-8")
         print(f"rules written to {EXPORT}")
 
 

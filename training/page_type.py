@@ -99,7 +99,7 @@ def main() -> None:
     # a few feature vectors with scikit-learn's probabilities: the runtime's tests compare
     rng = np.random.default_rng(0)
     picks = rng.choice(len(pages), size=5, replace=False)
-    exported["checks"] = [
+    checks = [
         {
             "features": {n: float(x[i, j]) for j, n in enumerate(names)},
             "probabilities": dict(
@@ -113,7 +113,9 @@ def main() -> None:
         for i in picks
     ]
     args.export.parent.mkdir(parents=True, exist_ok=True)
-    args.export.write_text(json.dumps(exported, indent=None) + "\n", encoding="utf-8")
+    args.export.write_text(json.dumps(exported, separators=(",", ":")) + "\n", encoding="utf-8")
+    checks_path = Path(__file__).resolve().parents[1] / "tests/fixtures/models"
+    (checks_path / "page_type.checks.json").write_text(json.dumps(checks) + "\n", encoding="utf-8")
     tfeats = load_cache("pagefeat-trafeval")
     if tfeats:
         xt = matrix(list(tfeats.values()), names)  # type: ignore[arg-type]

@@ -1,22 +1,15 @@
 """Block-level main-content decisions learned from data.
 
-The page's DOM is cut into text blocks (paragraphs, headings, list items, table cells, ...:
-the text of a block-level element and its inline descendants, nested blocks excluded); each
-block gets generic features (text length, link density, punctuation, tag and ancestor tags,
-generic class/id vocabulary of its ancestors, position, repetition of its structure on the
-page, whether trafilatura's own extraction kept it, the page type's probabilities); a small
-model (logistic regression, models/content_model.json, fitted by training/blocks.py) scores
-each block; the blocks scored above the threshold, in document order, are the main text.
-
-Inputs: the parsed page (lxml tree, before trafilatura), trafilatura's extracted text for the
-page, and the page-type probabilities (`page_type.classify_page`). Output: `PageBlock`s with
-`score` and `keep`; `main_text(blocks)` joins the kept ones, one block a line.
+The page is cut into text blocks (the own text of each block-level element, nested blocks
+excluded); each block gets generic features (length, link density, punctuation, tag and
+ancestor tags, generic class/id words, position, repetition of its structure, whether
+trafilatura kept it, the page type's probabilities), and a logistic regression fitted offline
+(training/blocks.py, models/content_model.json) scores it. `refine` applies the per-type rule.
 
 Example::
 
-    blocks = page_blocks(tree)
-    decide(blocks, extracted_text, page.probabilities)
-    text = main_text(blocks)
+    decision = refine(tree, url, extracted_text)
+    decision.outcome, [block.text for block in decision.kept_blocks]
 """
 
 from __future__ import annotations
@@ -34,74 +27,22 @@ from lxml.html import HtmlElement
 
 MODEL_PATH = Path(__file__).with_name("models") / "content_model.json"
 
-BLOCK_TAGS = frozenset(
-    [
-        "p",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "li",
-        "td",
-        "th",
-        "dt",
-        "dd",
-        "pre",
-        "blockquote",
-        "figcaption",
-        "caption",
-        "div",
-        "section",
-        "article",
-        "main",
-        "aside",
-        "header",
-        "footer",
-        "nav",
-        "ul",
-        "ol",
-        "dl",
-        "table",
-        "tbody",
-        "thead",
-        "tfoot",
-        "tr",
-        "form",
-        "address",
-        "details",
-        "summary",
-        "body",
-        "center",
-        "fieldset",
-        "legend",
-        "figure",
-        "menu",
-        "hr",
-        "br",
-    ]
+
+def _words(text: str) -> frozenset[str]:
+    """A vocabulary written as one string: the words between spaces."""
+    return frozenset(text.split())
+
+
+BLOCK_TAGS = _words(
+    "p h1 h2 h3 h4 h5 h6 li td th dt dd pre blockquote figcaption caption div section article "
+    "main aside header footer nav ul ol dl table tbody thead tfoot tr form address details "
+    "summary body center fieldset legend figure menu hr br"
 )
-SKIP_TAGS = frozenset(
-    [
-        "script",
-        "style",
-        "template",
-        "svg",
-        "iframe",
-        "head",
-        "select",
-        "option",
-        "button",
-        "input",
-        "textarea",
-        "object",
-        "embed",
-        "canvas",
-        "math",
-    ]
+SKIP_TAGS = _words(
+    "script style template svg iframe head select option button input textarea object embed "
+    "canvas math"
 )
-HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+HEADINGS = _words("h1 h2 h3 h4 h5 h6")
 TAG_GROUPS = {
     "p": "p",
     **dict.fromkeys(HEADINGS, "h"),
@@ -345,14 +286,9 @@ def _model() -> dict[str, Any]:
 
 
 def score_block(features: dict[str, float], model: dict[str, Any]) -> float:
-    """Probability that the block is main content (logistic regression on standardised
-    features: the JSON's `features`, `mean`, `scale`, `coef`, `intercept`)."""
-    z = model["intercept"]
-    for name, mu, sd, w in zip(
-        model["features"], model["mean"], model["scale"], model["coef"], strict=True
-    ):
-        z += w * (features.get(name, 0.0) - mu) / sd
-    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+    """Probability that the block is main content: the logistic regression of the JSON
+    (`features`, `mean`, `scale`, `coef`, `intercept`) on the block's features."""
+    return _score_fast(features, *_folded(model))
 
 
 def _folded(model: dict[str, Any]) -> tuple[float, list[tuple[str, float]]]:
@@ -422,12 +358,10 @@ class Refined:
 
     @property
     def replaced(self) -> bool:
-        """True when `text` is the kept blocks' text."""
         return self.outcome is Outcome.APPLIED
 
     @property
-    def confidence(self) -> float | None:
-        """The top page-type probability (None for a declared article)."""
+    def confidence(self) -> float | None:  # None for a declared article
         return max(self.type_probabilities.values()) if self.type_probabilities else None
 
     @property

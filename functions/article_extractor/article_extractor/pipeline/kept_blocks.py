@@ -1,8 +1,7 @@
-"""The page blocks the content model keeps, as the pipeline's typed `Block`s, so that the text,
-the Markdown, the JSON blocks and the cleaning rules see the model's decision the way they see
-trafilatura's: a heading keeps its level, list items are grouped into their lists (nested
-where the page nests them), table cells into their tables' rows, a `<pre>` becomes code
-verbatim, and the blocks inside a `<blockquote>` become one quote.
+"""The page blocks the content model keeps, as the pipeline's typed `Block`s (so text,
+Markdown, JSON blocks and cleaning see them as they see trafilatura's): headings keep their
+level, list items their lists and nesting, cells their table rows; `<pre>` is code verbatim,
+the blocks in a `<blockquote>` one quote.
 
 Example::
 

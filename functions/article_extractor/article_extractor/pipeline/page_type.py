@@ -30,212 +30,74 @@ from lxml.html import HtmlElement
 
 MODEL_PATH = Path(__file__).with_name("models") / "page_type.json"
 
+
+def _words(text: str) -> frozenset[str]:
+    """A vocabulary written as one string: the words between spaces."""
+    return frozenset(text.split())
+
+
 # Generic vocabulary (URL path words, schema.org types, class/id words): nothing here names a
 # site. Each group becomes one feature (how many of its words are present).
 URL_WORDS: dict[str, frozenset[str]] = {
-    "product": frozenset(
-        [
-            "product",
-            "products",
-            "p",
-            "item",
-            "items",
-            "dp",
-            "shop",
-            "store",
-            "buy",
-            "sku",
-            "artikel",
-            "produkt",
-            "produit",
-        ]
+    "product": _words(
+        "product products p item items dp shop store buy sku artikel produkt produit"
     ),
-    "collection": frozenset(
-        [
-            "category",
-            "categories",
-            "collection",
-            "collections",
-            "c",
-            "catalog",
-            "catalogue",
-            "department",
-            "browse",
-            "kategorie",
-            "shop-all",
-            "range",
-        ]
+    "collection": _words(
+        "category categories collection collections c catalog catalogue department browse "
+        "kategorie shop-all range"
     ),
-    "forum": frozenset(
-        [
-            "forum",
-            "forums",
-            "thread",
-            "threads",
-            "topic",
-            "topics",
-            "t",
-            "community",
-            "discussion",
-            "discussions",
-            "questions",
-            "question",
-            "q",
-            "answers",
-            "comments",
-            "showthread",
-            "viewtopic",
-            "board",
-            "boards",
-        ]
+    "forum": _words(
+        "forum forums thread threads topic topics t community discussion discussions questions "
+        "question q answers comments showthread viewtopic board boards"
     ),
-    "documentation": frozenset(
-        [
-            "docs",
-            "doc",
-            "documentation",
-            "api",
-            "reference",
-            "manual",
-            "guide",
-            "guides",
-            "tutorial",
-            "tutorials",
-            "learn",
-            "wiki",
-            "help",
-            "kb",
-            "support",
-            "developer",
-            "developers",
-            "reference",
-            "sdk",
-            "library",
-        ]
+    "documentation": _words(
+        "docs doc documentation api reference manual guide guides tutorial tutorials learn "
+        "wiki help kb support developer developers reference sdk library"
     ),
-    "article": frozenset(
-        [
-            "blog",
-            "blogs",
-            "news",
-            "article",
-            "articles",
-            "post",
-            "posts",
-            "story",
-            "stories",
-            "magazine",
-            "press",
-            "opinion",
-        ]
+    "article": _words(
+        "blog blogs news article articles post posts story stories magazine press opinion"
     ),
-    "listing": frozenset(
-        [
-            "search",
-            "list",
-            "lists",
-            "jobs",
-            "job",
-            "tag",
-            "tags",
-            "archive",
-            "archives",
-            "results",
-            "directory",
-            "events",
-            "page",
-            "index",
-            "all",
-            "listings",
-        ]
+    "listing": _words(
+        "search list lists jobs job tag tags archive archives results directory events page "
+        "index all listings"
     ),
-    "service": frozenset(
-        [
-            "services",
-            "service",
-            "solutions",
-            "solution",
-            "about",
-            "pricing",
-            "contact",
-            "features",
-            "plans",
-            "company",
-            "industries",
-            "consulting",
-            "agency",
-        ]
+    "service": _words(
+        "services service solutions solution about pricing contact features plans company "
+        "industries consulting agency"
     ),
 }
 SCHEMA_TYPES: dict[str, frozenset[str]] = {
-    "article": frozenset(
-        [
-            "article",
-            "newsarticle",
-            "blogposting",
-            "report",
-            "scholarlyarticle",
-            "reportagenewsarticle",
-            "analysisnewsarticle",
-            "opinionnewsarticle",
-            "liveblogposting",
-        ]
+    "article": _words(
+        "article newsarticle blogposting report scholarlyarticle reportagenewsarticle "
+        "analysisnewsarticle opinionnewsarticle liveblogposting"
     ),
-    "product": frozenset(
-        [
-            "product",
-            "offer",
-            "aggregateoffer",
-            "productgroup",
-            "individualproduct",
-            "productmodel",
-            "car",
-        ]
+    "product": _words(
+        "product offer aggregateoffer productgroup individualproduct productmodel car"
     ),
-    "forum": frozenset(
-        ["discussionforumposting", "qapage", "question", "answer", "comment", "socialmediaposting"]
+    "forum": _words("discussionforumposting qapage question answer comment socialmediaposting"),
+    "collection": _words("collectionpage itemlist offercatalog productcollection"),
+    "listing": _words("searchresultspage jobposting event listitem"),
+    "documentation": _words("techarticle apireference howto softwaresourcecode"),
+    "service": _words(
+        "service localbusiness organization professionalservice faqpage corporation aboutpage "
+        "contactpage"
     ),
-    "collection": frozenset(["collectionpage", "itemlist", "offercatalog", "productcollection"]),
-    "listing": frozenset(["searchresultspage", "jobposting", "event", "listitem"]),
-    "documentation": frozenset(["techarticle", "apireference", "howto", "softwaresourcecode"]),
-    "service": frozenset(
-        [
-            "service",
-            "localbusiness",
-            "organization",
-            "professionalservice",
-            "faqpage",
-            "corporation",
-            "aboutpage",
-            "contactpage",
-        ]
-    ),
-    "webpage": frozenset(["webpage", "website"]),
-    "breadcrumb": frozenset(["breadcrumblist"]),
-    "rating": frozenset(["aggregaterating", "review", "rating"]),
+    "webpage": _words("webpage website"),
+    "breadcrumb": _words("breadcrumblist"),
+    "rating": _words("aggregaterating review rating"),
 }
 CLASS_WORDS: dict[str, frozenset[str]] = {
-    "price": frozenset(["price", "prices", "amount", "currency"]),
-    "cart": frozenset(
-        ["cart", "basket", "checkout", "add-to-cart", "addtocart", "buy", "wishlist"]
-    ),
-    "product": frozenset(["product", "products", "sku", "variant", "variants", "swatch"]),
-    "rating": frozenset(["rating", "ratings", "review", "reviews", "stars", "star"]),
-    "comment": frozenset(["comment", "comments", "reply", "replies"]),
-    "post": frozenset(
-        ["post", "posts", "message", "messages", "thread", "threads", "topic", "forum"]
-    ),
-    "user": frozenset(["user", "username", "author", "avatar", "member", "profile", "signature"]),
-    "docs": frozenset(
-        ["docs", "doc", "documentation", "toc", "sidebar", "highlight", "hljs", "api"]
-    ),
-    "card": frozenset(
-        ["card", "cards", "item", "items", "tile", "tiles", "grid", "listing", "teaser", "result"]
-    ),
-    "nav": frozenset(
-        ["nav", "navigation", "menu", "breadcrumb", "breadcrumbs", "pagination", "pager"]
-    ),
-    "article": frozenset(["article", "entry", "content", "story", "byline", "headline"]),
+    "price": _words("price prices amount currency"),
+    "cart": _words("cart basket checkout add-to-cart addtocart buy wishlist"),
+    "product": _words("product products sku variant variants swatch"),
+    "rating": _words("rating ratings review reviews stars star"),
+    "comment": _words("comment comments reply replies"),
+    "post": _words("post posts message messages thread threads topic forum"),
+    "user": _words("user username author avatar member profile signature"),
+    "docs": _words("docs doc documentation toc sidebar highlight hljs api"),
+    "card": _words("card cards item items tile tiles grid listing teaser result"),
+    "nav": _words("nav navigation menu breadcrumb breadcrumbs pagination pager"),
+    "article": _words("article entry content story byline headline"),
 }
 COUNTED_TAGS = [
     "p",
