@@ -3,10 +3,11 @@
     python bench/speed.py [--dataset ../shared/data/trafilatura-eval] [--limit N]
 
 Per document, in rotating order: (a) the product, bytes -> JSON string (`process_object` and
-`to_json`); (b) stock `trafilatura.extract(include_comments=False, with_metadata=True)` on the
-same bytes; (c) `lxml.html.fromstring` alone, the parse floor. Prints median and p95 ms per
-document, docs/s on one core, the ratios product/stock and product/floor, peak RSS, peak RSS
-while processing the largest page, and the cold-start import cost (median wall time of a fresh
+`to_json`), also with `OUTPUT_BLOCKS` on and with `CONTENT_MODEL` off; (b) stock
+`trafilatura.extract(include_comments=False, with_metadata=True)` on the same bytes; (c)
+`lxml.html.fromstring` alone, the parse floor. Prints median and p95 ms per document, docs/s on
+one core, the ratios product/stock and product/floor, peak RSS, peak RSS while processing the
+largest page, and the cold-start import cost (median wall time of a fresh
 `python -c "import article_extractor.handler"` minus a bare `python -c pass`), the same with
 tracing on, and the honest total of a fresh process that imports the handler, creates the S3
 client and processes one sample page (modules imported on first use are not free).
@@ -46,6 +47,13 @@ class MemoryReader:
 
 def product(body: bytes) -> str:
     document = process_object(ObjectRef(None, "page.html"), MemoryReader(body), MAX_INPUT_BYTES)
+    return document.to_json()
+
+
+def product_without_model(body: bytes) -> str:
+    document = process_object(
+        ObjectRef(None, "page.html"), MemoryReader(body), MAX_INPUT_BYTES, content_model=False
+    )
     return document.to_json()
 
 
@@ -127,6 +135,7 @@ def floor(body: bytes) -> object:
 CANDIDATES: dict[str, Callable[[bytes], object]] = {
     "product": product,
     "product+blocks": product_with_blocks,
+    "model off": product_without_model,
     "stock": stock,
     "parse floor": floor,
 }
@@ -263,6 +272,8 @@ def main(argv: list[str] | None = None) -> int:
     ratio_stock = figures["product"]["median_ms"] / figures["stock"]["median_ms"]
     ratio_floor = figures["product"]["median_ms"] / figures["parse floor"]["median_ms"]
     print(f"product/stock (median): {ratio_stock:.2f}    product/floor (median): {ratio_floor:.1f}")
+    ratio_off = figures["model off"]["median_ms"] / figures["stock"]["median_ms"]
+    print(f"with CONTENT_MODEL=off, product/stock (median): {ratio_off:.2f}")
     print("content model, median ms per page (inside the product):")
     for name, values in costs.items():
         if values:

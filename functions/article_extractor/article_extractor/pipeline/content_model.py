@@ -337,13 +337,13 @@ def main_text(blocks: list[PageBlock]) -> str:
 
 
 class Outcome(StrEnum):
-    """What `refine` did with a page (`extraction.content_model.outcome`)."""
+    """What `refine` did with a page (`document.ContentModelReport` says what each means)."""
 
-    APPLIED = "applied"  # the kept blocks replace trafilatura's content
-    DECLARED_ARTICLE = "declared_article"  # the page says it is an article: trafilatura's
-    RULE_OFF = "rule_off"  # the page type has no rule (articles, products): trafilatura's
-    LOW_CONFIDENCE = "low_confidence"  # page type below `min_confidence`: trafilatura's
-    TOO_FEW_TOKENS = "too_few_tokens"  # the kept blocks hold too little text: trafilatura's
+    APPLIED = "applied"
+    DECLARED_ARTICLE = "declared_article"
+    RULE_OFF = "rule_off"
+    LOW_CONFIDENCE = "low_confidence"
+    TOO_FEW_TOKENS = "too_few_tokens"
 
 
 @dataclass(frozen=True)
@@ -386,18 +386,10 @@ def refine(
     model: dict[str, Any] | None = None,
     type_model: dict[str, Any] | None = None,
 ) -> Refined:
-    """The page's main text. Pages that declare themselves articles
-    (`page_type.declared_article`, when the model's `declared_article_gate` is on) keep
-    trafilatura's text at once. Otherwise the page type (`page_type.classify_page`) picks the
-    model's rule: none (articles, products: trafilatura's text is kept, and no cost is added), or
-    thresholds (t_keep, t_add) for the blocks; pages classified with less confidence than
-    `min_confidence` keep trafilatura's text too, and so do pages whose kept blocks hold fewer
-    than `min_tokens` word tokens.
-
-    `tree` is the page as parsed before trafilatura (trafilatura copies its input tree, so
-    the tree handed to `bare_extraction` is still intact afterwards); `url` the page URL or
-    None; `extracted` trafilatura's text of the page.
-    """
+    """The page's main text: trafilatura's (`extracted`) for a declared article, a page type
+    without a rule, below `min_confidence`, or when the kept blocks hold under `min_tokens`
+    words; else the blocks the type's rule (t_keep, t_add) keeps. `tree`: the page as parsed
+    before trafilatura (which works on a copy), `url` or None."""
     from article_extractor.pipeline.page_type import classify_page, declared_article
 
     model = model or _model()

@@ -175,20 +175,12 @@ _XP_P_TEXT = XPath("//p//text()", smart_strings=False)
 _XP_BODY_TEXT = XPath("string(//body)", smart_strings=False)
 _XP_CODE_TEXT = XPath("//body//script/text() | //body//style/text()", smart_strings=False)
 _XP_PARENTS = XPath("//*[count(*) >= 5]")
-_XP_COUNTS = {tag: XPath(f"count(//{tag})") for tag in COUNTED_TAGS}
-_XP_ALL = XPath("count(//*)")
 
 
 def _strings(xpath: XPath, tree: HtmlElement) -> list[str]:
     """An XPath's string results (XPaths here select attributes or text)."""
     found = xpath(tree)
     return [str(item) for item in found] if isinstance(found, list) else []
-
-
-def _number(xpath: XPath, tree: HtmlElement) -> float:
-    """A count() XPath's value."""
-    found = xpath(tree)
-    return float(found) if isinstance(found, int | float) else 0.0
 
 
 def _declared_schema(tree: HtmlElement) -> set[str]:
@@ -240,11 +232,21 @@ def page_features(tree: HtmlElement, url: str | None) -> dict[str, float]:
     for kind in known:
         features[f"og_{kind}"] = float(og_type.startswith(kind))
     features["og_other"] = float(bool(og_type) and not og_type.startswith(known))
-    # --- element counts
-    total = _number(_XP_ALL, tree)
+    # --- element counts: one walk giving count(//*) and count(//tag), whose `//` also covers
+    # the elements a broken page leaves beside the root element
+    counts = dict.fromkeys(COUNTED_TAGS, 0)
+    total = 0.0
+    root = tree.getroottree().getroot()
+    for top in (*root.itersiblings(preceding=True), root, *root.itersiblings()):
+        for element in top.iter():
+            tag = element.tag
+            if isinstance(tag, str):
+                total += 1
+                if tag in counts:
+                    counts[tag] += 1
     features["log_elements"] = math.log1p(total)
-    for tag, xpath in _XP_COUNTS.items():
-        features[f"tag_{tag}"] = math.log1p(_number(xpath, tree))
+    for tag, count in counts.items():
+        features[f"tag_{tag}"] = math.log1p(count)
     # --- class / id words
     class_counts = dict.fromkeys(CLASS_WORDS, 0)
     for word in _CLASS_WORD.findall(" ".join(_strings(_XP_NAMES, tree)).lower()):
