@@ -14,7 +14,7 @@ SAM_CLI_VERSION := 1.170.0
 SAM_VENV := .venv-sam
 SAM := $(SAM_VENV)/bin/sam
 SAM_STAMP := $(SAM_VENV)/.installed-$(SAM_CLI_VERSION)
-CODE_DIRS := $(wildcard functions tools tests bench)
+CODE_DIRS := $(wildcard functions tools tests bench training)
 
 # SAM CLI runs offline here: no telemetry, a default region, the venv's python3 for the builds.
 SAM_ENV := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east-1} PATH="$(abspath $(BIN)):$$PATH"

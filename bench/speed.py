@@ -3,10 +3,11 @@
     python bench/speed.py [--dataset ../shared/data/trafilatura-eval] [--limit N]
 
 Per document, in rotating order: (a) the product, bytes -> JSON string (`process_object` and
-`to_json`); (b) stock `trafilatura.extract(include_comments=False, with_metadata=True)` on the
-same bytes; (c) `lxml.html.fromstring` alone, the parse floor. Prints median and p95 ms per
-document, docs/s on one core, the ratios product/stock and product/floor, peak RSS, peak RSS
-while processing the largest page, and the cold-start import cost (median wall time of a fresh
+`to_json`), also with `OUTPUT_BLOCKS` on and with `CONTENT_MODEL` off; (b) stock
+`trafilatura.extract(include_comments=False, with_metadata=True)` on the same bytes; (c)
+`lxml.html.fromstring` alone, the parse floor. Prints median and p95 ms per document, docs/s on
+one core, the ratios product/stock and product/floor, peak RSS, peak RSS while processing the
+largest page, and the cold-start import cost (median wall time of a fresh
 `python -c "import article_extractor.handler"` minus a bare `python -c pass`), the same with
 tracing on, and the honest total of a fresh process that imports the handler, creates the S3
 client and processes one sample page (modules imported on first use are not free).
@@ -49,6 +50,13 @@ def product(body: bytes) -> str:
     return document.to_json()
 
 
+def product_without_model(body: bytes) -> str:
+    document = process_object(
+        ObjectRef(None, "page.html"), MemoryReader(body), MAX_INPUT_BYTES, content_model=False
+    )
+    return document.to_json()
+
+
 def product_with_blocks(body: bytes) -> str:
     document = process_object(
         ObjectRef(None, "page.html"), MemoryReader(body), MAX_INPUT_BYTES, include_blocks=True
@@ -58,11 +66,21 @@ def product_with_blocks(body: bytes) -> str:
 
 def structure_costs(bodies: list[bytes]) -> dict[str, list[float]]:
     """Milliseconds per page of the content model's steps, timed inside the product: building
-    the blocks from trafilatura's tree, cleaning them, writing the text, writing the Markdown."""
+    the blocks from trafilatura's tree, the page type and block model (`refine`: the declared-
+    article gate, the classifier, the blocks' scores where a rule applies), the kept blocks made
+    typed blocks (on the pages where the model applied), cleaning them, writing the text,
+    writing the Markdown."""
     import article_extractor.pipeline.extract as extract_module
     import article_extractor.pipeline.process as process_module
 
-    costs: dict[str, list[float]] = {"blocks": [], "clean": [], "text": [], "markdown": []}
+    costs: dict[str, list[float]] = {
+        "blocks": [],
+        "refine": [],
+        "typed": [],
+        "clean": [],
+        "text": [],
+        "markdown": [],
+    }
 
     def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:
@@ -76,20 +94,26 @@ def structure_costs(bodies: list[bytes]) -> dict[str, list[float]]:
 
     saved = (
         extract_module.blocks_from_tree,
+        extract_module.refine,
+        extract_module.typed_blocks,
         process_module.clean_blocks,
         process_module.to_text,
         process_module.to_markdown,
     )
     extract_module.blocks_from_tree = timed("blocks", saved[0])
-    process_module.clean_blocks = timed("clean", saved[1])
-    process_module.to_text = timed("text", saved[2])
-    process_module.to_markdown = timed("markdown", saved[3])
+    extract_module.refine = timed("refine", saved[1])
+    extract_module.typed_blocks = timed("typed", saved[2])
+    process_module.clean_blocks = timed("clean", saved[3])
+    process_module.to_text = timed("text", saved[4])
+    process_module.to_markdown = timed("markdown", saved[5])
     try:
         for body in bodies:
             product(body)
     finally:
         (
             extract_module.blocks_from_tree,
+            extract_module.refine,
+            extract_module.typed_blocks,
             process_module.clean_blocks,
             process_module.to_text,
             process_module.to_markdown,
@@ -111,6 +135,7 @@ def floor(body: bytes) -> object:
 CANDIDATES: dict[str, Callable[[bytes], object]] = {
     "product": product,
     "product+blocks": product_with_blocks,
+    "model off": product_without_model,
     "stock": stock,
     "parse floor": floor,
 }
@@ -247,9 +272,13 @@ def main(argv: list[str] | None = None) -> int:
     ratio_stock = figures["product"]["median_ms"] / figures["stock"]["median_ms"]
     ratio_floor = figures["product"]["median_ms"] / figures["parse floor"]["median_ms"]
     print(f"product/stock (median): {ratio_stock:.2f}    product/floor (median): {ratio_floor:.1f}")
+    ratio_off = figures["model off"]["median_ms"] / figures["stock"]["median_ms"]
+    print(f"with CONTENT_MODEL=off, product/stock (median): {ratio_off:.2f}")
     print("content model, median ms per page (inside the product):")
     for name, values in costs.items():
-        print(f"  {name:10}{statistics.median(values):>8.3f}   p95 {percentile(values, 0.95):.3f}")
+        if values:
+            median, p95 = statistics.median(values), percentile(values, 0.95)
+            print(f"  {name:10}{median:>8.3f}   p95 {p95:.3f}   ({len(values)} pages)")
     with_blocks = statistics.median(b / a for a, b in sizes if a)
     print(
         f"result JSON median {statistics.median(a for a, _ in sizes) / 1024:.1f} KiB; "

@@ -110,8 +110,9 @@ def test_function_package_is_only_the_code_and_its_bytecode() -> None:
         for p in (FUNCTION_DIR / "article_extractor").rglob("*")
         if p.is_file() and p.suffix != ".pyc"
     )
-    source_files = sorted(
-        p.relative_to(PACKAGE_SOURCE).as_posix() for p in PACKAGE_SOURCE.rglob("*.py")
+    source_files = sorted(  # the code, and the models it evaluates (pipeline/models/*.json)
+        p.relative_to(PACKAGE_SOURCE).as_posix()
+        for p in (*PACKAGE_SOURCE.rglob("*.py"), *PACKAGE_SOURCE.glob("pipeline/models/*.json"))
     )
     assert built_files == source_files
     assert bytecode_problems(FUNCTION_DIR) == []
@@ -310,8 +311,13 @@ def test_the_function_artifact_holds_only_what_the_lambda_runs() -> None:
     assert shipped and all(path.startswith("article_extractor/") for path in shipped)
     names = {Path(path).stem for path in shipped}
     assert not names & {"cli", "backfill", "local", "files"}
+    # training/ fits the models; only their JSON ships, evaluated without numpy or scikit-learn
+    assert not names & {"fold_models", "oof_product", "block_data", "check_runtime", "run_configs"}
+    models = {p.name for p in FUNCTION_DIR.rglob("*.json")}
+    assert models == {"page_type.json", "content_model.json"}
     sources = "\n".join((FUNCTION_DIR / path).read_text(encoding="utf-8") for path in shipped)
     for tool_only in ("article_extractor_tools", "moto", "werkzeug", "AWS_SECRET_ACCESS_KEY"):
         assert tool_only not in sources, tool_only
     imported = imported_top_level_modules(FUNCTION_DIR / "article_extractor")
-    assert not imported & {"moto", "werkzeug", "article_extractor_tools", "tqdm"}
+    tool_modules = {"moto", "werkzeug", "article_extractor_tools", "tqdm", "sklearn", "numpy"}
+    assert not imported & tool_modules

@@ -209,3 +209,12 @@ def test_one_set_of_true_words(word: str) -> None:
     settings = Settings.from_environ({"OUTPUT_BUCKET": "out", "DELETE_ON_REMOVE": word})
     assert settings.delete_on_remove
     assert not tracing_enabled({"LAMBDA_TASK_ROOT": "/x", "POWERTOOLS_TRACE_DISABLED": word})
+
+
+def test_content_model_is_on_unless_switched_off() -> None:
+    assert Settings.from_environ({"OUTPUT_BUCKET": "out"}).content_model
+    for word, expected in (("off", False), ("false", False), ("on", True), ("1", True)):
+        environ = {"OUTPUT_BUCKET": "out", "CONTENT_MODEL": word}
+        assert Settings.from_environ(environ).content_model is expected
+    with pytest.raises(ConfigurationError, match="CONTENT_MODEL"):
+        Settings.from_environ({"OUTPUT_BUCKET": "out", "CONTENT_MODEL": "sometimes"})

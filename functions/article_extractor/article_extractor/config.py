@@ -53,6 +53,7 @@ class Settings:
     read_concurrency: int = DEFAULT_READ_CONCURRENCY
     disabled_cleaning_rules: frozenset[str] = frozenset()
     output_blocks: bool = False
+    content_model: bool = True
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -105,6 +106,7 @@ class Settings:
                 environ.get("DISABLED_CLEANING_RULES", ""), "DISABLED_CLEANING_RULES"
             ),
             output_blocks=_flag(environ, "OUTPUT_BLOCKS", default=False),
+            content_model=_flag(environ, "CONTENT_MODEL", default=True),
         )
 
 

@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 # The cleaning rules, by the names `extraction.cleaning` reports and DISABLED_CLEANING_RULES
 # takes (pipeline.clean holds their code; a test keeps the two in step).
 CLEANING_RULES = (
@@ -27,6 +27,12 @@ CLEANING_RULES = (
     "app_prompt",
     "javascript_notice",
 )
+
+
+# The page types `document.page_type` takes (pipeline.page_type's classes; a test keeps them in
+# step with the model file).
+PAGE_TYPES = ("article", "service", "product", "collection", "forum", "listing", "documentation")
+CONTENT_MODEL_OFF = "off"  # extraction.content_model.outcome when CONTENT_MODEL is off
 
 
 class Status(StrEnum):
@@ -66,12 +72,34 @@ class Article:
     word_count: int
     markdown: str = ""  # the same content as GitHub-flavoured Markdown (schema 1.1)
     blocks: list[dict[str, Any]] | None = None  # typed blocks, when OUTPUT_BLOCKS is on (1.1)
+    page_type: str | None = None  # one of PAGE_TYPES; None when CONTENT_MODEL is off (1.2)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         if self.blocks is None:  # off: the key is left out, not written as null
             del data["blocks"]
         return data
+
+
+@dataclass(frozen=True)
+class ContentModelReport:
+    """What the content model did with the page (`extraction.content_model`, schema 1.2).
+
+    `outcome`: `applied` (the blocks it kept are the content), `declared_article` (the page
+    says it is an article: trafilatura's content), `rule_off` (its page type has no rule),
+    `low_confidence` (page type not certain enough), `too_few_tokens` (it kept too little
+    text), `off` (CONTENT_MODEL is off). Block counts are of the page's text blocks, set when
+    the blocks were scored: `added` kept by the model and not by trafilatura, `removed` kept by
+    trafilatura and not by the model.
+    """
+
+    applied: bool
+    outcome: str
+    page_type_confidence: float | None = None
+    blocks: int | None = None
+    kept: int | None = None
+    added: int | None = None
+    removed: int | None = None
 
 
 @dataclass(frozen=True)
@@ -84,6 +112,7 @@ class Extraction:
     input_encoding: str | None = None
     cleaning: dict[str, int] = field(default_factory=dict)
     recovered: list[str] = field(default_factory=list)
+    content_model: ContentModelReport | None = None  # None when nothing was extracted (1.2)
 
 
 @dataclass(frozen=True)

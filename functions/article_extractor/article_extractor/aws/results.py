@@ -223,6 +223,7 @@ def _record(
         disabled_rules=settings.disabled_cleaning_rules,
         time_budget=time_budget,
         include_blocks=settings.output_blocks,
+        content_model=settings.content_model,
     )
 
 

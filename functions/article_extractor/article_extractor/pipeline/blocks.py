@@ -266,18 +266,22 @@ def _table(element: _Element) -> Block | None:
 
 
 def _code(element: _Element) -> Iterator[Block]:
-    # trafilatura wraps the page's <code> in its own: the language is on the inner one.
-    language = None
+    text = "".join(str(part) for part in element.itertext()).strip("\n")
+    if text.strip():
+        yield Block(BlockKind.CODE, text=text, language=code_language(element))
+
+
+def code_language(element: _Element) -> str | None:
+    """The language a code element or one inside it declares (class `language-x`, `lang-x`,
+    `brush: x`, or a `lang` attribute); trafilatura wraps the page's <code> in its own, so the
+    language is often on the inner one."""
     for node in element.iter():
         match = _CODE_LANGUAGE.search(node.get("class") or "") or _CODE_LANGUAGE.search(
             f"language-{node.get('lang')}" if node.get("lang") else ""
         )
         if match:
-            language = match.group(1).lower()
-            break
-    text = "".join(str(part) for part in element.itertext()).strip("\n")
-    if text.strip():
-        yield Block(BlockKind.CODE, text=text, language=language)
+            return match.group(1).lower()
+    return None
 
 
 # --------------------------------------------------------------------------- plain text

@@ -10,9 +10,12 @@ import trafilatura
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 
+from article_extractor.document import ContentModelReport
 from article_extractor.errors import ErrorCode, ProcessingError
 from article_extractor.pipeline.blocks import Block, blocks_from_tree, to_text
+from article_extractor.pipeline.content_model import Refined, refine
 from article_extractor.pipeline.figures import with_figures
+from article_extractor.pipeline.kept_blocks import typed_blocks
 from article_extractor.pipeline.language import detect_language
 from article_extractor.pipeline.lede import find_lede, insert_lede
 from article_extractor.pipeline.metadata import first_posting, page_metadata, stated_date
@@ -48,14 +51,23 @@ class ExtractedArticle:
     tags: tuple[str, ...] = field(default_factory=tuple)
     recovered: tuple[str, ...] = field(default_factory=tuple)  # recall steps that added text
     blocks: tuple[Block, ...] = field(default_factory=tuple)  # the main content, before cleaning
+    content_model: ContentModelReport | None = None  # what the block model did (None: off)
+    page_type: str | None = None  # the page type (None when the content model is off)
 
 
 def extractor_version() -> str:
     return str(getattr(trafilatura, "__version__", "unknown"))
 
 
-def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
+def extract_article(
+    html: str, url: str | None = None, content_model: bool = True
+) -> ExtractedArticle:
     """Extract the main article text (comments excluded) and metadata from one page.
+
+    With `content_model`, a page that does not declare itself an article is classified
+    (`page_type`) and, for a page type with a rule, its content is the text blocks the block
+    model keeps (`content_model.refine`) instead of trafilatura's (`ExtractedArticle.
+    content_model` says what happened).
 
     Returns an article with empty `text` when the page has metadata but no article body.
     Raises ProcessingError `extraction_error` when the HTML cannot be parsed at all, and
@@ -116,7 +128,16 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
     if lede:
         blocks, recovered = insert_lede(blocks, lede, title), ("lede",)
         text = to_text(blocks)
+    report, page_type = None, None
+    if content_model:
+        decision = refine(tree, url, text)
+        report, page_type = _report(decision), decision.page_type
+        if decision.replaced:
+            blocks = with_figures(tree, typed_blocks(decision.kept_blocks), url)
+            text, recovered = to_text(blocks), ()
     return ExtractedArticle(
+        content_model=report,
+        page_type=page_type,
         text=text,
         blocks=tuple(blocks),
         recovered=recovered,
@@ -136,6 +157,20 @@ def extract_article(html: str, url: str | None = None) -> ExtractedArticle:
         image=_clean_str(fields.get("image")),
         categories=_str_tuple(fields.get("categories")),
         tags=_str_tuple(fields.get("tags")),
+    )
+
+
+def _report(decision: Refined) -> ContentModelReport:
+    scored = decision.blocks is not None
+    confidence = decision.confidence
+    return ContentModelReport(
+        applied=decision.replaced,
+        outcome=str(decision.outcome),
+        page_type_confidence=round(confidence, 4) if confidence is not None else None,
+        blocks=len(decision.blocks or ()) if scored else None,
+        kept=len(decision.kept_blocks) if scored else None,
+        added=decision.added if scored else None,
+        removed=decision.removed if scored else None,
     )
 
 

@@ -14,7 +14,16 @@ from typing import Any
 from article_extractor import __version__
 from article_extractor.aws.keys import is_gzip_key
 from article_extractor.aws.ordering import format_time
-from article_extractor.document import Article, Error, Extraction, OutputDocument, Source, Status
+from article_extractor.document import (
+    CONTENT_MODEL_OFF,
+    Article,
+    ContentModelReport,
+    Error,
+    Extraction,
+    OutputDocument,
+    Source,
+    Status,
+)
 from article_extractor.errors import ErrorCode, ProcessingError
 from article_extractor.inputs import FetchedObject, ObjectReader, ObjectRef, read_input
 from article_extractor.pipeline.blocks import to_text
@@ -47,12 +56,14 @@ def process_object(
     disabled_rules: Collection[str] = (),
     time_budget: float | None = None,
     include_blocks: bool = False,
+    content_model: bool = True,
 ) -> OutputDocument:
     """Read, decode, extract and clean one object into its result record.
 
     `disabled_rules` names cleaning rules to switch off; `time_budget` (seconds) bounds the
     CPU-bound part (past it the record says `timeout`); `include_blocks` adds
-    `document.blocks`.
+    `document.blocks`; `content_model` off keeps trafilatura's content on every page (no page
+    type, no block model).
 
     Example::
 
@@ -65,7 +76,14 @@ def process_object(
     except ProcessingError as error:
         return error_document(ref, error, started=started)
     return process_fetched(
-        ref, fetched, max_input_bytes, disabled_rules, time_budget, started, include_blocks
+        ref,
+        fetched,
+        max_input_bytes,
+        disabled_rules,
+        time_budget,
+        started,
+        include_blocks,
+        content_model,
     )
 
 
@@ -103,9 +121,10 @@ def process_fetched(
     time_budget: float | None = None,
     started: float | None = None,
     include_blocks: bool = False,
+    content_model: bool = True,
 ) -> OutputDocument:
     """Decode, extract and clean bytes already read into the object's result record
-    (`include_blocks`: with `document.blocks`)."""
+    (`include_blocks`: with `document.blocks`; `content_model`: as `process_object`)."""
     started = time.perf_counter() if started is None else started
     source = _source_of(ref, fetched)
     encoding: str | None = None
@@ -116,7 +135,7 @@ def process_fetched(
             encoding = decoded.encoding
             if not decoded.text.strip():
                 raise ProcessingError(ErrorCode.EMPTY_INPUT, "object holds only whitespace")
-            article = extract_article(decoded.text, url=fetched.source_url)
+            article = extract_article(decoded.text, fetched.source_url, content_model)
             cleaned = clean_blocks(article.blocks, disabled_rules, title=article.title)
             text = to_text(cleaned.blocks)
             markdown = to_markdown(cleaned.blocks)
@@ -129,7 +148,13 @@ def process_fetched(
         )
     blocks = [block.to_dict() for block in cleaned.blocks] if include_blocks else None
     document = _article(article, text, markdown, blocks)
-    extraction = _extraction(started, encoding, cleaned.removed, list(article.recovered))
+    extraction = _extraction(
+        started,
+        encoding,
+        cleaned.removed,
+        list(article.recovered),
+        article.content_model or ContentModelReport(applied=False, outcome=CONTENT_MODEL_OFF),
+    )
     if not text:
         return OutputDocument(
             status=Status.EMPTY,
@@ -186,6 +211,7 @@ def _article(
         word_count=count_words(text),
         markdown=markdown,
         blocks=blocks,
+        page_type=article.page_type,
     )
 
 
@@ -194,6 +220,7 @@ def _extraction(
     encoding: str | None,
     removed: dict[str, int],
     recovered: list[str] | None = None,
+    content_model: ContentModelReport | None = None,
 ) -> Extraction:
     return Extraction(
         extractor=EXTRACTOR_NAME,
@@ -204,4 +231,5 @@ def _extraction(
         input_encoding=encoding,
         cleaning=removed,
         recovered=recovered or [],
+        content_model=content_model,
     )

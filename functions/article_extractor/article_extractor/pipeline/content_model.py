@@ -1,0 +1,409 @@
+"""Block-level main-content decisions learned from data.
+
+The page is cut into text blocks (the own text of each block-level element, nested blocks
+excluded); each block gets generic features (length, link density, punctuation, tag and
+ancestor tags, generic class/id words, position, repetition of its structure, whether
+trafilatura kept it, the page type's probabilities), and a logistic regression fitted offline
+(training/blocks.py, models/content_model.json) scores it. `refine` applies the per-type rule.
+
+Example::
+
+    decision = refine(tree, url, extracted_text)
+    decision.outcome, [block.text for block in decision.kept_blocks]
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from lxml.html import HtmlElement
+
+MODEL_PATH = Path(__file__).with_name("models") / "content_model.json"
+
+
+def _words(text: str) -> frozenset[str]:
+    """A vocabulary written as one string: the words between spaces."""
+    return frozenset(text.split())
+
+
+BLOCK_TAGS = _words(
+    "p h1 h2 h3 h4 h5 h6 li td th dt dd pre blockquote figcaption caption div section article "
+    "main aside header footer nav ul ol dl table tbody thead tfoot tr form address details "
+    "summary body center fieldset legend figure menu hr br"
+)
+SKIP_TAGS = _words(
+    "script style template svg iframe head select option button input textarea object embed "
+    "canvas math"
+)
+HEADINGS = _words("h1 h2 h3 h4 h5 h6")
+TAG_GROUPS = {
+    "p": "p",
+    **dict.fromkeys(HEADINGS, "h"),
+    "li": "li",
+    "td": "cell",
+    "th": "cell",
+    "dt": "dl",
+    "dd": "dl",
+    "pre": "pre",
+    "blockquote": "quote",
+    "figcaption": "caption",
+    "caption": "caption",
+}
+# Ancestor flags: structural tags, then generic class/id vocabulary (regexes over the
+# lower-cased class and id of each ancestor).
+ANCESTOR_TAGS = {
+    "nav": 0,
+    "header": 1,
+    "footer": 2,
+    "aside": 3,
+    "form": 4,
+    "main": 5,
+    "article": 6,
+    "table": 7,
+    "li": 8,
+    "a": 9,
+    "menu": 0,
+    "noscript": 10,  # some forums serve their posts to non-JS readers there
+}
+CLASS_FLAGS = (
+    (
+        "boiler",
+        re.compile(
+            r"nav|menu|foot|header|masthead|sidebar|widget|breadcrumb|cookie|consent|share|social|"
+            r"related|recommend|newsletter|subscribe|promo|advert|banner|popup|modal|login|signup|"
+            r"copyright|legal|sitemap|skip|toolbar|tags?\b|pagination|pager"
+        ),
+    ),
+    ("content", re.compile(r"content|article|main|post|entry|body|text|story|prose|markdown")),
+    ("comment", re.compile(r"comment|reply|respon|discuss|thread|message|forum|answer|question")),
+    ("product", re.compile(r"product|price|descr|detail|spec|feature|summary|info|overview")),
+    ("card", re.compile(r"card|item|tile|grid|list|teaser|result|excerpt|col-")),
+    ("meta", re.compile(r"author|byline|date|time|meta|avatar|user|profile|rating|review")),
+    ("hidden", re.compile(r"hidden|sr-only|visually-hidden|screen-reader|offscreen|d-none")),
+)
+N_TAG_FLAGS = 11
+_TOKEN = re.compile(r"\w+")
+_PUNCT = re.compile(r"[.!?;:,]")
+_SENTENCE_END = re.compile(r"[.!?…]\s*$")
+_PRICE = re.compile(r"(?:[$€£¥₹]\s?\d|\d(?:[.,]\d\d)?\s?(?:€|EUR|USD|GBP|zł|kr)\b)")
+_DIGIT = re.compile(r"\d")
+
+
+@dataclass
+class PageBlock:
+    """One text block of the page, in document order (`element`: the page element whose own
+    text it is)."""
+
+    tag: str
+    text: str
+    link_chars: int
+    depth: int
+    flags: int  # ancestor flags: tags (bits 0-10), class/id vocabulary (bits 11+)
+    signature: str  # parent tag.class > tag: repeated structures share it
+    features: dict[str, float] = field(default_factory=dict)
+    score: float = 0.0
+    keep: bool = False
+    element: HtmlElement | None = None
+
+
+class _Walker:
+    def __init__(self) -> None:
+        self.blocks: list[PageBlock] = []
+        self.class_flags: dict[str, int] = {}  # class/id string -> its vocabulary bits
+
+    def walk(self, root: HtmlElement) -> list[PageBlock]:
+        self._element(root, None, 0, 0, "")
+        return [b for b in self.blocks if b.text]
+
+    def _element(
+        self, el: HtmlElement, current: list[Any] | None, depth: int, flags: int, parent_sig: str
+    ) -> None:
+        tag = el.tag
+        if not isinstance(tag, str):
+            return
+        if tag in SKIP_TAGS:
+            return
+        names = el.get("class")
+        ident = el.get("id")
+        if names or ident:
+            key = f"{names or ''} {ident or ''}"
+            bits = self.class_flags.get(key)
+            if bits is None:
+                lowered = key.lower()
+                bits = 0
+                for bit, (_, regex) in enumerate(CLASS_FLAGS):
+                    if regex.search(lowered):
+                        bits |= 1 << (N_TAG_FLAGS + bit)
+                self.class_flags[key] = bits
+            flags |= bits
+        own_sig = f"{tag}.{names or ''}"
+        in_link = tag == "a"
+        target: list[Any] | None
+        if tag in BLOCK_TAGS:
+            parts: list[Any] = [tag, [], 0, depth, flags, f"{parent_sig}>{own_sig}"]
+            self.blocks.append(PageBlock(tag, "", 0, depth, flags, "", element=el))
+            index = len(self.blocks) - 1
+            target = parts
+        else:
+            target = current
+            index = -1
+        if tag in ANCESTOR_TAGS:
+            flags |= 1 << ANCESTOR_TAGS[tag]
+        if el.text and target is not None:
+            target[1].append(el.text)
+            if in_link or flags & (1 << 9):
+                target[2] += len(el.text.strip())
+        for child in el:
+            self._element(child, target, depth + 1, flags, own_sig)
+            tail = child.tail
+            if tail and target is not None:
+                target[1].append(tail)
+                if flags & (1 << 9):
+                    target[2] += len(tail.strip())
+        if index >= 0:
+            text = " ".join("".join(parts[1]).split())
+            block = self.blocks[index]
+            block.text = text
+            block.link_chars = parts[2]
+            block.signature = parts[5]
+
+
+def page_blocks(tree: HtmlElement) -> list[PageBlock]:
+    """The page's text blocks in document order (`body` if the page has one)."""
+    body = tree.find("body")
+    walker = _Walker()
+    try:
+        return walker.walk(body if body is not None else tree)
+    except RecursionError:  # pathological nesting: no blocks, the caller keeps trafilatura's
+        return []
+
+
+def _token_string(text: str) -> str:
+    return " ".join(_TOKEN.findall(text.lower()))
+
+
+def block_features(
+    blocks: list[PageBlock], extracted: str, type_probabilities: dict[str, float]
+) -> None:
+    """Fill each block's `features` (names are the model's keys)."""
+    kept_text = f" {_token_string(extracted)} "
+    n = len(blocks)
+    signature_counts: dict[str, int] = {}
+    for block in blocks:
+        signature_counts[block.signature] = signature_counts.get(block.signature, 0) + 1
+    kept_flags = []
+    page_tokens = 0
+    for block in blocks:
+        tokens = _token_string(block.text)
+        words = tokens.split()
+        block.features["n_tokens"] = float(len(words))
+        page_tokens += len(words)
+        if not words:
+            kept = 0.0
+        elif f" {tokens} " in kept_text:
+            kept = 1.0
+        elif len(words) >= 8 and (
+            f" {' '.join(words[:6])} " in kept_text or f" {' '.join(words[-6:])} " in kept_text
+        ):
+            kept = 0.5
+        else:
+            kept = 0.0
+        kept_flags.append(kept)
+    extracted_tokens = kept_text.count(" ") - 1
+    page_share = min(1.0, extracted_tokens / page_tokens) if page_tokens else 0.0
+    type_features = {f"type_{k}": v for k, v in type_probabilities.items()}
+    log_extracted = math.log1p(extracted_tokens)
+    for i, block in enumerate(blocks):
+        f = block.features
+        text = block.text
+        n_tokens = f["n_tokens"]
+        chars = len(text)
+        group = TAG_GROUPS.get(block.tag, "div")
+        for name in ("p", "h", "li", "cell", "dl", "pre", "quote", "caption", "div"):
+            f[f"tag_{name}"] = float(group == name)
+        f["log_tokens"] = math.log1p(n_tokens)
+        f["short"] = float(n_tokens <= 3)
+        f["link_share"] = min(1.0, block.link_chars / chars) if chars else 0.0
+        f["punct"] = len(_PUNCT.findall(text)) / (n_tokens + 1)
+        f["sentence_end"] = float(bool(_SENTENCE_END.search(text)))
+        f["digit_share"] = len(_DIGIT.findall(text)) / (chars + 1)
+        f["price"] = float(bool(_PRICE.search(text)))
+        f["log_depth"] = math.log1p(block.depth)
+        f["position"] = i / n
+        for bit, name in enumerate(
+            (
+                "nav",
+                "header",
+                "footer",
+                "aside",
+                "form",
+                "main",
+                "article",
+                "table",
+                "list",
+                "link",
+                "noscript",
+            )
+        ):
+            f[f"in_{name}"] = float(bool(block.flags & (1 << bit)))
+        for bit, (name, _) in enumerate(CLASS_FLAGS):
+            f[f"class_{name}"] = float(bool(block.flags & (1 << (N_TAG_FLAGS + bit))))
+        f["log_repeat"] = math.log1p(signature_counts[block.signature] - 1)
+        kept = kept_flags[i]
+        f["kept"] = kept
+        f["kept_prev"] = kept_flags[i - 1] if i else 0.0
+        f["kept_next"] = kept_flags[i + 1] if i + 1 < n else 0.0
+        window = kept_flags[max(0, i - 3) : i + 4]
+        f["kept_window"] = sum(window) / len(window)
+        f["page_kept_share"] = page_share
+        f["page_log_tokens"] = math.log1p(page_tokens)
+        f["kept_x_log_tokens"] = kept * f["log_tokens"]
+        f["kept_x_page_share"] = kept * page_share
+        f["page_log_kept_tokens"] = log_extracted
+        f.update(type_features)
+        # the page type changes how far trafilatura's choice and each signal can be trusted
+        for name, p in type_features.items():
+            f[f"kept_x_{name}"] = kept * p
+            f[f"link_x_{name}"] = f["link_share"] * p
+            f[f"tokens_x_{name}"] = f["log_tokens"] * p
+            f[f"repeat_x_{name}"] = f["log_repeat"] * p
+
+
+@cache
+def _model() -> dict[str, Any]:
+    """The shipped model, read on first use (never at import: cold starts do not pay for it),
+    with its linear function folded onto raw features once."""
+    loaded: dict[str, Any] = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    loaded["_folded"] = _folded(loaded)
+    return loaded
+
+
+def score_block(features: dict[str, float], model: dict[str, Any]) -> float:
+    """Probability that the block is main content: the logistic regression of the JSON
+    (`features`, `mean`, `scale`, `coef`, `intercept`) on the block's features."""
+    return _score_fast(features, *_folded(model))
+
+
+def _folded(model: dict[str, Any]) -> tuple[float, list[tuple[str, float]]]:
+    """The same linear function on raw features: weights w / sd, intercept b - sum(w mu / sd)."""
+    pairs = [
+        (name, w / sd)
+        for name, sd, w in zip(model["features"], model["scale"], model["coef"], strict=True)
+    ]
+    bias = model["intercept"] - sum(
+        w * mu / sd for mu, sd, w in zip(model["mean"], model["scale"], model["coef"], strict=True)
+    )
+    return bias, pairs
+
+
+def _score_fast(features: dict[str, float], bias: float, pairs: list[tuple[str, float]]) -> float:
+    z = bias
+    get = features.get
+    for name, w in pairs:
+        z += w * get(name, 0.0)
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def decide(
+    blocks: list[PageBlock],
+    extracted: str,
+    type_probabilities: dict[str, float],
+    model: dict[str, Any] | None = None,
+    rule: tuple[float, float] | None = None,
+) -> list[PageBlock]:
+    """Score every block and set `keep`: a block trafilatura kept stays if its score is at
+    least `rule[0]`, another is added if at least `rule[1]` (default: the model's
+    `threshold` for both)."""
+    model = model or _model()
+    block_features(blocks, extracted, type_probabilities)
+    t_keep, t_add = rule or (model.get("threshold", 0.5),) * 2
+    bias, pairs = model.get("_folded") or _folded(model)
+    for block in blocks:
+        block.score = _score_fast(block.features, bias, pairs)
+        block.keep = block.score >= (t_keep if block.features["kept"] >= 0.5 else t_add)
+    return blocks
+
+
+def main_text(blocks: list[PageBlock]) -> str:
+    """The kept blocks' text in document order, one block a line."""
+    return "\n".join(block.text for block in blocks if block.keep)
+
+
+class Outcome(StrEnum):
+    """What `refine` did with a page (`document.ContentModelReport` says what each means)."""
+
+    APPLIED = "applied"
+    DECLARED_ARTICLE = "declared_article"
+    RULE_OFF = "rule_off"
+    LOW_CONFIDENCE = "low_confidence"
+    TOO_FEW_TOKENS = "too_few_tokens"
+
+
+@dataclass(frozen=True)
+class Refined:
+    """What `refine` decided for one page."""
+
+    text: str  # the page's main text: the kept blocks, or trafilatura's text unchanged
+    page_type: str  # the classifier's label ("article" for a declared article)
+    type_probabilities: dict[str, float]  # empty for a declared article (not classified)
+    outcome: Outcome
+    blocks: list[PageBlock] | None = None  # every block with its score (None when not scored)
+
+    @property
+    def replaced(self) -> bool:
+        return self.outcome is Outcome.APPLIED
+
+    @property
+    def confidence(self) -> float | None:  # None for a declared article
+        return max(self.type_probabilities.values()) if self.type_probabilities else None
+
+    @property
+    def kept_blocks(self) -> list[PageBlock]:
+        return [block for block in self.blocks or () if block.keep]
+
+    @property
+    def added(self) -> int:
+        """Blocks the model keeps that trafilatura dropped."""
+        return sum(1 for b in self.blocks or () if b.keep and b.features["kept"] < 0.5)
+
+    @property
+    def removed(self) -> int:
+        """Blocks trafilatura kept that the model drops."""
+        return sum(1 for b in self.blocks or () if not b.keep and b.features["kept"] >= 0.5)
+
+
+def refine(
+    tree: HtmlElement,
+    url: str | None,
+    extracted: str,
+    model: dict[str, Any] | None = None,
+    type_model: dict[str, Any] | None = None,
+) -> Refined:
+    """The page's main text: trafilatura's (`extracted`) for a declared article, a page type
+    without a rule, below `min_confidence`, or when the kept blocks hold under `min_tokens`
+    words; else the blocks the type's rule (t_keep, t_add) keeps. `tree`: the page as parsed
+    before trafilatura (which works on a copy), `url` or None."""
+    from article_extractor.pipeline.page_type import classify_page, declared_article
+
+    model = model or _model()
+    if model.get("declared_article_gate") and declared_article(tree, url):
+        return Refined(extracted, "article", {}, Outcome.DECLARED_ARTICLE)
+    page = classify_page(tree, url, type_model)
+    rule = model.get("rules", {}).get(page.label)
+    if rule is None:
+        return Refined(extracted, page.label, page.probabilities, Outcome.RULE_OFF)
+    if max(page.probabilities.values()) < model.get("min_confidence", 0.0):
+        return Refined(extracted, page.label, page.probabilities, Outcome.LOW_CONFIDENCE)
+    blocks = page_blocks(tree)
+    decide(blocks, extracted, page.probabilities, model, (rule[0], rule[1]))
+    kept_tokens = sum(b.features["n_tokens"] for b in blocks if b.keep)
+    if kept_tokens < model.get("min_tokens", 0):
+        return Refined(extracted, page.label, page.probabilities, Outcome.TOO_FEW_TOKENS, blocks)
+    return Refined(main_text(blocks), page.label, page.probabilities, Outcome.APPLIED, blocks)

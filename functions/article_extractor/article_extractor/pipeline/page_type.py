@@ -1,0 +1,324 @@
+"""Page type of one parsed page (article, service, product, collection, forum, listing,
+documentation), from cheap signals: URL path words, schema.org types (JSON-LD, microdata),
+og:type, and DOM statistics (element counts, generic class/id vocabulary, repeated sibling
+structures, prices). A multinomial logistic regression over those features, fitted offline
+(training/page_type.py) and shipped as JSON (models/page_type.json), evaluated in pure Python.
+
+Inputs: the page's lxml tree (as `parsing.parse_html` returns it, before trafilatura copies
+and prunes it) and the page URL (or None). Output: `PageType(label, probabilities)`.
+
+Example::
+
+    page = classify_page(tree, "https://example.com/shop/p/123")
+    page.label, page.probabilities["product"]
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from lxml.etree import XPath, _Element
+from lxml.html import HtmlElement
+
+MODEL_PATH = Path(__file__).with_name("models") / "page_type.json"
+
+
+def _words(text: str) -> frozenset[str]:
+    """A vocabulary written as one string: the words between spaces."""
+    return frozenset(text.split())
+
+
+# Generic vocabulary (URL path words, schema.org types, class/id words): nothing here names a
+# site. Each group becomes one feature (how many of its words are present).
+URL_WORDS: dict[str, frozenset[str]] = {
+    "product": _words(
+        "product products p item items dp shop store buy sku artikel produkt produit"
+    ),
+    "collection": _words(
+        "category categories collection collections c catalog catalogue department browse "
+        "kategorie shop-all range"
+    ),
+    "forum": _words(
+        "forum forums thread threads topic topics t community discussion discussions questions "
+        "question q answers comments showthread viewtopic board boards"
+    ),
+    "documentation": _words(
+        "docs doc documentation api reference manual guide guides tutorial tutorials learn "
+        "wiki help kb support developer developers reference sdk library"
+    ),
+    "article": _words(
+        "blog blogs news article articles post posts story stories magazine press opinion"
+    ),
+    "listing": _words(
+        "search list lists jobs job tag tags archive archives results directory events page "
+        "index all listings"
+    ),
+    "service": _words(
+        "services service solutions solution about pricing contact features plans company "
+        "industries consulting agency"
+    ),
+}
+SCHEMA_TYPES: dict[str, frozenset[str]] = {
+    "article": _words(
+        "article newsarticle blogposting report scholarlyarticle reportagenewsarticle "
+        "analysisnewsarticle opinionnewsarticle liveblogposting"
+    ),
+    "product": _words(
+        "product offer aggregateoffer productgroup individualproduct productmodel car"
+    ),
+    "forum": _words("discussionforumposting qapage question answer comment socialmediaposting"),
+    "collection": _words("collectionpage itemlist offercatalog productcollection"),
+    "listing": _words("searchresultspage jobposting event listitem"),
+    "documentation": _words("techarticle apireference howto softwaresourcecode"),
+    "service": _words(
+        "service localbusiness organization professionalservice faqpage corporation aboutpage "
+        "contactpage"
+    ),
+    "webpage": _words("webpage website"),
+    "breadcrumb": _words("breadcrumblist"),
+    "rating": _words("aggregaterating review rating"),
+}
+CLASS_WORDS: dict[str, frozenset[str]] = {
+    "price": _words("price prices amount currency"),
+    "cart": _words("cart basket checkout add-to-cart addtocart buy wishlist"),
+    "product": _words("product products sku variant variants swatch"),
+    "rating": _words("rating ratings review reviews stars star"),
+    "comment": _words("comment comments reply replies"),
+    "post": _words("post posts message messages thread threads topic forum"),
+    "user": _words("user username author avatar member profile signature"),
+    "docs": _words("docs doc documentation toc sidebar highlight hljs api"),
+    "card": _words("card cards item items tile tiles grid listing teaser result"),
+    "nav": _words("nav navigation menu breadcrumb breadcrumbs pagination pager"),
+    "article": _words("article entry content story byline headline"),
+}
+COUNTED_TAGS = [
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "li",
+    "a",
+    "article",
+    "time",
+    "pre",
+    "code",
+    "table",
+    "tr",
+    "form",
+    "input",
+    "button",
+    "img",
+    "section",
+    "nav",
+    "aside",
+    "header",
+    "footer",
+    "main",
+    "dl",
+    "select",
+    "blockquote",
+    "figure",
+]
+_SPLIT = re.compile(r"[^a-z0-9]+")
+_PRICE = re.compile(r"(?:[$€£¥₹]\s?\d|\d(?:[.,]\d\d)?\s?(?:€|EUR|USD|GBP|zł|kr)\b)")
+_DATE_PATH = re.compile(r"/(?:19|20)\d\d/(?:[01]?\d/)?")
+
+TYPES = ("article", "service", "product", "collection", "forum", "listing", "documentation")
+
+
+@dataclass(frozen=True)
+class PageType:
+    label: str
+    probabilities: dict[str, float]
+
+
+def _schema_types(value: Any, found: set[str], depth: int = 0) -> None:
+    if depth > 6:
+        return
+    if isinstance(value, dict):
+        kind = value.get("@type")
+        for item in kind if isinstance(kind, list) else [kind]:
+            if isinstance(item, str):
+                found.add(item.rsplit("/", 1)[-1].lower())
+        for key, item in value.items():
+            if key in ("@graph", "mainEntity", "itemListElement", "offers", "hasPart", "about"):
+                _schema_types(item, found, depth + 1)
+    elif isinstance(value, list):
+        for item in value[:50]:
+            _schema_types(item, found, depth + 1)
+
+
+_WORD_GROUP = {word: group for group, vocab in CLASS_WORDS.items() for word in vocab}
+_CLASS_WORD = re.compile(
+    r"(?<![a-z0-9])("
+    + "|".join(sorted(map(re.escape, _WORD_GROUP), key=len, reverse=True))
+    + r")(?![a-z0-9])"
+)
+_XP_NAMES = XPath("//@class | //@id", smart_strings=False)
+_XP_JSONLD = XPath(
+    "//script[@type='application/ld+json' or @type='application/ld+JSON']/text()",
+    smart_strings=False,
+)
+_XP_OG = XPath("//meta[@property='og:type']/@content", smart_strings=False)
+_XP_ITEMTYPE = XPath("//@itemtype", smart_strings=False)
+_XP_LINK_TEXT = XPath("//a//text()", smart_strings=False)
+_XP_P_TEXT = XPath("//p//text()", smart_strings=False)
+_XP_BODY_TEXT = XPath("string(//body)", smart_strings=False)
+_XP_CODE_TEXT = XPath("//body//script/text() | //body//style/text()", smart_strings=False)
+_XP_PARENTS = XPath("//*[count(*) >= 5]")
+
+
+def _strings(xpath: XPath, tree: HtmlElement) -> list[str]:
+    """An XPath's string results (XPaths here select attributes or text)."""
+    found = xpath(tree)
+    return [str(item) for item in found] if isinstance(found, list) else []
+
+
+def _declared_schema(tree: HtmlElement) -> set[str]:
+    schema: set[str] = set()
+    for text in _strings(_XP_JSONLD, tree):
+        with contextlib.suppress(ValueError, RecursionError):
+            _schema_types(json.loads(text), schema)
+    for itemtype in _strings(_XP_ITEMTYPE, tree):
+        schema.add(itemtype.rstrip("/").rsplit("/", 1)[-1].lower())
+    return schema
+
+
+def declared_article(tree: HtmlElement, url: str | None) -> bool:
+    """The page says it is an article: og:type article, a schema.org article type (JSON-LD or
+    microdata), or a date in the URL path (the features og_article, schema_article and
+    url_date). Cheap (no walk over the page), so it runs before `classify_page`."""
+    path = urlsplit(url).path.lower() if url else ""
+    if _DATE_PATH.search(path):
+        return True
+    og_values = _strings(_XP_OG, tree)
+    if og_values and og_values[0].lower().startswith("article"):
+        return True
+    return bool(_declared_schema(tree) & SCHEMA_TYPES["article"])
+
+
+def page_features(tree: HtmlElement, url: str | None) -> dict[str, float]:
+    """The classifier's input: a flat name -> number mapping (names are the model's keys)."""
+    features: dict[str, float] = {}
+    # --- URL
+    path = urlsplit(url or "").path.lower() if url else ""
+    words = [w for w in _SPLIT.split(path) if w]
+    segments = [s for s in path.split("/") if s]
+    for group, vocab in URL_WORDS.items():
+        features[f"url_{group}"] = float(sum(w in vocab for w in words))
+    features["url_depth"] = float(len(segments))
+    features["url_root"] = float(not segments)
+    features["url_date"] = float(bool(_DATE_PATH.search(path)))
+    features["url_digits"] = float(any(s.isdigit() for s in segments))
+    features["url_long_slug"] = float(bool(segments) and segments[-1].count("-") >= 4)
+    features["url_html"] = float(path.endswith((".html", ".htm", ".php", ".aspx")))
+    features["url_query"] = float(bool(url and urlsplit(url).query))
+    # --- schema.org and og:type
+    schema = _declared_schema(tree)
+    for group, vocab in SCHEMA_TYPES.items():
+        features[f"schema_{group}"] = float(bool(schema & vocab))
+    og_values = _strings(_XP_OG, tree)
+    og_type = og_values[0].lower() if og_values else ""
+    known = ("article", "product", "website", "video", "profile", "book")
+    for kind in known:
+        features[f"og_{kind}"] = float(og_type.startswith(kind))
+    features["og_other"] = float(bool(og_type) and not og_type.startswith(known))
+    # --- element counts: one walk giving count(//*) and count(//tag), whose `//` also covers
+    # the elements a broken page leaves beside the root element
+    counts = dict.fromkeys(COUNTED_TAGS, 0)
+    total = 0.0
+    root = tree.getroottree().getroot()
+    for top in (*root.itersiblings(preceding=True), root, *root.itersiblings()):
+        for element in top.iter():
+            tag = element.tag
+            if isinstance(tag, str):
+                total += 1
+                if tag in counts:
+                    counts[tag] += 1
+    features["log_elements"] = math.log1p(total)
+    for tag, count in counts.items():
+        features[f"tag_{tag}"] = math.log1p(count)
+    # --- class / id words
+    class_counts = dict.fromkeys(CLASS_WORDS, 0)
+    for word in _CLASS_WORD.findall(" ".join(_strings(_XP_NAMES, tree)).lower()):
+        word_group = _WORD_GROUP.get(word)
+        if word_group:
+            class_counts[word_group] += 1
+    for group, count in class_counts.items():
+        features[f"class_{group}"] = math.log1p(count)
+    # --- text
+    found = _XP_BODY_TEXT(tree)
+    body_text = found if isinstance(found, str) else ""
+    text_len = len(body_text) - body_text.count(" ")
+    text_len = max(0, text_len - sum(len(t) - t.count(" ") for t in _strings(_XP_CODE_TEXT, tree)))
+    link_len = sum(len(t) - t.count(" ") for t in _strings(_XP_LINK_TEXT, tree))
+    p_texts = _strings(_XP_P_TEXT, tree)
+    p_len = sum(len(t) - t.count(" ") for t in p_texts)
+    p_count = features["tag_p"]
+    features["log_text"] = math.log1p(text_len)
+    features["link_share"] = min(1.0, link_len / text_len) if text_len else 0.0
+    features["p_share"] = min(1.0, p_len / text_len) if text_len else 0.0
+    features["p_mean_len"] = math.log1p(p_len / math.expm1(p_count)) if p_count else 0.0
+    features["log_prices"] = math.log1p(len(_PRICE.findall(body_text)))
+    features["text_per_element"] = math.log1p(text_len / total) if total else 0.0
+    # --- repeated sibling structures (cards, rows, posts)
+    repeated_max = repeated_groups = 0
+    parents = _XP_PARENTS(tree)
+    for parent in parents if isinstance(parents, list) else []:
+        if not isinstance(parent, _Element):
+            continue
+        signatures: dict[tuple[str, str], int] = {}
+        for child in parent:
+            tag = child.tag
+            if isinstance(tag, str):
+                key = (tag, child.get("class") or "")
+                signatures[key] = signatures.get(key, 0) + 1
+        for count in signatures.values():
+            if count >= 5:
+                repeated_groups += 1
+                repeated_max = max(repeated_max, count)
+    features["repeated_max"] = math.log1p(repeated_max)
+    features["repeated_groups"] = math.log1p(repeated_groups)
+    return features
+
+
+@cache
+def _model() -> dict[str, Any]:
+    loaded: dict[str, Any] = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    return loaded
+
+
+def predict_proba(
+    features: dict[str, float], model: dict[str, Any] | None = None
+) -> dict[str, float]:
+    """Softmax of a linear model over standardised features (the JSON's `classes`, `features`,
+    `mean`, `scale`, `coef` (one row per class) and `intercept`)."""
+    model = model or _model()
+    x = [
+        (features.get(name, 0.0) - mu) / sd
+        for name, mu, sd in zip(model["features"], model["mean"], model["scale"], strict=True)
+    ]
+    scores = [
+        b + sum(w * v for w, v in zip(row, x, strict=True))
+        for row, b in zip(model["coef"], model["intercept"], strict=True)
+    ]
+    top = max(scores)
+    exps = [math.exp(s - top) for s in scores]
+    total = sum(exps)
+    return {label: e / total for label, e in zip(model["classes"], exps, strict=True)}
+
+
+def classify_page(
+    tree: HtmlElement, url: str | None, model: dict[str, Any] | None = None
+) -> PageType:
+    probabilities = predict_proba(page_features(tree, url), model)
+    return PageType(max(probabilities, key=probabilities.__getitem__), probabilities)

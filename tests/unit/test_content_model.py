@@ -1,0 +1,163 @@
+"""The learned runtime pieces: page-type classifier and block model (pipeline/page_type.py,
+pipeline/content_model.py and their JSON under pipeline/models/), fitted by training/."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from lxml.html import document_fromstring
+
+from article_extractor.pipeline import content_model, page_type
+from tests.conftest import FIXTURES
+
+# Feature vectors with scikit-learn's probabilities, written by the training exports next to
+# the models (kept out of the function artifact: only the tests read them).
+CHECKS = FIXTURES / "models"
+
+PAGE = """<html><head><title>Rust tips</title>
+<meta property="og:type" content="article">
+<script type="application/ld+json">{"@context": "https://schema.org",
+ "@graph": [{"@type": "BreadcrumbList"}, {"@type": "BlogPosting", "headline": "Rust tips"}]}
+</script></head>
+<body>
+<nav class="main-menu"><ul><li><a href="/">Home</a></li><li><a href="/blog">Blog</a></li></ul></nav>
+<article class="post-content">
+<h1>Ten tips for <em>faster</em> Rust builds</h1>
+<p>Compile times grow with every crate you add, and <a href="/x">incremental builds</a> only
+help so much. Here is what worked for us over two years of daily builds.</p>
+<noscript><div><p>Readers without scripts see this paragraph as well.</p></div></noscript>
+<ul><li>Use a faster linker such as mold or lld.</li><li>Split large crates.</li></ul>
+<script>var tracking = "never a block";</script>
+</article>
+<footer class="site-footer"><p>Copyright 2026 Example Ltd. All rights reserved.</p></footer>
+</body></html>"""
+
+
+def tree():  # type: ignore[no-untyped-def]
+    return document_fromstring(PAGE)
+
+
+def test_models_load_and_name_known_features() -> None:
+    types = json.loads(page_type.MODEL_PATH.read_text(encoding="utf-8"))
+    assert sorted(types["classes"]) == sorted(page_type.TYPES)
+    assert set(types["features"]) <= set(page_type.page_features(tree(), "https://e.com/a"))
+    blocks = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
+    found = content_model.page_blocks(tree())
+    content_model.block_features(found, "", {t: 1 / 7 for t in page_type.TYPES})
+    assert set(blocks["features"]) <= set(found[0].features)
+    assert 0.0 < blocks["threshold"] < 1.0 and blocks["min_tokens"] >= 0
+
+
+def test_page_type_matches_the_training_library() -> None:
+    model = json.loads(page_type.MODEL_PATH.read_text(encoding="utf-8"))
+    checks = json.loads((CHECKS / "page_type.checks.json").read_text(encoding="utf-8"))
+    assert checks
+    for check in checks:
+        got = page_type.predict_proba(check["features"], model)
+        for label, expected in check["probabilities"].items():
+            assert got[label] == pytest.approx(expected, abs=1e-4)
+
+
+def test_block_model_matches_the_training_library() -> None:
+    model = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
+    checks = json.loads((CHECKS / "content_model.checks.json").read_text(encoding="utf-8"))
+    assert checks
+    for check in checks:
+        got = content_model.score_block(check["features"], model)
+        assert got == pytest.approx(check["probability"], abs=1e-4)
+
+
+def test_page_features_read_url_schema_and_dom() -> None:
+    features = page_type.page_features(tree(), "https://example.com/blog/2024/05/rust-tips")
+    assert features["url_article"] == 1.0
+    assert features["url_date"] == 1.0
+    assert features["schema_article"] == 1.0
+    assert features["schema_breadcrumb"] == 1.0
+    assert features["og_article"] == 1.0
+    assert features["tag_li"] == pytest.approx(math.log1p(4))
+    assert features["class_nav"] > 0 and features["class_article"] > 0
+    result = page_type.classify_page(tree(), "https://example.com/blog/2024/05/rust-tips")
+    assert result.label in page_type.TYPES
+    assert sum(result.probabilities.values()) == pytest.approx(1.0)
+
+
+def test_blocks_follow_block_elements_and_skip_code() -> None:
+    blocks = content_model.page_blocks(tree())
+    texts = [b.text for b in blocks]
+    assert "Home" in texts and "Blog" in texts
+    assert "Ten tips for faster Rust builds" in texts  # inline <em> stays in its heading
+    assert any(t.startswith("Compile times grow") and "incremental builds only" in t for t in texts)
+    assert "Readers without scripts see this paragraph as well." in texts
+    assert "Split large crates." in texts
+    assert not any("tracking" in t for t in texts)
+    home = blocks[texts.index("Home")]
+    content_model.block_features(blocks, "Ten tips for faster Rust builds", {})
+    assert home.features["in_nav"] == 1.0 and home.features["link_share"] == 1.0
+    heading = blocks[texts.index("Ten tips for faster Rust builds")]
+    assert heading.features["tag_h"] == 1.0 and heading.features["kept"] == 1.0
+    assert heading.features["class_content"] == 1.0
+    footer = blocks[texts.index("Copyright 2026 Example Ltd. All rights reserved.")]
+    assert footer.features["in_footer"] == 1.0 and footer.features["kept"] == 0.0
+
+
+def test_refine_keeps_trafilatura_text_on_types_without_rule_and_too_little_text() -> None:
+    model = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
+    no_rules = {**model, "rules": {t: None for t in page_type.TYPES}}
+    refined = content_model.refine(tree(), None, "trafilatura's text", no_rules)
+    assert refined.text == "trafilatura's text" and not refined.replaced and refined.blocks is None
+    every_rule = {t: [0.5, 0.5] for t in page_type.TYPES}
+    unsure = {**model, "rules": every_rule, "min_confidence": 1.01, "declared_article_gate": False}
+    refined = content_model.refine(tree(), None, "trafilatura's text", unsure)
+    assert refined.text == "trafilatura's text" and refined.blocks is None
+    too_little = {
+        **model,
+        "rules": every_rule,
+        "min_confidence": 0.0,
+        "min_tokens": 10**6,
+        "declared_article_gate": False,
+    }
+    refined = content_model.refine(tree(), None, "trafilatura's text", too_little)
+    assert refined.text == "trafilatura's text" and refined.blocks
+
+
+def test_refine_replaces_the_text_with_the_kept_blocks() -> None:
+    model = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
+    keep_all = {
+        **model,
+        "rules": {t: [0.0, 0.0] for t in page_type.TYPES},
+        "min_confidence": 0.0,
+        "min_tokens": 0,
+        "declared_article_gate": False,
+    }
+    refined = content_model.refine(tree(), "https://example.com/blog/rust", "", keep_all)
+    assert refined.replaced
+    assert refined.text.splitlines()[0] == "Home"
+    assert "Split large crates." in refined.text.splitlines()
+
+
+def test_declared_articles_keep_trafilatura_text_before_any_classification() -> None:
+    assert page_type.declared_article(tree(), None)  # og:type and a BlogPosting
+    assert page_type.declared_article(document_fromstring("<p>x</p>"), "https://e.com/2024/05/x")
+    assert not page_type.declared_article(document_fromstring("<p>x</p>"), "https://e.com/shop")
+    model = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
+    gated = {
+        **model,
+        "rules": {t: [0.0, 0.0] for t in page_type.TYPES},
+        "min_confidence": 0.0,
+        "declared_article_gate": True,
+    }
+    refined = content_model.refine(tree(), None, "trafilatura's text", gated)
+    assert refined.text == "trafilatura's text" and refined.page_type == "article"
+
+
+def test_shipped_rules_name_every_page_type() -> None:
+    model = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
+    assert set(model["rules"]) == set(page_type.TYPES)
+    for rule in model["rules"].values():
+        assert rule is None or (len(rule) == 2 and all(0.0 <= t <= 1.01 for t in rule))
+
+
+def test_an_empty_page_has_no_blocks() -> None:
+    assert content_model.page_blocks(document_fromstring("<html><body></body></html>")) == []

@@ -1,0 +1,159 @@
+"""The whole product out-of-fold on WCXB-dev: each page is processed by `process_object` (the
+Lambda's path) with the model files of the fold it is held out of (training/fold_models.py),
+and once more with the content model off (trafilatura's content: main's output). Scored with
+bench/wcxb.py's metric, per page type. Also checks that every page the model did not apply to
+has the same text and Markdown as with the model off.
+
+    .venv/bin/python training/oof_product.py [--folds /tmp/quality-cache/folds] [--limit N]
+
+With --trafeval: trafilatura-eval (never used for fitting), the shipped model files, on and
+off, scored with bench/quality.py's snippet metric (precision, recall, F1), same check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+import quality  # noqa: E402
+import wcxb  # noqa: E402
+from article_extractor.inputs import ObjectRef  # noqa: E402
+from article_extractor.pipeline import content_model, page_type  # noqa: E402
+from article_extractor.pipeline.process import process_object  # noqa: E402
+from article_extractor_tools.files import LocalFileReader  # noqa: E402
+
+TRAFEVAL = ROOT.parent / "shared/data/trafilatura-eval"
+TYPES = ("article", "service", "product", "collection", "forum", "listing", "documentation")
+
+
+def use_fold(folder: Path) -> None:
+    """Point the runtime at one fold's model files (read lazily, cached per process)."""
+    content_model.MODEL_PATH = folder / "content_model.json"
+    page_type.MODEL_PATH = folder / "page_type.json"
+    content_model._model.cache_clear()
+    page_type._model.cache_clear()
+
+
+def run(page: wcxb.Page, model_on: bool):  # type: ignore[no-untyped-def]
+    return process_object(
+        ObjectRef(bucket=None, key=str(page.path)),
+        LocalFileReader(source_url=page.url or None),
+        wcxb.MAX_INPUT_BYTES,
+        content_model=model_on,
+    )
+
+
+def trafeval(dataset: Path, limit: int) -> None:
+    pages = list(quality.load_pages(dataset))[: limit or None]
+    totals = {"off": quality.Score(), "on": quality.Score()}
+    outcomes: Counter[str] = Counter()
+    changed, changed_not_applied = 0, []
+    for page in pages:
+        texts = {}
+        for arm in ("on", "off"):
+            document = process_object(
+                ObjectRef(bucket=None, key=str(page.path)),
+                LocalFileReader(source_url=page.url),
+                wcxb.MAX_INPUT_BYTES,
+                content_model=arm == "on",
+            )
+            article = document.document
+            texts[arm] = (article.text, article.markdown) if article else ("", "")
+            totals[arm].add(quality.score(texts[arm][0], page)[0])
+            if arm == "on":
+                report = document.extraction.content_model
+                outcome = report.outcome if report else "none"
+                outcomes[outcome] += 1
+        if texts["on"] != texts["off"]:
+            changed += 1
+            if outcome != "applied":
+                changed_not_applied.append(page.url)
+    for arm, label in (("off", "model off (= main)"), ("on", "product (shipped model)")):
+        t = totals[arm]
+        print(f"trafilatura-eval {label:<24} P {t.precision:.4f} R {t.recall:.4f} F1 {t.f1:.4f}")
+    print("outcomes:", dict(outcomes))
+    print(
+        f"text or markdown changed on {changed} pages; not where the model applied: "
+        f"{len(changed_not_applied)} {changed_not_applied[:10]}"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--dataset", type=Path, default=ROOT.parent / "shared/data/wcxb-dev")
+    parser.add_argument("--folds", type=Path, default=Path("/tmp/quality-cache/folds"))
+    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument("--dump", type=Path, help="per-page scores and outcomes as JSON")
+    parser.add_argument("--trafeval", type=Path, nargs="?", const=TRAFEVAL, default=None)
+    args = parser.parse_args()
+    if args.trafeval:
+        trafeval(args.trafeval, args.limit)
+        return
+    fold_of: dict[str, int] = json.loads((args.folds / "folds.json").read_text(encoding="utf-8"))
+    pages = list(wcxb.load_pages(args.dataset))
+    if args.limit:
+        pages = pages[: args.limit]
+    scores: dict[str, dict[str, list[float]]] = {arm: defaultdict(list) for arm in ("off", "oof")}
+    outcomes: Counter[str] = Counter()
+    changed_not_applied: list[str] = []
+    changed = 0
+    dump = {}
+    started = time.time()
+    for fold in sorted(set(fold_of.values())):
+        use_fold(args.folds / str(fold))
+        for page in (p for p in pages if fold_of[p.file_id] == fold):
+            on, off = run(page, True), run(page, False)
+            texts = {}
+            for arm, document in (("oof", on), ("off", off)):
+                text = document.document.text if document.document else ""
+                texts[arm] = (text, document.document.markdown if document.document else "")
+                f1 = wcxb.word_scores(text, page.main_content)[2]
+                scores[arm][page.page_type].append(f1)
+                scores[arm]["all"].append(f1)
+            report = on.extraction.content_model
+            outcome = report.outcome if report else "none"
+            outcomes[outcome] += 1
+            if texts["oof"] != texts["off"]:
+                changed += 1
+                if outcome != "applied":
+                    changed_not_applied.append(page.file_id)
+            dump[page.file_id] = {
+                "type": page.page_type,
+                "predicted": on.document.page_type if on.document else None,
+                "outcome": outcome,
+                "f1_off": scores["off"]["all"][-1],
+                "f1_oof": scores["oof"]["all"][-1],
+            }
+        print(f"fold {fold} done, {time.time() - started:.0f}s", flush=True)
+    print(f"{'WCXB-dev F1':<26}" + "".join(f"{t[:11]:>13}" for t in ("all", *TYPES)))
+    for arm, label in (("off", "model off (= main)"), ("oof", "product, out-of-fold")):
+        print(
+            f"{label:<26}"
+            + "".join(
+                f"{statistics.mean(scores[arm][t] or [float('nan')]):>13.3f}"
+                for t in ("all", *TYPES)
+            )
+        )
+    print("pages:", {t: len(scores["oof"][t]) for t in ("all", *TYPES)})
+    print("outcomes:", dict(outcomes))
+    print(
+        f"text or markdown changed on {changed} pages; not where the model applied: "
+        f"{len(changed_not_applied)} {changed_not_applied[:10]}"
+    )
+    better = sum(1 for v in dump.values() if v["f1_oof"] > v["f1_off"] + 1e-9)
+    worse = sum(1 for v in dump.values() if v["f1_oof"] < v["f1_off"] - 1e-9)
+    print(f"pages better {better}, worse {worse}")
+    if args.dump:
+        args.dump.write_text(json.dumps(dump, indent=1) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
