@@ -127,9 +127,9 @@ def test_layer_is_trimmed() -> None:
     assert not top_level & RUNTIME_PROVIDED
     assert not [p for p in LAYER_DIR.rglob("*") if p.is_dir() and p.name in ("tests", "test")]
     assert tree_bytes(LAYER_DIR) < 30_000_000  # 81 MB before trimming; bytecode adds ~6 MB
-    # Sources and bytecode of the function only (616 KB with the content model); any tool or
-    # dependency that leaked in would add megabytes.
-    assert tree_bytes(FUNCTION_DIR) < 750_000
+    # Sources and bytecode of the function and its two model files (about 750 KB with the
+    # page-type and block models); any tool or dependency that leaked in would add megabytes.
+    assert tree_bytes(FUNCTION_DIR) < 1_000_000
 
 
 def imported_top_level_modules(package: Path) -> set[str]:
