@@ -285,15 +285,32 @@ def test_disable_rule_keeps_those_lines_in_the_stored_records(
     assert record["extraction"]["cleaning"] == {}  # the rule removes 3 lines of this page
 
 
-def test_disable_rule_is_not_for_a_batch_operations_job(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    ("option", "setting"),
+    [
+        (["--disable-rule", "advertising"], "DISABLED_CLEANING_RULES"),
+        (["--no-content-model"], "CONTENT_MODEL"),
+    ],
+)
+def test_processing_options_are_not_for_a_batch_operations_job(
+    option: list[str], setting: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = ["backfill", "s3://in/p/", "--output-bucket", "out", "--disable-rule", "advertising"]
+    argv = ["backfill", "s3://in/p/", "--output-bucket", "out", *option]
     with pytest.raises(SystemExit) as exit_info:
         main([*argv, "--manifest", str(tmp_path / "m.csv")])
     assert exit_info.value.code == 2
     # The deployed function follows its own setting, not this command's.
-    assert "DISABLED_CLEANING_RULES" in capsys.readouterr().err
+    assert setting in capsys.readouterr().err
+
+
+def test_no_content_model_stores_records_without_page_types(
+    stack: Stack, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stack.put(f"{PREFIX}page.html", (FIXTURES / "minimal-article.html").read_bytes())
+    assert main(stack.backfill("--no-content-model", workers=1)) == 0
+    record = stack.results()[f"{PREFIX}page.html"]
+    assert record["extraction"]["content_model"]["outcome"] == "off"
+    assert record["document"].get("page_type") is None
 
 
 def test_manifest_lists_exactly_the_objects_to_process(

@@ -423,3 +423,21 @@ def test_format_markdown_applies_to_stdin(
     feed_stdin(monkeypatch, STRUCTURED_PAGE.encode())
     assert main(["extract", "-", "--format", "markdown"]) == 0
     assert capsys.readouterr().out.startswith("# Tide tables, read properly\n\n")
+
+
+def test_no_content_model_keeps_trafilaturas_content_without_page_types(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = structured_page(tmp_path)
+    assert main(["extract", str(path)]) == 0
+    with_model = json.loads(capsys.readouterr().out)
+    assert with_model["extraction"]["content_model"]["outcome"] != "off"
+    assert main(["extract", str(path), "--no-content-model"]) == 0
+    without = json.loads(capsys.readouterr().out)
+    assert_valid_output(without)
+    assert without["extraction"]["content_model"]["outcome"] == "off"
+    assert without["document"].get("page_type") is None
+    feed_stdin(monkeypatch, STRUCTURED_PAGE.encode())
+    assert main(["extract", "-", "--no-content-model"]) == 0
+    from_stdin = json.loads(capsys.readouterr().out)
+    assert from_stdin["extraction"]["content_model"]["outcome"] == "off"

@@ -123,7 +123,7 @@ def _parser() -> argparse.ArgumentParser:
         help="json: the function's document; text or markdown: the page's title, then "
         "document.text or document.markdown, for inputs that end ok (default: %(default)s)",
     )
-    _add_disable_rule(extract)
+    _add_processing_options(extract)
     _add_backfill_parser(commands)
     demo = commands.add_parser("demo", help="run the whole pipeline on embedded moto over samples")
     demo.add_argument(
@@ -142,7 +142,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_disable_rule(command: argparse.ArgumentParser) -> None:
+def _add_processing_options(command: argparse.ArgumentParser) -> None:
+    """The options that change processing as the function's settings do."""
+    command.add_argument(
+        "--no-content-model",
+        dest="content_model",
+        action="store_false",
+        help="keep trafilatura's content on every page, without page types (the function's "
+        "CONTENT_MODEL=off)",
+    )
     command.add_argument(
         "--disable-rule",
         action="append",
@@ -202,6 +210,7 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             args.max_input_bytes,
             args.disable_rule,
             args.format,
+            args.content_model,
         )
     inputs = list(collect_inputs(args.paths))
     if not inputs:
@@ -228,7 +237,11 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         for path, relative in inputs:
             document = process_object(
-                ObjectRef(bucket=None, key=str(path)), reader, args.max_input_bytes, disabled_rules
+                ObjectRef(bucket=None, key=str(path)),
+                reader,
+                args.max_input_bytes,
+                disabled_rules,
+                content_model=args.content_model,
             )
             any_failed |= document.status is Status.FAILED
             if args.format != "json" and document.status is not Status.OK:
@@ -262,6 +275,7 @@ def extract_stream(
     max_input_bytes: int,
     disabled_rules: Collection[str] = (),
     output_format: str = "json",
+    content_model: bool = True,
 ) -> int:
     """`extract -`: the page's bytes from `stream`, its indented JSON document (or its text or
     Markdown, see `rendered`) on `out`.
@@ -278,7 +292,9 @@ def extract_stream(
     except ProcessingError as error:
         document = error_document(ref, error)
     else:
-        document = process_fetched(ref, fetched, max_input_bytes, frozenset(disabled_rules))
+        document = process_fetched(
+            ref, fetched, max_input_bytes, frozenset(disabled_rules), content_model=content_model
+        )
     if output_format != "json" and document.status is not Status.OK:
         print(f"{STDIN_PATH}: {summary(document)}", file=sys.stderr)
     else:
@@ -337,7 +353,7 @@ def _add_backfill_parser(commands: argparse._SubParsersAction[argparse.ArgumentP
         default=DEFAULT_MAX_INPUT_BYTES,
         help="size bound per object (default: %(default)s)",
     )
-    _add_disable_rule(command)
+    _add_processing_options(command)
     command.add_argument("--endpoint-url", help="S3 endpoint (e.g. a local moto server)")
     command.add_argument(
         "--reprocess",
@@ -377,6 +393,7 @@ def _backfill(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                 "MAX_INPUT_BYTES": str(args.max_input_bytes),
                 "INPUT_BUCKET": source.bucket,  # the function's own rules, so results match
                 "DISABLED_CLEANING_RULES": ",".join(args.disable_rule),
+                "CONTENT_MODEL": "on" if args.content_model else "off",
             }
         )
     except (ValueError, ConfigurationError) as error:
@@ -399,10 +416,12 @@ def _backfill(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
             "--function-arn, --role-arn, --report-bucket and --account-id go with "
             "--manifest or --create-job"
         )
-    if (args.manifest is not None or args.create_job) and args.disable_rule:
+    if (args.manifest is not None or args.create_job) and (
+        args.disable_rule or not args.content_model
+    ):
         parser.error(
-            "--disable-rule applies to processing here; the deployed function follows its "
-            "DISABLED_CLEANING_RULES"
+            "--disable-rule and --no-content-model apply to processing here; the deployed "
+            "function follows its DISABLED_CLEANING_RULES and CONTENT_MODEL"
         )
     options = backfill.BackfillOptions(
         source=source,
