@@ -133,22 +133,24 @@ class PageBlock:
     element: HtmlElement | None = None
 
 
+_LINK_BIT = 1 << ANCESTOR_TAGS["a"]
+
+
 class _Walker:
     def __init__(self) -> None:
-        self.blocks: list[PageBlock] = []
+        # a slot per block element in document order, filled when its text is complete
+        self.blocks: list[PageBlock | None] = []
         self.class_flags: dict[str, int] = {}  # class/id string -> its vocabulary bits
 
     def walk(self, root: HtmlElement) -> list[PageBlock]:
         self._element(root, None, 0, 0, "")
-        return [b for b in self.blocks if b.text]
+        return [b for b in self.blocks if b is not None]
 
     def _element(
         self, el: HtmlElement, current: list[Any] | None, depth: int, flags: int, parent_sig: str
     ) -> None:
         tag = el.tag
-        if not isinstance(tag, str):
-            return
-        if tag in SKIP_TAGS:
+        if not isinstance(tag, str) or tag in SKIP_TAGS:
             return
         names = el.get("class")
         ident = el.get("id")
@@ -164,35 +166,41 @@ class _Walker:
                 self.class_flags[key] = bits
             flags |= bits
         own_sig = f"{tag}.{names or ''}"
-        in_link = tag == "a"
         target: list[Any] | None
         if tag in BLOCK_TAGS:
-            parts: list[Any] = [tag, [], 0, depth, flags, f"{parent_sig}>{own_sig}"]
-            self.blocks.append(PageBlock(tag, "", 0, depth, flags, "", element=el))
-            index = len(self.blocks) - 1
-            target = parts
+            # text pieces, link characters, and the block's fields known before its text
+            target = [[], 0, depth, flags, f"{parent_sig}>{own_sig}"]
+            index = len(self.blocks)
+            self.blocks.append(None)
         else:
             target = current
             index = -1
         if tag in ANCESTOR_TAGS:
             flags |= 1 << ANCESTOR_TAGS[tag]
-        if el.text and target is not None:
-            target[1].append(el.text)
-            if in_link or flags & (1 << 9):
-                target[2] += len(el.text.strip())
-        for child in el:
-            self._element(child, target, depth + 1, flags, own_sig)
-            tail = child.tail
-            if tail and target is not None:
-                target[1].append(tail)
-                if flags & (1 << 9):
-                    target[2] += len(tail.strip())
+        in_link = flags & _LINK_BIT  # set for an <a> too, from the line above
+        if target is not None:
+            text = el.text
+            if text:
+                target[0].append(text)
+                if in_link:
+                    target[1] += len(text.strip())
+            for child in el:
+                self._element(child, target, depth + 1, flags, own_sig)
+                tail = child.tail
+                if tail:
+                    target[0].append(tail)
+                    if in_link:
+                        target[1] += len(tail.strip())
+        else:
+            for child in el:
+                self._element(child, None, depth + 1, flags, own_sig)
         if index >= 0:
-            text = " ".join("".join(parts[1]).split())
-            block = self.blocks[index]
-            block.text = text
-            block.link_chars = parts[2]
-            block.signature = parts[5]
+            assert target is not None
+            text = " ".join("".join(target[0]).split())
+            if text:
+                self.blocks[index] = PageBlock(
+                    tag, text, target[1], depth, target[3], target[4], element=el
+                )
 
 
 def page_blocks(tree: HtmlElement) -> list[PageBlock]:
