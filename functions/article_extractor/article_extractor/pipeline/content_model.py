@@ -341,6 +341,8 @@ def decide(
     t_keep, t_add = rule or (model.get("threshold", 0.5),) * 2
     bias, weights = model.get("_weights") or _weights(model)
     kept_text = f" {_token_string(extracted)} "
+    # a run of words is in the kept text only if its first word is: most others skip the search
+    kept_words = frozenset(kept_text.split())
     n = len(blocks)
     signature_counts: dict[str, int] = {}
     for block in blocks:
@@ -350,7 +352,9 @@ def decide(
     for block in blocks:
         words = _TOKEN.findall(block.text.lower())
         page_tokens += len(words)
-        if not words:
+        if not words or (
+            words[0] not in kept_words and (len(words) < 8 or words[-6] not in kept_words)
+        ):
             kept = 0.0
         elif f" {' '.join(words)} " in kept_text:
             kept = 1.0
