@@ -161,3 +161,50 @@ def test_shipped_rules_name_every_page_type() -> None:
 
 def test_an_empty_page_has_no_blocks() -> None:
     assert content_model.page_blocks(document_fromstring("<html><body></body></html>")) == []
+
+
+@pytest.mark.parametrize(
+    "extracted", ["", "Ten tips for faster Rust builds", "Split large crates."]
+)
+def test_decide_scores_as_score_block_over_block_features(extracted: str) -> None:
+    """`decide` folds the page's constants into the model; `block_features` (what training
+    reads) with `score_block` is the reference it must match."""
+    model = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
+    probabilities = page_type.classify_page(tree(), None).probabilities
+    reference = content_model.page_blocks(tree())
+    content_model.block_features(reference, extracted, probabilities)
+    fast = content_model.decide(content_model.page_blocks(tree()), extracted, probabilities, model)
+    for expected, got in zip(reference, fast, strict=True):
+        assert got.score == pytest.approx(
+            score := content_model.score_block(expected.features, model)
+        )
+        assert got.keep == (score >= model["threshold"])
+        assert got.features["kept"] == expected.features["kept"]
+        assert got.features["n_tokens"] == expected.features["n_tokens"]
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        "",
+        "add-to-cart btn add-to-cart-button addtocart carts product-card",
+        "nav main-nav__item price_tag éprice post-1 x-add-to-cart-add-to-cart",
+        "grid  grid\tgrid item-items card add-to carts-",
+    ],
+)
+def test_class_word_counts_are_the_word_regex_matches(names: str) -> None:
+    expected = dict.fromkeys(page_type.CLASS_WORDS, 0)
+    for word in page_type._CLASS_WORD.findall(names):
+        expected[page_type._WORD_GROUP[word]] += 1
+    assert page_type.class_word_counts(names) == expected
+
+
+def test_article_declaration_hands_over_the_schema_it_read() -> None:
+    assert page_type.article_declaration(tree(), None) == (True, None)  # og:type first
+    page = document_fromstring(
+        '<html><head><script type="application/ld+json">{"@type": "Product"}</script>'
+        "</head><body><p>x</p></body></html>"
+    )
+    declared, schema = page_type.article_declaration(page, "https://e.com/shop")
+    assert not declared and schema == {"product"}
+    assert page_type.page_features(page, None, schema) == page_type.page_features(page, None)

@@ -92,8 +92,28 @@ N_TAG_FLAGS = 11
 _TOKEN = re.compile(r"\w+")
 _PUNCT = re.compile(r"[.!?;:,]")
 _SENTENCE_END = re.compile(r"[.!?…]\s*$")
-_PRICE = re.compile(r"(?:[$€£¥₹]\s?\d|\d(?:[.,]\d\d)?\s?(?:€|EUR|USD|GBP|zł|kr)\b)")
+# A price: [$€£¥₹]\s?\d or \d(?:[.,]\d\d)?\s?(?:€|EUR|USD|GBP|zł|kr)\b, written to start with one
+# character class so that the regex engine skips ahead to the candidates (the same matches).
+_PRICE = re.compile(
+    r"[$€£¥₹\d](?:(?<=[$€£¥₹])\s?\d|(?<=\d)(?:[.,]\d\d)?\s?(?:€|EUR|USD|GBP|zł|kr)\b)"
+)
 _DIGIT = re.compile(r"\d")
+_PUNCT_CHARS = ".!?;:,"  # _PUNCT's characters: the same count without a regex
+_SENTENCE_ENDS = (".", "!", "?", "…")  # _SENTENCE_END: one of these, then only whitespace
+_TAG_NAMES = ("p", "h", "li", "cell", "dl", "pre", "quote", "caption", "div")
+_IN_NAMES = (
+    "nav",
+    "header",
+    "footer",
+    "aside",
+    "form",
+    "main",
+    "article",
+    "table",
+    "list",
+    "link",
+    "noscript",
+)
 
 
 @dataclass
@@ -113,22 +133,24 @@ class PageBlock:
     element: HtmlElement | None = None
 
 
+_LINK_BIT = 1 << ANCESTOR_TAGS["a"]
+
+
 class _Walker:
     def __init__(self) -> None:
-        self.blocks: list[PageBlock] = []
+        # a slot per block element in document order, filled when its text is complete
+        self.blocks: list[PageBlock | None] = []
         self.class_flags: dict[str, int] = {}  # class/id string -> its vocabulary bits
 
     def walk(self, root: HtmlElement) -> list[PageBlock]:
         self._element(root, None, 0, 0, "")
-        return [b for b in self.blocks if b.text]
+        return [b for b in self.blocks if b is not None]
 
     def _element(
         self, el: HtmlElement, current: list[Any] | None, depth: int, flags: int, parent_sig: str
     ) -> None:
         tag = el.tag
-        if not isinstance(tag, str):
-            return
-        if tag in SKIP_TAGS:
+        if not isinstance(tag, str) or tag in SKIP_TAGS:
             return
         names = el.get("class")
         ident = el.get("id")
@@ -144,35 +166,41 @@ class _Walker:
                 self.class_flags[key] = bits
             flags |= bits
         own_sig = f"{tag}.{names or ''}"
-        in_link = tag == "a"
         target: list[Any] | None
         if tag in BLOCK_TAGS:
-            parts: list[Any] = [tag, [], 0, depth, flags, f"{parent_sig}>{own_sig}"]
-            self.blocks.append(PageBlock(tag, "", 0, depth, flags, "", element=el))
-            index = len(self.blocks) - 1
-            target = parts
+            # text pieces, link characters, and the block's fields known before its text
+            target = [[], 0, depth, flags, f"{parent_sig}>{own_sig}"]
+            index = len(self.blocks)
+            self.blocks.append(None)
         else:
             target = current
             index = -1
         if tag in ANCESTOR_TAGS:
             flags |= 1 << ANCESTOR_TAGS[tag]
-        if el.text and target is not None:
-            target[1].append(el.text)
-            if in_link or flags & (1 << 9):
-                target[2] += len(el.text.strip())
-        for child in el:
-            self._element(child, target, depth + 1, flags, own_sig)
-            tail = child.tail
-            if tail and target is not None:
-                target[1].append(tail)
-                if flags & (1 << 9):
-                    target[2] += len(tail.strip())
+        in_link = flags & _LINK_BIT  # set for an <a> too, from the line above
+        if target is not None:
+            text = el.text
+            if text:
+                target[0].append(text)
+                if in_link:
+                    target[1] += len(text.strip())
+            for child in el:
+                self._element(child, target, depth + 1, flags, own_sig)
+                tail = child.tail
+                if tail:
+                    target[0].append(tail)
+                    if in_link:
+                        target[1] += len(tail.strip())
+        else:
+            for child in el:
+                self._element(child, None, depth + 1, flags, own_sig)
         if index >= 0:
-            text = " ".join("".join(parts[1]).split())
-            block = self.blocks[index]
-            block.text = text
-            block.link_chars = parts[2]
-            block.signature = parts[5]
+            assert target is not None
+            text = " ".join("".join(target[0]).split())
+            if text:
+                self.blocks[index] = PageBlock(
+                    tag, text, target[1], depth, target[3], target[4], element=el
+                )
 
 
 def page_blocks(tree: HtmlElement) -> list[PageBlock]:
@@ -226,7 +254,7 @@ def block_features(
         n_tokens = f["n_tokens"]
         chars = len(text)
         group = TAG_GROUPS.get(block.tag, "div")
-        for name in ("p", "h", "li", "cell", "dl", "pre", "quote", "caption", "div"):
+        for name in _TAG_NAMES:
             f[f"tag_{name}"] = float(group == name)
         f["log_tokens"] = math.log1p(n_tokens)
         f["short"] = float(n_tokens <= 3)
@@ -237,21 +265,7 @@ def block_features(
         f["price"] = float(bool(_PRICE.search(text)))
         f["log_depth"] = math.log1p(block.depth)
         f["position"] = i / n
-        for bit, name in enumerate(
-            (
-                "nav",
-                "header",
-                "footer",
-                "aside",
-                "form",
-                "main",
-                "article",
-                "table",
-                "list",
-                "link",
-                "noscript",
-            )
-        ):
+        for bit, name in enumerate(_IN_NAMES):
             f[f"in_{name}"] = float(bool(block.flags & (1 << bit)))
         for bit, (name, _) in enumerate(CLASS_FLAGS):
             f[f"class_{name}"] = float(bool(block.flags & (1 << (N_TAG_FLAGS + bit))))
@@ -282,6 +296,7 @@ def _model() -> dict[str, Any]:
     with its linear function folded onto raw features once."""
     loaded: dict[str, Any] = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     loaded["_folded"] = _folded(loaded)
+    loaded["_weights"] = _weights(loaded)
     return loaded
 
 
@@ -320,15 +335,110 @@ def decide(
 ) -> list[PageBlock]:
     """Score every block and set `keep`: a block trafilatura kept stays if its score is at
     least `rule[0]`, another is added if at least `rule[1]` (default: the model's
-    `threshold` for both)."""
+    `threshold` for both). The scores are `score_block` over `block_features`, computed
+    without building each block's feature mapping (`features` holds `n_tokens` and `kept`)."""
     model = model or _model()
-    block_features(blocks, extracted, type_probabilities)
     t_keep, t_add = rule or (model.get("threshold", 0.5),) * 2
-    bias, pairs = model.get("_folded") or _folded(model)
+    bias, weights = model.get("_weights") or _weights(model)
+    kept_text = f" {_token_string(extracted)} "
+    # a run of words is in the kept text only if its first word is: most others skip the search
+    kept_words = frozenset(kept_text.split())
+    n = len(blocks)
+    signature_counts: dict[str, int] = {}
     for block in blocks:
-        block.score = _score_fast(block.features, bias, pairs)
-        block.keep = block.score >= (t_keep if block.features["kept"] >= 0.5 else t_add)
+        signature_counts[block.signature] = signature_counts.get(block.signature, 0) + 1
+    kept_flags = []
+    page_tokens = 0
+    for block in blocks:
+        words = _TOKEN.findall(block.text.lower())
+        page_tokens += len(words)
+        if not words or (
+            words[0] not in kept_words and (len(words) < 8 or words[-6] not in kept_words)
+        ):
+            kept = 0.0
+        elif f" {' '.join(words)} " in kept_text:
+            kept = 1.0
+        elif len(words) >= 8 and (
+            f" {' '.join(words[:6])} " in kept_text or f" {' '.join(words[-6:])} " in kept_text
+        ):
+            kept = 0.5
+        else:
+            kept = 0.0
+        kept_flags.append(kept)
+        block.features = {"n_tokens": float(len(words)), "kept": kept}
+    # everything constant on the page folded into the intercept and four coefficients
+    extracted_tokens = kept_text.count(" ") - 1
+    page_share = min(1.0, extracted_tokens / page_tokens) if page_tokens else 0.0
+    w = weights.get
+    page_bias = (
+        bias
+        + w("page_kept_share", 0.0) * page_share
+        + w("page_log_tokens", 0.0) * math.log1p(page_tokens)
+        + w("page_log_kept_tokens", 0.0) * math.log1p(extracted_tokens)
+    )
+    w_kept = w("kept", 0.0) + w("kept_x_page_share", 0.0) * page_share
+    w_link, w_tokens, w_repeat = w("link_share", 0.0), w("log_tokens", 0.0), w("log_repeat", 0.0)
+    for name, p in type_probabilities.items():
+        page_bias += w(f"type_{name}", 0.0) * p
+        w_kept += w(f"kept_x_type_{name}", 0.0) * p
+        w_link += w(f"link_x_type_{name}", 0.0) * p
+        w_tokens += w(f"tokens_x_type_{name}", 0.0) * p
+        w_repeat += w(f"repeat_x_type_{name}", 0.0) * p
+    w_tag = {group: w(f"tag_{group}", 0.0) for group in _TAG_NAMES}
+    flag_weights = [w(f"in_{name}", 0.0) for name in _IN_NAMES] + [
+        w(f"class_{name}", 0.0) for name, _ in CLASS_FLAGS
+    ]
+    w_n_tokens, w_short, w_punct = w("n_tokens", 0.0), w("short", 0.0), w("punct", 0.0)
+    w_sentence, w_digits, w_price = w("sentence_end", 0.0), w("digit_share", 0.0), w("price", 0.0)
+    w_depth, w_position = w("log_depth", 0.0), w("position", 0.0)
+    w_prev, w_next, w_window = w("kept_prev", 0.0), w("kept_next", 0.0), w("kept_window", 0.0)
+    w_kept_tokens = w("kept_x_log_tokens", 0.0)
+    flag_sums: dict[int, float] = {}
+    for i, block in enumerate(blocks):
+        text = block.text
+        n_tokens = block.features["n_tokens"]
+        chars = len(text)
+        log_tokens = math.log1p(n_tokens)
+        digits = len(_DIGIT.findall(text))
+        flag_sum = flag_sums.get(block.flags)
+        if flag_sum is None:
+            flag_sum = sum(wf for bit, wf in enumerate(flag_weights) if block.flags & (1 << bit))
+            flag_sums[block.flags] = flag_sum
+        kept = kept_flags[i]
+        window = kept_flags[max(0, i - 3) : i + 4]
+        z = (
+            page_bias
+            + w_tag[TAG_GROUPS.get(block.tag, "div")]
+            + w_n_tokens * n_tokens
+            + w_tokens * log_tokens
+            + w_short * (n_tokens <= 3)
+            + w_link * (min(1.0, block.link_chars / chars) if chars else 0.0)
+            + w_punct * (sum(map(text.count, _PUNCT_CHARS)) / (n_tokens + 1))
+            + w_sentence * text.rstrip().endswith(_SENTENCE_ENDS)
+            + w_digits * (digits / (chars + 1))
+            + w_price * (digits > 0 and _PRICE.search(text) is not None)
+            + w_depth * math.log1p(block.depth)
+            + w_position * (i / n)
+            + flag_sum
+            + w_repeat * math.log1p(signature_counts[block.signature] - 1)
+            + w_kept * kept
+            + w_prev * (kept_flags[i - 1] if i else 0.0)
+            + w_next * (kept_flags[i + 1] if i + 1 < n else 0.0)
+            + w_window * (sum(window) / len(window))
+            + w_kept_tokens * (kept * log_tokens)
+        )
+        block.score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+        block.keep = block.score >= (t_keep if kept >= 0.5 else t_add)
     return blocks
+
+
+def _weights(model: dict[str, Any]) -> tuple[float, dict[str, float]]:
+    """The folded linear function (`_folded`) as name -> weight."""
+    bias, pairs = _folded(model)
+    weights: dict[str, float] = {}
+    for name, w in pairs:
+        weights[name] = weights.get(name, 0.0) + w
+    return bias, weights
 
 
 def main_text(blocks: list[PageBlock]) -> str:
@@ -390,12 +500,15 @@ def refine(
     without a rule, below `min_confidence`, or when the kept blocks hold under `min_tokens`
     words; else the blocks the type's rule (t_keep, t_add) keeps. `tree`: the page as parsed
     before trafilatura (which works on a copy), `url` or None."""
-    from article_extractor.pipeline.page_type import classify_page, declared_article
+    from article_extractor.pipeline.page_type import article_declaration, classify_page
 
     model = model or _model()
-    if model.get("declared_article_gate") and declared_article(tree, url):
-        return Refined(extracted, "article", {}, Outcome.DECLARED_ARTICLE)
-    page = classify_page(tree, url, type_model)
+    schema = None  # the page's schema.org types, once read: the gate's are the classifier's
+    if model.get("declared_article_gate"):
+        declared, schema = article_declaration(tree, url)
+        if declared:
+            return Refined(extracted, "article", {}, Outcome.DECLARED_ARTICLE)
+    page = classify_page(tree, url, type_model, schema)
     rule = model.get("rules", {}).get(page.label)
     if rule is None:
         return Refined(extracted, page.label, page.probabilities, Outcome.RULE_OFF)

@@ -19,6 +19,7 @@ import contextlib
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -129,7 +130,11 @@ COUNTED_TAGS = [
     "figure",
 ]
 _SPLIT = re.compile(r"[^a-z0-9]+")
-_PRICE = re.compile(r"(?:[$€£¥₹]\s?\d|\d(?:[.,]\d\d)?\s?(?:€|EUR|USD|GBP|zł|kr)\b)")
+# A price: [$€£¥₹]\s?\d or \d(?:[.,]\d\d)?\s?(?:€|EUR|USD|GBP|zł|kr)\b, written to start with one
+# character class so that the regex engine skips ahead to the candidates (the same matches).
+_PRICE = re.compile(
+    r"[$€£¥₹\d](?:(?<=[$€£¥₹])\s?\d|(?<=\d)(?:[.,]\d\d)?\s?(?:€|EUR|USD|GBP|zł|kr)\b)"
+)
 _DATE_PATH = re.compile(r"/(?:19|20)\d\d/(?:[01]?\d/)?")
 
 TYPES = ("article", "service", "product", "collection", "forum", "listing", "documentation")
@@ -163,6 +168,45 @@ _CLASS_WORD = re.compile(
     + "|".join(sorted(map(re.escape, _WORD_GROUP), key=len, reverse=True))
     + r")(?![a-z0-9])"
 )
+# The same counts from the [a-z0-9] runs of each distinct space-separated name: a word of one
+# run is that run; a word of several runs ("add-to-cart") counts for its group, and no longer
+# for its runs that are words.
+_RUN_WORD_GROUP = {word: group for word, group in _WORD_GROUP.items() if not _SPLIT.search(word)}
+_MULTI_RUN_WORDS = tuple(
+    (
+        word,
+        group,
+        re.compile(rf"(?<![a-z0-9]){re.escape(word)}(?![a-z0-9])"),
+        [_RUN_WORD_GROUP[run] for run in _SPLIT.split(word) if run in _RUN_WORD_GROUP],
+    )
+    for word, group in _WORD_GROUP.items()
+    if _SPLIT.search(word)
+)
+
+
+def class_word_counts(names: str) -> dict[str, int]:
+    """How many `CLASS_WORDS` of each group the lower-cased `names` hold as whole words
+    (between characters other than [a-z0-9]): the matches of `_CLASS_WORD`, counted."""
+    counts = dict.fromkeys(CLASS_WORDS, 0)
+    word_group = _RUN_WORD_GROUP.get
+    for name, repeats in Counter(names.split()).items():
+        group = word_group(name)
+        if group is not None:
+            counts[group] += repeats
+            continue
+        for run in _SPLIT.split(name):
+            group = word_group(run)
+            if group is not None:
+                counts[group] += repeats
+        for word, group, pattern, run_groups in _MULTI_RUN_WORDS:
+            if word in name:
+                found = repeats * len(pattern.findall(name))
+                counts[group] += found
+                for run_group in run_groups:
+                    counts[run_group] -= found
+    return counts
+
+
 _XP_NAMES = XPath("//@class | //@id", smart_strings=False)
 _XP_JSONLD = XPath(
     "//script[@type='application/ld+json' or @type='application/ld+JSON']/text()",
@@ -183,7 +227,8 @@ def _strings(xpath: XPath, tree: HtmlElement) -> list[str]:
     return [str(item) for item in found] if isinstance(found, list) else []
 
 
-def _declared_schema(tree: HtmlElement) -> set[str]:
+def declared_schema(tree: HtmlElement) -> set[str]:
+    """The page's schema.org types (JSON-LD and microdata), lower-cased, without their URL."""
     schema: set[str] = set()
     for text in _strings(_XP_JSONLD, tree):
         with contextlib.suppress(ValueError, RecursionError):
@@ -193,21 +238,31 @@ def _declared_schema(tree: HtmlElement) -> set[str]:
     return schema
 
 
+def article_declaration(tree: HtmlElement, url: str | None) -> tuple[bool, set[str] | None]:
+    """`declared_article`, with the schema.org types read to know it (None when the URL or
+    og:type answered first), which `classify_page` can take instead of reading them again."""
+    path = urlsplit(url).path.lower() if url else ""
+    if _DATE_PATH.search(path):
+        return True, None
+    og_values = _strings(_XP_OG, tree)
+    if og_values and og_values[0].lower().startswith("article"):
+        return True, None
+    schema = declared_schema(tree)
+    return bool(schema & SCHEMA_TYPES["article"]), schema
+
+
 def declared_article(tree: HtmlElement, url: str | None) -> bool:
     """The page says it is an article: og:type article, a schema.org article type (JSON-LD or
     microdata), or a date in the URL path (the features og_article, schema_article and
     url_date). Cheap (no walk over the page), so it runs before `classify_page`."""
-    path = urlsplit(url).path.lower() if url else ""
-    if _DATE_PATH.search(path):
-        return True
-    og_values = _strings(_XP_OG, tree)
-    if og_values and og_values[0].lower().startswith("article"):
-        return True
-    return bool(_declared_schema(tree) & SCHEMA_TYPES["article"])
+    return article_declaration(tree, url)[0]
 
 
-def page_features(tree: HtmlElement, url: str | None) -> dict[str, float]:
-    """The classifier's input: a flat name -> number mapping (names are the model's keys)."""
+def page_features(
+    tree: HtmlElement, url: str | None, schema: set[str] | None = None
+) -> dict[str, float]:
+    """The classifier's input: a flat name -> number mapping (names are the model's keys).
+    `schema`: the page's `declared_schema` when the caller has read it already."""
     features: dict[str, float] = {}
     # --- URL
     path = urlsplit(url or "").path.lower() if url else ""
@@ -223,7 +278,8 @@ def page_features(tree: HtmlElement, url: str | None) -> dict[str, float]:
     features["url_html"] = float(path.endswith((".html", ".htm", ".php", ".aspx")))
     features["url_query"] = float(bool(url and urlsplit(url).query))
     # --- schema.org and og:type
-    schema = _declared_schema(tree)
+    if schema is None:
+        schema = declared_schema(tree)
     for group, vocab in SCHEMA_TYPES.items():
         features[f"schema_{group}"] = float(bool(schema & vocab))
     og_values = _strings(_XP_OG, tree)
@@ -248,11 +304,7 @@ def page_features(tree: HtmlElement, url: str | None) -> dict[str, float]:
     for tag, count in counts.items():
         features[f"tag_{tag}"] = math.log1p(count)
     # --- class / id words
-    class_counts = dict.fromkeys(CLASS_WORDS, 0)
-    for word in _CLASS_WORD.findall(" ".join(_strings(_XP_NAMES, tree)).lower()):
-        word_group = _WORD_GROUP.get(word)
-        if word_group:
-            class_counts[word_group] += 1
+    class_counts = class_word_counts(" ".join(_strings(_XP_NAMES, tree)).lower())
     for group, count in class_counts.items():
         features[f"class_{group}"] = math.log1p(count)
     # --- text
@@ -318,7 +370,11 @@ def predict_proba(
 
 
 def classify_page(
-    tree: HtmlElement, url: str | None, model: dict[str, Any] | None = None
+    tree: HtmlElement,
+    url: str | None,
+    model: dict[str, Any] | None = None,
+    schema: set[str] | None = None,
 ) -> PageType:
-    probabilities = predict_proba(page_features(tree, url), model)
+    """The page's type (`schema`: as `page_features`)."""
+    probabilities = predict_proba(page_features(tree, url, schema), model)
     return PageType(max(probabilities, key=probabilities.__getitem__), probabilities)
