@@ -218,6 +218,7 @@ _XP_LINK_TEXT = XPath("//a//text()", smart_strings=False)
 _XP_P_TEXT = XPath("//p//text()", smart_strings=False)
 _XP_BODY_TEXT = XPath("string(//body)", smart_strings=False)
 _XP_CODE_TEXT = XPath("//body//script/text() | //body//style/text()", smart_strings=False)
+_XP_ELEMENT_COUNT = XPath("count(//*)")
 _XP_PARENTS = XPath("//*[count(*) >= 5]")
 
 
@@ -288,18 +289,15 @@ def page_features(
     for kind in known:
         features[f"og_{kind}"] = float(og_type.startswith(kind))
     features["og_other"] = float(bool(og_type) and not og_type.startswith(known))
-    # --- element counts: one walk giving count(//*) and count(//tag), whose `//` also covers
-    # the elements a broken page leaves beside the root element
+    # --- element counts: count(//*) and count(//tag), whose `//` also covers the elements a
+    # broken page leaves beside the root element; libxml2 walks, Python sees only counted tags
     counts = dict.fromkeys(COUNTED_TAGS, 0)
-    total = 0.0
+    found = _XP_ELEMENT_COUNT(tree)
+    total = float(found) if isinstance(found, float) else 0.0
     root = tree.getroottree().getroot()
     for top in (*root.itersiblings(preceding=True), root, *root.itersiblings()):
-        for element in top.iter():
-            tag = element.tag
-            if isinstance(tag, str):
-                total += 1
-                if tag in counts:
-                    counts[tag] += 1
+        for element in top.iter(*COUNTED_TAGS):
+            counts[element.tag] += 1
     features["log_elements"] = math.log1p(total)
     for tag, count in counts.items():
         features[f"tag_{tag}"] = math.log1p(count)
