@@ -11,18 +11,22 @@ import ast
 import gzip
 import json
 import os
-import re
-from collections import Counter
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))  # bench/, whose WCXB metric training scores with
+
+from bench.wcxb import TOKEN as TOKEN  # noqa: E402
+from bench.wcxb import tokens as tokens  # noqa: E402
+from bench.wcxb import word_scores as word_scores  # noqa: E402
+
 WCXB_DIR = Path(os.environ.get("WCXB_DIR", ROOT.parent / "shared/data/wcxb-dev"))
 TRAFEVAL_DIR = Path(os.environ.get("TRAFEVAL_DIR", ROOT.parent / "shared/data/trafilatura-eval"))
 CACHE = Path(os.environ.get("QUALITY_CACHE", "/tmp/quality-cache"))
 TYPES = ("article", "service", "product", "collection", "forum", "listing", "documentation")
-TOKEN = re.compile(r"\w+")
 
 
 @dataclass(frozen=True)
@@ -111,21 +115,7 @@ def pages(dataset: str) -> list[Page]:
 
 
 # ----------------------------------------------------------------------------- metric
-def tokens(text: str) -> Counter[str]:
-    return Counter(TOKEN.findall(text.lower()))
-
-
-def word_scores(predicted: str, truth: str) -> tuple[float, float, float]:
-    """WCXB: multiset token overlap -> (precision, recall, F1)."""
-    p, g = tokens(predicted), tokens(truth)
-    if not g:
-        return (1.0, 1.0, 1.0) if not p else (0.0, 0.0, 0.0)
-    if not p:
-        return 0.0, 0.0, 0.0
-    overlap = sum((p & g).values())
-    precision, recall = overlap / sum(p.values()), overlap / sum(g.values())
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
+# tokens and word_scores: the benchmark's own (bench/wcxb.py), imported above.
 
 
 def normalize(text: str | None) -> str:

@@ -217,6 +217,20 @@ def _token_string(text: str) -> str:
     return " ".join(_TOKEN.findall(text.lower()))
 
 
+def _kept(words: list[str], kept_text: str) -> float:
+    """Whether trafilatura kept a block of these tokens: 1 when `kept_text` (tokens between
+    spaces) holds them all in a row, 0.5 when it holds the first or last six of eight or more."""
+    if not words:
+        return 0.0
+    if f" {' '.join(words)} " in kept_text:
+        return 1.0
+    if len(words) >= 8 and (
+        f" {' '.join(words[:6])} " in kept_text or f" {' '.join(words[-6:])} " in kept_text
+    ):
+        return 0.5
+    return 0.0
+
+
 def block_features(
     blocks: list[PageBlock], extracted: str, type_probabilities: dict[str, float]
 ) -> None:
@@ -233,17 +247,7 @@ def block_features(
         words = tokens.split()
         block.features["n_tokens"] = float(len(words))
         page_tokens += len(words)
-        if not words:
-            kept = 0.0
-        elif f" {tokens} " in kept_text:
-            kept = 1.0
-        elif len(words) >= 8 and (
-            f" {' '.join(words[:6])} " in kept_text or f" {' '.join(words[-6:])} " in kept_text
-        ):
-            kept = 0.5
-        else:
-            kept = 0.0
-        kept_flags.append(kept)
+        kept_flags.append(_kept(words, kept_text))
     extracted_tokens = kept_text.count(" ") - 1
     page_share = min(1.0, extracted_tokens / page_tokens) if page_tokens else 0.0
     type_features = {f"type_{k}": v for k, v in type_probabilities.items()}
@@ -352,18 +356,10 @@ def decide(
     for block in blocks:
         words = _TOKEN.findall(block.text.lower())
         page_tokens += len(words)
-        if not words or (
-            words[0] not in kept_words and (len(words) < 8 or words[-6] not in kept_words)
-        ):
-            kept = 0.0
-        elif f" {' '.join(words)} " in kept_text:
-            kept = 1.0
-        elif len(words) >= 8 and (
-            f" {' '.join(words[:6])} " in kept_text or f" {' '.join(words[-6:])} " in kept_text
-        ):
-            kept = 0.5
+        if words and words[0] not in kept_words and (len(words) < 8 or words[-6] not in kept_words):
+            kept = 0.0  # none of the searches below can find it
         else:
-            kept = 0.0
+            kept = _kept(words, kept_text)
         kept_flags.append(kept)
         block.features = {"n_tokens": float(len(words)), "kept": kept}
     # everything constant on the page folded into the intercept and four coefficients
