@@ -7,7 +7,6 @@ Both roots can be overridden with WCXB_DIR / TRAFEVAL_DIR.
 
 from __future__ import annotations
 
-import ast
 import gzip
 import json
 import os
@@ -20,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # bench/, whose WCXB metric training scores with
 
 from bench.wcxb import TOKEN as TOKEN  # noqa: E402
+from bench.wcxb import load_pages  # noqa: E402
 from bench.wcxb import tokens as tokens  # noqa: E402
 from bench.wcxb import word_scores as word_scores  # noqa: E402
 
@@ -45,40 +45,21 @@ class Page:
         return gzip.decompress(body) if self.path.suffix == ".gz" else body
 
 
-def _snippets(value: object) -> tuple[str, ...]:
-    if isinstance(value, list):
-        return tuple(str(v) for v in value if v)
-    if isinstance(value, str) and value.strip().startswith("["):
-        try:
-            return tuple(str(v) for v in ast.literal_eval(value) if v)
-        except (ValueError, SyntaxError):
-            return ()
-    return ()
-
-
 def wcxb_pages() -> list[Page]:
-    pages = []
-    for truth_path in sorted((WCXB_DIR / "ground-truth").glob("*.json")):
-        data = json.loads(truth_path.read_text(encoding="utf-8"))
-        file_id = data.get("file_id") or truth_path.stem
-        path = WCXB_DIR / "html" / f"{file_id}.html.gz"
-        if not path.is_file():
-            continue
-        truth = data["ground_truth"]
-        page_type = data.get("_internal", {}).get("page_type", {}).get("primary", "unknown")
-        pages.append(
-            Page(
-                dataset="wcxb",
-                id=str(file_id),
-                path=path,
-                url=data.get("url") or "",
-                page_type="collection" if page_type == "category" else page_type,
-                truth=truth.get("main_content") or "",
-                with_snippets=_snippets(truth.get("with")),
-                without_snippets=_snippets(truth.get("without")),
-            )
+    """The WCXB-dev pages as the benchmark reads them (bench/wcxb.py)."""
+    return [
+        Page(
+            dataset="wcxb",
+            id=str(page.file_id),
+            path=page.path,
+            url=page.url,
+            page_type=page.page_type,
+            truth=page.main_content,
+            with_snippets=page.with_snippets,
+            without_snippets=page.without_snippets,
         )
-    return pages
+        for page in load_pages(WCXB_DIR)
+    ]
 
 
 def trafeval_pages() -> list[Page]:
