@@ -25,24 +25,21 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+from article_extractor.pipeline.wording import vocabulary
+
 MODEL_PATH = Path(__file__).with_name("models") / "content_model.json"
 
 
-def _words(text: str) -> frozenset[str]:
-    """A vocabulary written as one string: the words between spaces."""
-    return frozenset(text.split())
-
-
-BLOCK_TAGS = _words(
+BLOCK_TAGS = vocabulary(
     "p h1 h2 h3 h4 h5 h6 li td th dt dd pre blockquote figcaption caption div section article "
     "main aside header footer nav ul ol dl table tbody thead tfoot tr form address details "
     "summary body center fieldset legend figure menu hr br"
 )
-SKIP_TAGS = _words(
+SKIP_TAGS = vocabulary(
     "script style template svg iframe head select option button input textarea object embed "
     "canvas math"
 )
-HEADINGS = _words("h1 h2 h3 h4 h5 h6")
+HEADINGS = vocabulary("h1 h2 h3 h4 h5 h6")
 TAG_GROUPS = {
     "p": "p",
     **dict.fromkeys(HEADINGS, "h"),

@@ -29,76 +29,73 @@ from urllib.parse import urlsplit
 from lxml.etree import XPath, _Element
 from lxml.html import HtmlElement
 
+from article_extractor.pipeline.wording import vocabulary
+
 MODEL_PATH = Path(__file__).with_name("models") / "page_type.json"
-
-
-def _words(text: str) -> frozenset[str]:
-    """A vocabulary written as one string: the words between spaces."""
-    return frozenset(text.split())
 
 
 # Generic vocabulary (URL path words, schema.org types, class/id words): nothing here names a
 # site. Each group becomes one feature (how many of its words are present).
 URL_WORDS: dict[str, frozenset[str]] = {
-    "product": _words(
+    "product": vocabulary(
         "product products p item items dp shop store buy sku artikel produkt produit"
     ),
-    "collection": _words(
+    "collection": vocabulary(
         "category categories collection collections c catalog catalogue department browse "
         "kategorie shop-all range"
     ),
-    "forum": _words(
+    "forum": vocabulary(
         "forum forums thread threads topic topics t community discussion discussions questions "
         "question q answers comments showthread viewtopic board boards"
     ),
-    "documentation": _words(
+    "documentation": vocabulary(
         "docs doc documentation api reference manual guide guides tutorial tutorials learn "
         "wiki help kb support developer developers reference sdk library"
     ),
-    "article": _words(
+    "article": vocabulary(
         "blog blogs news article articles post posts story stories magazine press opinion"
     ),
-    "listing": _words(
+    "listing": vocabulary(
         "search list lists jobs job tag tags archive archives results directory events page "
         "index all listings"
     ),
-    "service": _words(
+    "service": vocabulary(
         "services service solutions solution about pricing contact features plans company "
         "industries consulting agency"
     ),
 }
 SCHEMA_TYPES: dict[str, frozenset[str]] = {
-    "article": _words(
+    "article": vocabulary(
         "article newsarticle blogposting report scholarlyarticle reportagenewsarticle "
         "analysisnewsarticle opinionnewsarticle liveblogposting"
     ),
-    "product": _words(
+    "product": vocabulary(
         "product offer aggregateoffer productgroup individualproduct productmodel car"
     ),
-    "forum": _words("discussionforumposting qapage question answer comment socialmediaposting"),
-    "collection": _words("collectionpage itemlist offercatalog productcollection"),
-    "listing": _words("searchresultspage jobposting event listitem"),
-    "documentation": _words("techarticle apireference howto softwaresourcecode"),
-    "service": _words(
+    "forum": vocabulary("discussionforumposting qapage question answer comment socialmediaposting"),
+    "collection": vocabulary("collectionpage itemlist offercatalog productcollection"),
+    "listing": vocabulary("searchresultspage jobposting event listitem"),
+    "documentation": vocabulary("techarticle apireference howto softwaresourcecode"),
+    "service": vocabulary(
         "service localbusiness organization professionalservice faqpage corporation aboutpage "
         "contactpage"
     ),
-    "webpage": _words("webpage website"),
-    "breadcrumb": _words("breadcrumblist"),
-    "rating": _words("aggregaterating review rating"),
+    "webpage": vocabulary("webpage website"),
+    "breadcrumb": vocabulary("breadcrumblist"),
+    "rating": vocabulary("aggregaterating review rating"),
 }
 CLASS_WORDS: dict[str, frozenset[str]] = {
-    "price": _words("price prices amount currency"),
-    "cart": _words("cart basket checkout add-to-cart addtocart buy wishlist"),
-    "product": _words("product products sku variant variants swatch"),
-    "rating": _words("rating ratings review reviews stars star"),
-    "comment": _words("comment comments reply replies"),
-    "post": _words("post posts message messages thread threads topic forum"),
-    "user": _words("user username author avatar member profile signature"),
-    "docs": _words("docs doc documentation toc sidebar highlight hljs api"),
-    "card": _words("card cards item items tile tiles grid listing teaser result"),
-    "nav": _words("nav navigation menu breadcrumb breadcrumbs pagination pager"),
-    "article": _words("article entry content story byline headline"),
+    "price": vocabulary("price prices amount currency"),
+    "cart": vocabulary("cart basket checkout add-to-cart addtocart buy wishlist"),
+    "product": vocabulary("product products sku variant variants swatch"),
+    "rating": vocabulary("rating ratings review reviews stars star"),
+    "comment": vocabulary("comment comments reply replies"),
+    "post": vocabulary("post posts message messages thread threads topic forum"),
+    "user": vocabulary("user username author avatar member profile signature"),
+    "docs": vocabulary("docs doc documentation toc sidebar highlight hljs api"),
+    "card": vocabulary("card cards item items tile tiles grid listing teaser result"),
+    "nav": vocabulary("nav navigation menu breadcrumb breadcrumbs pagination pager"),
+    "article": vocabulary("article entry content story byline headline"),
 }
 COUNTED_TAGS = [
     "p",

@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+from article_extractor.pipeline.wording import vocabulary
+
 _TITLE_SEPARATOR = re.compile(r"\s+[|\u2013\u2014\u00b7\u2022\u00bb:/-]{1,2}\s+|:\s+")
 _BYLINE_PREFIX = re.compile(
     r"^\W*((written|posted|published|reported|text|photos?) )?(by|von|par|por|di|door|av|przez"
@@ -33,26 +35,22 @@ _ROLE = re.compile(
 _NOT_A_NAME = re.compile(r"@|https?://|www\.|\d")
 
 
-def _word_set(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
 # What bylines append to a name: a job title ("Trending Editor", "Former McKinsey Consultant"),
 # or the start of the dateline ("Published", "Last updated", "January"). A name never ends in
 # one of these words, so a segment that does is a title, not a person.
-_ROLE_NOUNS = _word_set(
+_ROLE_NOUNS = vocabulary(
     "editor editors writer reporter correspondent contributor consultant columnist journalist "
     "author founder cofounder co-founder ceo cto coo cfo director manager expert specialist "
     "analyst attorney lawyer producer strategist researcher photographer designer engineer "
     "scientist officer intern advisor adviser coach dietitian nutritionist"
 )
-_ROLE_STARTS = _ROLE_NOUNS | _word_set(
+_ROLE_STARTS = _ROLE_NOUNS | vocabulary(
     "former senior sr junior jr chief trending staff contributing managing executive associate "
     "deputy lead head assistant guest"
 )
 # Month and day names (not "May", also a surname) and the words that open a dateline or a
 # forum post's header.
-_DATELINE_WORDS = _word_set(
+_DATELINE_WORDS = vocabulary(
     "published updated last posted modified joined jan january feb february mar march apr "
     "april jun june jul july aug august sep sept september oct october nov november dec december "
     "mon monday tue tuesday wed wednesday thu thursday fri friday sat saturday sun sunday"

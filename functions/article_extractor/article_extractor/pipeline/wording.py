@@ -22,6 +22,15 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+
+def vocabulary(words: str) -> frozenset[str]:
+    """A word list written as one string: the words between spaces, as a set.
+
+    vocabulary("editor writer reporter")  # frozenset({"editor", "writer", "reporter"})
+    """
+    return frozenset(words.split())
+
+
 try:  # the parser behind re.compile; private, so a missing one only turns the pre-check off
     _sre: Any = importlib.import_module("re._constants")
     _sre_parse: Any = importlib.import_module("re._parser")
