@@ -517,7 +517,7 @@ WALKS: tuple[tuple[str, int, Selector, str], ...] = (
 )
 
 # Every branch of the four expressions, with near misses (case, prefixes, tags outside them).
-_RAW_TREE_SAMPLE = """<html><body><div id="main"><h1>Title</h1>
+RAW_TREE_SAMPLE = """<html><body><div id="main"><h1>Title</h1>
 <div id="comments">1</div><section class="comment-list">2</section><div id="Comments">3</div>
 <div id="commentary">4: commentary is not comments</div><div class="commentary">5: nor here</div>
 <div class="x comment">6: class must start with comment</div><div class="article-comments">7</div>
@@ -543,7 +543,7 @@ class _CheckedWalks:
 
 def _check_raw_tree_walks() -> _CheckedWalks:
     stock = _stock_pruning()
-    sample = document_fromstring(_RAW_TREE_SAMPLE)
+    sample = document_fromstring(RAW_TREE_SAMPLE)
     selectors: dict[int, Selector] = {}
     for name, index, walk, expression_text in WALKS:
         expression = internal("trafilatura.xpaths", name)[index]
