@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
@@ -234,9 +235,7 @@ def block_features(
     """Fill each block's `features` (names are the model's keys)."""
     kept_text = f" {_token_string(extracted)} "
     n = len(blocks)
-    signature_counts: dict[str, int] = {}
-    for block in blocks:
-        signature_counts[block.signature] = signature_counts.get(block.signature, 0) + 1
+    signature_counts = Counter(block.signature for block in blocks)
     kept_flags = []
     page_tokens = 0
     for block in blocks:
@@ -345,9 +344,7 @@ def decide(
     # a run of words is in the kept text only if its first word is: most others skip the search
     kept_words = frozenset(kept_text.split())
     n = len(blocks)
-    signature_counts: dict[str, int] = {}
-    for block in blocks:
-        signature_counts[block.signature] = signature_counts.get(block.signature, 0) + 1
+    signature_counts = Counter(block.signature for block in blocks)
     kept_flags = []
     page_tokens = 0
     for block in blocks:
