@@ -40,7 +40,7 @@ def find_lede(tree: HtmlElement, description: str | None, text: str) -> str | No
         return None
     anchor = probe[:_ANCHOR_CHARS]
     for element in _elements_whose_text_may_hold(tree, anchor):
-        if not isinstance(element.tag, str) or element.tag in _SKIPPED_TAGS:
+        if element.tag in _SKIPPED_TAGS:
             continue
         if anchor not in _normalize(element.text):
             continue
