@@ -73,14 +73,16 @@ def structure_costs(bodies: list[bytes]) -> dict[str, list[float]]:
     import article_extractor.pipeline.extract as extract_module
     import article_extractor.pipeline.process as process_module
 
-    costs: dict[str, list[float]] = {
-        "blocks": [],
-        "refine": [],
-        "typed": [],
-        "clean": [],
-        "text": [],
-        "markdown": [],
-    }
+    # (module, function, label): the steps timed inside the product
+    steps = (
+        (extract_module, "blocks_from_tree", "blocks"),
+        (extract_module, "refine", "refine"),
+        (extract_module, "typed_blocks", "typed"),
+        (process_module, "clean_blocks", "clean"),
+        (process_module, "to_text", "text"),
+        (process_module, "to_markdown", "markdown"),
+    )
+    costs: dict[str, list[float]] = {label: [] for _, _, label in steps}
 
     def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
         def run(*args: Any, **kwargs: Any) -> Any:
@@ -92,32 +94,15 @@ def structure_costs(bodies: list[bytes]) -> dict[str, list[float]]:
 
         return run
 
-    saved = (
-        extract_module.blocks_from_tree,
-        extract_module.refine,
-        extract_module.typed_blocks,
-        process_module.clean_blocks,
-        process_module.to_text,
-        process_module.to_markdown,
-    )
-    extract_module.blocks_from_tree = timed("blocks", saved[0])
-    extract_module.refine = timed("refine", saved[1])
-    extract_module.typed_blocks = timed("typed", saved[2])
-    process_module.clean_blocks = timed("clean", saved[3])
-    process_module.to_text = timed("text", saved[4])
-    process_module.to_markdown = timed("markdown", saved[5])
+    saved = [(module, name, getattr(module, name)) for module, name, _ in steps]
+    for module, name, label in steps:
+        setattr(module, name, timed(label, getattr(module, name)))
     try:
         for body in bodies:
             product(body)
     finally:
-        (
-            extract_module.blocks_from_tree,
-            extract_module.refine,
-            extract_module.typed_blocks,
-            process_module.clean_blocks,
-            process_module.to_text,
-            process_module.to_markdown,
-        ) = saved
+        for module, name, original in saved:
+            setattr(module, name, original)
     return costs
 
 
