@@ -86,9 +86,9 @@ serve: $(STAMP) ## keep the local stack running and process what you upload to i
 DATASET ?= ../shared/data/trafilatura-eval
 WCXB ?= ../shared/data/wcxb-dev
 
-bench: $(STAMP) ## benchmarks (never run in CI): quality on both sets, then speed, against stock trafilatura
+bench: $(STAMP) ## benchmarks (never run in CI): quality on both sets (WCXB out-of-fold), then speed, against stock trafilatura
 	$(BIN)/python bench/quality.py --dataset $(DATASET)
-	$(BIN)/python bench/wcxb.py --dataset $(WCXB)
+	$(BIN)/python bench/wcxb.py --dataset $(WCXB) --folds training/folds
 	$(BIN)/python bench/speed.py --dataset $(DATASET)
 
 fuzz: $(STAMP) ## long fuzz run of the whole processing path (not in CI)

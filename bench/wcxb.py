@@ -1,7 +1,13 @@
 """Extraction quality on WCXB (the Web Content eXtraction Benchmark): the product's processing
 path and stock trafilatura in the same run, with the benchmark's own word-level metric.
 
-    python bench/wcxb.py --dataset ../shared/data/wcxb-dev [--limit N] [--jobs 2] [--dump F]
+    python bench/wcxb.py --dataset ../shared/data/wcxb-dev [--folds training/folds] [--limit N]
+                         [--jobs 2] [--dump F]
+
+With --folds, each page is processed with the model files of the fold it is held out of
+(`training/folds/<k>/`, fitted by training/fold_models.py on the other four folds, grouped by
+registered domain): the product's figures are out-of-fold. Without it the shipped model files
+score pages they were fitted on (in-sample, optimistic).
 
 Per page, tokens are `re.findall(r"\\w+", text.lower())`; with multisets P (extracted) and G
 (ground truth), overlap = |P ∩ G|, precision = overlap / |P|, recall = overlap / |G|, F1 their
@@ -24,7 +30,8 @@ import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
+from functools import partial
 from pathlib import Path
 from statistics import mean
 from typing import Any
@@ -32,6 +39,7 @@ from typing import Any
 import trafilatura
 
 from article_extractor.inputs import ObjectRef
+from article_extractor.pipeline import content_model, page_type
 from article_extractor.pipeline.process import process_object
 from article_extractor_tools.files import LocalFileReader
 
@@ -53,6 +61,7 @@ class Page:
     title: str | None
     author: str | None
     date: str | None
+    fold: int | None = None  # with --folds: the fold the page is held out of
 
 
 @dataclass
@@ -198,7 +207,25 @@ def product(page: Page) -> Extracted:
     )
 
 
-def evaluate(page: Page) -> PageResult:
+def use_fold(folder: Path) -> None:
+    """Point the runtime at one fold's model files (read on first use, cached per process)."""
+    if folder / "content_model.json" == content_model.MODEL_PATH:
+        return
+    content_model.MODEL_PATH = folder / "content_model.json"
+    page_type.MODEL_PATH = folder / "page_type.json"
+    content_model._model.cache_clear()
+    page_type._model.cache_clear()
+
+
+def fold_of_pages(folds: Path) -> dict[str, int]:
+    """{page id: fold} as training/fold_models.py wrote it."""
+    loaded: dict[str, int] = json.loads((folds / "folds.json").read_text(encoding="utf-8"))
+    return loaded
+
+
+def evaluate(page: Page, folds: Path | None = None) -> PageResult:
+    if folds is not None:
+        use_fold(folds / str(page.fold))
     extracted = {"stock": stock(page), "product": product(page)}
     return PageResult(
         file_id=page.file_id,
@@ -267,6 +294,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")
     parser.add_argument("--show", type=int, default=20, help="pages furthest below stock")
     parser.add_argument("--dump", type=Path, help="write per-page scores as JSON")
+    parser.add_argument(
+        "--folds", type=Path, help="score the product out-of-fold with these fold model files"
+    )
     args = parser.parse_args(argv)
     if not (args.dataset / "ground-truth").is_dir():
         print(f"no ground-truth/ under {args.dataset}", file=sys.stderr)
@@ -274,9 +304,19 @@ def main(argv: list[str] | None = None) -> int:
     pages = list(load_pages(args.dataset))
     if args.limit:
         pages = pages[: args.limit]
+    if args.folds:
+        fold_of = fold_of_pages(args.folds)
+        unknown = [page.file_id for page in pages if page.file_id not in fold_of]
+        if unknown:
+            print(f"pages in no fold of {args.folds}: {unknown[:5]}", file=sys.stderr)
+            return 2
+        # Grouped by fold, so a worker reloads model files only when its fold changes.
+        pages = sorted((replace(p, fold=fold_of[p.file_id]) for p in pages), key=lambda p: p.fold)
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(evaluate, pages, chunksize=8))
-    print(f"dataset: {args.dataset} ({len(results)} pages)\n")
+        results = list(pool.map(partial(evaluate, folds=args.folds), pages, chunksize=8))
+    results.sort(key=lambda r: r.file_id)
+    scored = f"out-of-fold with {args.folds}" if args.folds else "in-sample: the shipped models"
+    print(f"dataset: {args.dataset} ({len(results)} pages); product {scored}\n")
     report(results, args.show)
     if args.dump:
         args.dump.write_text(

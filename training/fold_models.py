@@ -4,7 +4,7 @@ model, the block model and the per-type rules (thresholds, confidence gate), all
 other 4 folds only. The rules are chosen with nested cross-validation inside those 4 folds
 (4 inner folds, grouped by domain), so no page of the outer test fold is seen by any choice.
 
-    /tmp/quality-venv/bin/python training/fold_models.py [--out /tmp/quality-cache/folds]
+    /tmp/quality-venv/bin/python training/fold_models.py [--out training/folds]
 
 Writes <out>/<k>/page_type.json, <out>/<k>/content_model.json and <out>/folds.json
 ({page id: fold}); training/oof_product.py runs the product on each fold with its files.
@@ -28,7 +28,7 @@ from sklearn.model_selection import GroupKFold
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from blocks import EXPORT, Model, load, weights
-from data import CACHE, TOKEN, TYPES, load_cache, pages, registered_domain, tokens
+from data import TOKEN, TYPES, load_cache, pages, registered_domain, tokens
 from page_type import fit as fit_page_type
 from page_type import matrix
 from rules import GRID, OFF, f1_counts
@@ -42,7 +42,7 @@ def grouped_folds(ids: list[str], groups: list[str], n: int) -> list[tuple[np.nd
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--out", type=Path, default=CACHE / "folds")
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "folds")
     parser.add_argument("--C-type", type=float, default=0.05)
     parser.add_argument("--C-blocks", type=float, default=1.0)
     parser.add_argument("--min-confidence", type=float, default=0.6)

@@ -4,7 +4,7 @@ and once more with the content model off (trafilatura's content: main's output).
 bench/wcxb.py's metric, per page type. Also checks that every page the model did not apply to
 has the same text and Markdown as with the model off.
 
-    .venv/bin/python training/oof_product.py [--folds /tmp/quality-cache/folds] [--limit N]
+    .venv/bin/python training/oof_product.py [--folds training/folds] [--limit N]
 
 With --trafeval: trafilatura-eval (never used for fitting), the shipped model files, on and
 off, scored with bench/quality.py's snippet metric (precision, recall, F1), same check.
@@ -26,20 +26,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 import quality  # noqa: E402
 import wcxb  # noqa: E402
 from article_extractor.inputs import ObjectRef  # noqa: E402
-from article_extractor.pipeline import content_model, page_type  # noqa: E402
 from article_extractor.pipeline.process import process_object  # noqa: E402
 from article_extractor_tools.files import LocalFileReader  # noqa: E402
 
 TRAFEVAL = ROOT.parent / "shared/data/trafilatura-eval"
 TYPES = ("article", "service", "product", "collection", "forum", "listing", "documentation")
-
-
-def use_fold(folder: Path) -> None:
-    """Point the runtime at one fold's model files (read lazily, cached per process)."""
-    content_model.MODEL_PATH = folder / "content_model.json"
-    page_type.MODEL_PATH = folder / "page_type.json"
-    content_model._model.cache_clear()
-    page_type._model.cache_clear()
 
 
 def run(page: wcxb.Page, model_on: bool):  # type: ignore[no-untyped-def]
@@ -89,7 +80,7 @@ def trafeval(dataset: Path, limit: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--dataset", type=Path, default=ROOT.parent / "shared/data/wcxb-dev")
-    parser.add_argument("--folds", type=Path, default=Path("/tmp/quality-cache/folds"))
+    parser.add_argument("--folds", type=Path, default=ROOT / "training/folds")
     parser.add_argument("--limit", type=int, default=0)
     parser.add_argument("--dump", type=Path, help="per-page scores and outcomes as JSON")
     parser.add_argument("--trafeval", type=Path, nargs="?", const=TRAFEVAL, default=None)
@@ -97,7 +88,7 @@ def main() -> None:
     if args.trafeval:
         trafeval(args.trafeval, args.limit)
         return
-    fold_of: dict[str, int] = json.loads((args.folds / "folds.json").read_text(encoding="utf-8"))
+    fold_of = wcxb.fold_of_pages(args.folds)
     pages = list(wcxb.load_pages(args.dataset))
     if args.limit:
         pages = pages[: args.limit]
@@ -108,7 +99,7 @@ def main() -> None:
     dump = {}
     started = time.time()
     for fold in sorted(set(fold_of.values())):
-        use_fold(args.folds / str(fold))
+        wcxb.use_fold(args.folds / str(fold))
         for page in (p for p in pages if fold_of[p.file_id] == fold):
             on, off = run(page, True), run(page, False)
             texts = {}
