@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from bench.wcxb import fold_of_pages, use_fold
 
 from article_extractor.pipeline import content_model, page_type
-from bench.wcxb import fold_of_pages, use_fold
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDS = ROOT / "training" / "folds"

@@ -1,4 +1,5 @@
-"""Recall: the lede that sits outside the article container is recovered, once."""
+"""Recall: the lede that sits outside the article container is recovered, once; it is the page's
+standfirst, which has a field of its own whether the body held it or not."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from trafilatura.utils import load_html
 
 from article_extractor.pipeline.blocks import Block, BlockKind
 from article_extractor.pipeline.extract import extract_article
-from article_extractor.pipeline.lede import find_lede, insert_lede
+from article_extractor.pipeline.lede import find_lede, insert_lede, opening_standfirst
 
 LEDE = (
     "The city will spend four hundred million pounds on a riverside tram line, the largest "
@@ -34,12 +35,14 @@ def test_lede_outside_the_article_is_recovered_after_the_title() -> None:
     assert LEDE in lines  # the visible element's full text, not the shortened description
     assert lines.index(LEDE) < next(i for i, line in enumerate(lines) if "Paragraph 1" in line)
     assert article.recovered == ("lede",)
+    assert article.standfirst == LEDE
 
 
 def test_description_not_on_the_page_is_not_added() -> None:
     article = extract_article(page(LEDE, ""))
     assert LEDE[:40] not in article.text
     assert article.recovered == ()
+    assert article.standfirst is None
 
 
 def test_lede_already_in_the_text_is_not_added_twice() -> None:
@@ -47,6 +50,17 @@ def test_lede_already_in_the_text_is_not_added_twice() -> None:
     article = extract_article(html)
     assert article.text.count(LEDE[:40]) == 1
     assert article.recovered == ()
+    assert article.standfirst == LEDE  # the body opens with it: still the page's standfirst
+
+
+def test_a_description_cut_from_the_first_paragraph_is_no_standfirst() -> None:
+    """Sites that fill the description with the first paragraph's first 150 characters: that
+    paragraph is the body's, not a standfirst."""
+    first = LEDE + " " + "The vote followed two years of consultation with residents. " * 3
+    html = page(first[:140] + "...", "").replace("<article>", f"<article><p>{first}</p>")
+    article = extract_article(html)
+    assert article.text.count(LEDE[:40]) == 1
+    assert article.standfirst is None
 
 
 def test_an_element_made_of_the_body_is_not_a_lede() -> None:
@@ -82,3 +96,15 @@ def test_insert_lede_after_a_repeated_title_line() -> None:
     ]
     assert insert_lede(paragraphs("Body"), "Lede", "Title") == paragraphs("Lede", "Body")
     assert insert_lede(paragraphs("Body"), None, "Title") == paragraphs("Body")
+
+
+def test_opening_standfirst_is_one_of_the_first_blocks() -> None:
+    body = paragraphs(*(f"Body paragraph {n}, with enough words to be prose." for n in range(6)))
+    assert opening_standfirst([*paragraphs(LEDE), *body], LEDE) == LEDE
+    assert opening_standfirst([*paragraphs(LEDE[:90] + " more"), *body], LEDE[:90] + "...") == (
+        LEDE[:90] + " more"
+    )
+    assert opening_standfirst([*body[:3], *paragraphs(LEDE)], LEDE) is None  # deep in the body
+    assert opening_standfirst([Block(BlockKind.CODE, text=LEDE), *body], LEDE) is None
+    assert opening_standfirst([*paragraphs(LEDE), *body], "Harbour news") is None  # too short
+    assert opening_standfirst([*paragraphs(LEDE), *body], None) is None

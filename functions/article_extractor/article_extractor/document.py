@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from typing import Any
 
-SCHEMA_VERSION = "1.2"
+SCHEMA_VERSION = "1.3"
 # The cleaning rules, by the names `extraction.cleaning` reports and DISABLED_CLEANING_RULES
 # takes (pipeline.clean holds their code; a test keeps the two in step).
 CLEANING_RULES = (
@@ -73,6 +73,7 @@ class Article:
     markdown: str = ""  # the same content as GitHub-flavoured Markdown (schema 1.1)
     blocks: list[dict[str, Any]] | None = None  # typed blocks, when OUTPUT_BLOCKS is on (1.1)
     page_type: str | None = None  # one of PAGE_TYPES; None when CONTENT_MODEL is off (1.2)
+    standfirst: str | None = None  # the deck shown under the headline, if any (1.3)
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -17,7 +17,7 @@ from article_extractor.pipeline.content_model import Refined, refine
 from article_extractor.pipeline.figures import with_figures
 from article_extractor.pipeline.kept_blocks import typed_blocks
 from article_extractor.pipeline.language import detect_language
-from article_extractor.pipeline.lede import find_lede, insert_lede
+from article_extractor.pipeline.lede import find_lede, insert_lede, opening_standfirst
 from article_extractor.pipeline.metadata import first_posting, page_metadata, stated_date
 from article_extractor.pipeline.parsing import document_elements, element_count, parse_html
 from article_extractor.pipeline.sanitize import sanitize_html
@@ -53,6 +53,7 @@ class ExtractedArticle:
     blocks: tuple[Block, ...] = field(default_factory=tuple)  # the main content, before cleaning
     content_model: ContentModelReport | None = None  # what the block model did (None: off)
     page_type: str | None = None  # the page type (None when the content model is off)
+    standfirst: str | None = None  # the deck under the headline, when the page shows one
 
 
 def extractor_version() -> str:
@@ -128,6 +129,7 @@ def extract_article(
     if lede:
         blocks, recovered = insert_lede(blocks, lede, title), ("lede",)
         text = to_text(blocks)
+    standfirst = lede or opening_standfirst(blocks, description)
     report, page_type = None, None
     if content_model:
         decision = refine(tree, url, text)
@@ -141,6 +143,7 @@ def extract_article(
         text=text,
         blocks=tuple(blocks),
         recovered=recovered,
+        standfirst=standfirst,
         title=title,
         author=clean_author(_clean_str(fields.get("author")))
         or (posting.author if posting else None),

@@ -5,6 +5,9 @@ and main-content extraction then starts at the second paragraph. The page's own 
 (meta description / og:description) is usually that lede, possibly shortened: when it is visible
 on the page and missing from the text, the visible element's full text goes in after the title.
 
+The same element is the page's standfirst (`document.standfirst`); when the text already
+opens with it, `opening_standfirst` finds it among the first blocks.
+
 Example::
 
     blocks = insert_lede(blocks, find_lede(tree, description, to_text(blocks)), title)
@@ -22,11 +25,19 @@ _PROBE_CHARS = 60  # compare on the description's start: it is often truncated w
 _ANCHOR_CHARS = 24
 _REPEATED_SHARE = 0.3  # a lede may quote a line of the body, not be made of them
 _TEXT_HOLDING = XPath("//*[text()[contains(., $word)]]")
+_STANDFIRST_SLACK_WORDS = 5  # the description may drop a closing clause, not a paragraph
+_OPENING_BLOCKS = 3  # a standfirst opens the text: after the title, before the body
+_STANDFIRST_KINDS = (BlockKind.PARAGRAPH, BlockKind.HEADING)
 _SKIPPED_TAGS = frozenset({"script", "style", "noscript", "template", "title", "meta", "head"})
 
 
 def _normalize(text: str | None) -> str:
     return " ".join((text or "").split())
+
+
+def _probe(description: str) -> str:
+    """The description's start, without the ellipsis of a shortened one."""
+    return description[:_PROBE_CHARS].rstrip().rstrip(".…").rstrip()
 
 
 def find_lede(tree: HtmlElement, description: str | None, text: str) -> str | None:
@@ -35,7 +46,7 @@ def find_lede(tree: HtmlElement, description: str | None, text: str) -> str | No
     words = len(description.split())
     if words < MIN_DESCRIPTION_WORDS:
         return None
-    probe = description[:_PROBE_CHARS].rstrip().rstrip(".…").rstrip()
+    probe = _probe(description)
     if not probe or probe in _normalize(text):
         return None
     anchor = probe[:_ANCHOR_CHARS]
@@ -50,6 +61,24 @@ def find_lede(tree: HtmlElement, description: str | None, text: str) -> str | No
         # The element must hold the description, and not much else (not a whole teaser list).
         if probe in lede and len(lede.split()) <= 3 * words + 20:
             return None if _repeats_the_text(lede, text) else lede
+    return None
+
+
+def opening_standfirst(blocks: list[Block], description: str | None) -> str | None:
+    """The block among the text's first ones that is the page description: the standfirst the
+    body opens with. Not a long paragraph that merely starts like it (descriptions made by
+    cutting the first paragraph short), nor a match deeper in the body."""
+    description = _normalize(description)
+    words = len(description.split())
+    if words < MIN_DESCRIPTION_WORDS:
+        return None
+    probe = _probe(description)
+    for block in blocks[:_OPENING_BLOCKS]:
+        if block.kind not in _STANDFIRST_KINDS:
+            continue
+        text = _normalize(block.text)
+        if text.startswith(probe) and len(text.split()) <= words + _STANDFIRST_SLACK_WORDS:
+            return text
     return None
 
 

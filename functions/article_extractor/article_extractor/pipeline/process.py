@@ -212,6 +212,7 @@ def _article(
         markdown=markdown,
         blocks=blocks,
         page_type=article.page_type,
+        standfirst=article.standfirst,
     )
 
 
