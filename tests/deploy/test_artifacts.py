@@ -20,6 +20,7 @@ from packaging.utils import canonicalize_name
 
 from article_extractor_tools.local import moto_server
 from tests.conftest import ROOT, SAMPLES
+from tests.unit.test_page_types import FORUM, FORUM_URL, POSTS
 
 BUILD = ROOT / ".aws-sam" / "build"
 FUNCTION_DIR = BUILD / "ExtractorFunction"
@@ -185,7 +186,7 @@ def test_layer_distributions_have_their_requirements() -> None:
 # --------------------------------------------------------------------------- import for real
 RUN_FROM_ARTIFACTS = r"""
 import json, sys
-function_dir, layer_dir, runtime_dir, tools_dir, endpoint, samples = sys.argv[1:7]
+function_dir, layer_dir, runtime_dir, tools_dir, endpoint, samples, forum, forum_url = sys.argv[1:9]
 # The function and its layer as Lambda has them; the tools (from source, after them) only drive
 # the local stack: they are not part of the artifact.
 sys.path[:0] = [function_dir, layer_dir, runtime_dir, tools_dir]
@@ -199,10 +200,24 @@ stack = create_pipeline(endpoint, "artifact-in", "artifact-out", queue_name="art
 with lambda_environment(stack):
     for path in sorted(Path(samples).iterdir()):
         upload(stack, path.name, path.read_bytes(), {})
+    # A page that declares no article: the page-type and block models are read and applied.
+    upload(stack, "forum/thread.html", Path(forum).read_bytes(), {"source-url": forum_url})
     drain(stack, lambda_handler)
     results = read_results(stack)
+from article_extractor.pipeline import content_model, page_type
+forum_result = results.pop("forum/thread.html")
 origins = sorted({getattr(m, "__file__", None) or "" for m in list(sys.modules.values())})
-print(json.dumps({"statuses": {k: v["status"] for k, v in results.items()}, "origins": origins}))
+print(json.dumps({
+    "statuses": {k: v["status"] for k, v in results.items()},
+    "origins": origins,
+    "forum": {
+        "page_type": forum_result["document"]["page_type"],
+        "content_model": forum_result["extraction"]["content_model"],
+        "text": forum_result["document"]["text"],
+    },
+    "models": [str(content_model.MODEL_PATH), str(page_type.MODEL_PATH)],
+    "models_loaded": [m._model.cache_info().currsize for m in (content_model, page_type)],
+}))
 """
 
 
@@ -241,6 +256,8 @@ def test_handler_runs_from_the_built_artifacts_alone(tmp_path: Path) -> None:
             f"{platform.machine()} / Python {sys.version_info[:2]} cannot load the layer; "
             "its contents are checked against the handler's imports above"
         )
+    forum = tmp_path / "forum-thread.html"
+    forum.write_text(FORUM, encoding="utf-8")
     runtime = tmp_path / "runtime"  # what the Lambda runtime provides: boto3 and its deps
     subprocess.run(
         [
@@ -282,6 +299,8 @@ def test_handler_runs_from_the_built_artifacts_alone(tmp_path: Path) -> None:
                 str(TOOLS_SOURCE),
                 endpoint,
                 str(SAMPLES),
+                str(forum),
+                FORUM_URL,
             ],
             capture_output=True,
             text=True,
@@ -299,6 +318,12 @@ def test_handler_runs_from_the_built_artifacts_alone(tmp_path: Path) -> None:
         "english-news-article.html": "ok",
         "russian-windows-1251.html": "ok",
     }
+    # The model files are read from the built function, on first use, and applied.
+    assert report["models_loaded"] == [1, 1]
+    assert all(Path(model).is_relative_to(FUNCTION_DIR) for model in report["models"])
+    assert report["forum"]["page_type"] == "forum"
+    assert report["forum"]["content_model"]["outcome"] == "applied"
+    assert all(post in report["forum"]["text"].splitlines() for post in POSTS)
     venv = str(ROOT / ".venv")
     assert [origin for origin in report["origins"] if origin.startswith(venv)] == []
     function_code = [o for o in report["origins"] if "/article_extractor/" in o]
