@@ -6,6 +6,7 @@ from article_extractor.pipeline.clean import (
     RULES,
     clean_text,
     count_words,
+    first_rule,
     has_template_token,
     is_javascript_notice,
     is_related_label,
@@ -303,3 +304,33 @@ def test_case_sensitive_patterns_are_lower_case() -> None:
     for pattern in case_sensitive:
         literal = re.sub(r"\\.|A-Z", "", pattern.pattern)
         assert literal == literal.lower(), pattern.pattern
+
+
+@pytest.mark.parametrize(
+    ("line", "rule"),
+    [
+        ("Get breaking news alerts sent straight to your phone.", "newsletter_signup"),
+        ("Sign up for our breaking news alerts", "newsletter_signup"),
+        ("Turn on notifications to hear first when the story changes.", "newsletter_signup"),
+        ("Aktivieren Sie jetzt unsere Push-Benachrichtigungen", "newsletter_signup"),
+        (
+            "We have updated our privacy policy and terms of use. By continuing to use this site "
+            "you agree to the updated terms, which explain how we collect, use and share your "
+            "personal data and the choices you have.",
+            "cookie_consent",
+        ),
+        (
+            "Example News uses cookies to improve the site and to personalise ads. By using our "
+            "site, you agree to our cookie use and our privacy policy.",
+            "cookie_consent",
+        ),
+        (
+            "Wir haben unsere Datenschutzerklärung aktualisiert. Bitte lesen Sie die neue "
+            "Fassung, bevor Sie fortfahren.",
+            "cookie_consent",
+        ),
+    ],
+)
+def test_alert_sign_ups_and_policy_update_notices_are_clutter(line: str, rule: str) -> None:
+    """Promos without the word "newsletter" and consent notices several sentences long."""
+    assert first_rule(line) == rule

@@ -49,6 +49,9 @@ PROSE: dict[str, tuple[str, ...]] = {
         "More than three hundred volunteers signed up for the beach clean-up.",
         "Visitors get the best of the view from the north tower at sunset.",
         "Police asked anyone who received the fake email to report it.",
+        "Residents can sign up for flood alerts on the council's website.",
+        "The app lets fans turn on notifications for each of their teams.",
+        "Emergency alerts were sent to every phone in the county on Tuesday.",
     ),
     "social_prompt": (
         "She shared the prize with two colleagues from the Berlin laboratory.",
@@ -63,6 +66,8 @@ PROSE: dict[str, tuple[str, ...]] = {
         "The union said it would not accept all of the proposals.",
         "Regulators said the app's privacy settings were too hard to find.",
         "Browsers will block third-party cookies by default from next year.",
+        "The bank said it had updated its privacy policy after the regulator's fine.",
+        "By using the new service, customers agree to share their location, the firm said.",
     ),
     "advertising": (
         "The club's affiliate in Manchester folded last year after losing its sponsor.",

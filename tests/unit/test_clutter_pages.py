@@ -136,6 +136,9 @@ PAGES = (
             "Never miss a story: get the best of our reporting delivered to your inbox.": (
                 "newsletter_signup"
             ),
+            "Get breaking news alerts from the Gazette sent straight to your phone.": (
+                "newsletter_signup"
+            ),
         },
     ),
     Page(
@@ -170,6 +173,9 @@ PAGES = (
             "By continuing you accept our cookie policy.": "cookie_consent",
             "Accept all": "cookie_consent",
             "Manage preferences": "cookie_consent",
+            "We have updated our privacy policy. By continuing to use this site, you agree to": (
+                "cookie_consent"
+            ),
         },
     ),
     Page(

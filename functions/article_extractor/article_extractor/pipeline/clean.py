@@ -181,11 +181,19 @@ _NEWSLETTER = _pattern(
     r"inscrivez-vous à (notre|la) newsletter|suscr[ií]bete a (nuestro|nuestra) (boletín|newsletter)"
     r"|zapisz się (do|na) newsletter|zapraszamy (też )?do subskrypcji"
     r"|do you want to be informed|want to stay (up to date|informed)",
+    # alert sign-ups: the same promo for a phone or an inbox, without the word "newsletter"
+    r"(sign up|register|subscribe) (for|to) (our |breaking |the latest |e-?mail |news ){0,3}"
+    r"(news )?alerts|get (our |breaking |the latest |e-?mail |news |push ){0,3}(news )?alerts"
+    r" (sent|delivered|straight|directly|in|on|to)|alerts?\b.{0,40}\b(sent|delivered) (straight "
+    r"|directly |right )?to your (phone|inbox|device)|^\W*(turn on|enable) (push )?notifications"
+    r"|(aktivieren|erhalten|abonnieren) sie .{0,30}benachrichtigungen"
+    r"|push-benachrichtigungen (aktivieren|erhalten)|activez les notifications"
+    r"|activa las notificaciones",
 )
 
 
 def is_newsletter_signup(line: str) -> bool:
-    """Newsletter sign-up prompts in any of the common wordings."""
+    """Newsletter and alert sign-up prompts in any of the common wordings."""
     return _matches(line, _NEWSLETTER)
 
 
@@ -230,11 +238,23 @@ _COOKIES = _pattern(
     r"|configurar cookies|datenschutzeinstellungen)(\W+\w+){0,3}\W*$",
     r"gérer (mes|les) (choix|préférences)",
 )
+# Consent and policy-update notices run to several sentences; their wording is unambiguous.
+_CONSENT_NOTICE = _pattern(
+    r"we('ve| have) (updated|changed|revised) our (privacy|cookie|data protection) (policy|notice"
+    r"|statement)|we('ve| have) (updated|changed|revised) our terms",
+    r"by (continuing to (use|browse)|using) (this|our) (site|website|service|services|app)s?,? you"
+    r" (agree|accept|consent)",
+    r"wir haben unsere (datenschutzerklärung|datenschutzhinweise|nutzungsbedingungen|agb)"
+    r" (aktualisiert|geändert)|mit der (weiteren )?nutzung (dieser|unserer) (seite|website"
+    r"|webseite) (stimmen|erklären) sie",
+    r"en poursuivant votre navigation.{0,40}vous acceptez|al continuar (navegando|utilizando)"
+    r".{0,40}aceptas?",
+)
 
 
 def is_cookie_consent(line: str) -> bool:
-    """Cookie banners and consent choices."""
-    return _matches(line, _COOKIES)
+    """Cookie banners, consent choices and policy-update notices."""
+    return _matches(line, _COOKIES, _CONSENT_NOTICE)
 
 
 # --------------------------------------------------------------------------- advertising
