@@ -31,6 +31,22 @@ PAGES = {
         f'{P[2]}<div class="q9">Advertisement</div>{P[3]}{P[4]}</article></body></html>',
         ["Storm hits coast", "Ferry fares rise", "Advertisement", "Home"],
     ),
+    "<br>-separated body with a box nested in a span": (
+        # the paragraphs after a block box nested in an inline element are the body's tail
+        f'<html><body>{NAV}<div class="entry">{PARAGRAPHS[0]}<br><br>{PARAGRAPHS[1]}<br><br>'
+        '<span class="x"><div class="box">Read more: <a href="/x">Storm hits coast</a></div>'
+        f'</span>{PARAGRAPHS[2]}<br><br>{PARAGRAPHS[3]}<br><br>{PARAGRAPHS[4]}</div>'
+        "<footer>Contact us</footer></body></html>",
+        ["Storm hits coast", "Home", "Contact us"],
+    ),
+    "body spread over sibling containers with an ad between": (
+        f'<html><body>{NAV}<div class="story"><div class="part">{P[0]}{P[1]}</div></div>'
+        '<div class="ad">Advertisement</div>'
+        f'<div class="story"><div class="part">{P[2]}{P[3]}</div></div>'
+        f'<div class="story"><div class="part">{P[4]}</div></div>'
+        "<footer>Contact us</footer></body></html>",
+        ["Advertisement", "Home", "Contact us"],
+    ),
     "body split across sections": (
         f"<html><body>{NAV}<article><section>{P[0]}{P[1]}</section>"
         "<aside><p>Newsletter: sign up now</p></aside>"
