@@ -35,7 +35,7 @@ PAGES = {
         # the paragraphs after a block box nested in an inline element are the body's tail
         f'<html><body>{NAV}<div class="entry">{PARAGRAPHS[0]}<br><br>{PARAGRAPHS[1]}<br><br>'
         '<span class="x"><div class="box">Read more: <a href="/x">Storm hits coast</a></div>'
-        f'</span>{PARAGRAPHS[2]}<br><br>{PARAGRAPHS[3]}<br><br>{PARAGRAPHS[4]}</div>'
+        f"</span>{PARAGRAPHS[2]}<br><br>{PARAGRAPHS[3]}<br><br>{PARAGRAPHS[4]}</div>"
         "<footer>Contact us</footer></body></html>",
         ["Storm hits coast", "Home", "Contact us"],
     ),
