@@ -10,6 +10,7 @@ import pytest
 from lxml.html import document_fromstring
 
 from article_extractor.pipeline import content_model, page_type
+from article_extractor.pipeline.kept_blocks import typed_blocks
 from tests.conftest import FIXTURES
 
 # Feature vectors with scikit-learn's probabilities, written by the training exports next to
@@ -100,6 +101,27 @@ def test_blocks_follow_block_elements_and_skip_code() -> None:
     assert heading.features["class_content"] == 1.0
     footer = blocks[texts.index("Copyright 2026 Example Ltd. All rights reserved.")]
     assert footer.features["in_footer"] == 1.0 and footer.features["kept"] == 0.0
+
+
+def test_child_blocks_break_a_block_s_text_into_lines_and_never_glue_words() -> None:
+    """Text split by <br> or around a box nested in an inline element: each part its own line
+    when shown, and never glued to the next (the model read "pierAdvertisement" before)."""
+    page = document_fromstring(
+        "<html><body><div class='post'>First line from the pier<br>Second line"
+        "<span><div class='box'>Advertisement</div></span>Third line<br></div></body></html>"
+    )
+    blocks = content_model.page_blocks(page)
+    post = next(b for b in blocks if b.tag == "div" and "First" in b.text)
+    assert post.text == "First line from the pier Second line Third line"  # what features read
+    assert post.shown == "First line from the pier\nSecond line\nThird line"
+    assert [b.text for b in blocks if b is not post] == ["Advertisement"]
+    one_line = document_fromstring("<html><body><p>One <b>line</b> only</p></body></html>")
+    (paragraph,) = content_model.page_blocks(one_line)
+    assert paragraph.lines is None and paragraph.shown == "One line only"
+    post.keep = True
+    assert content_model.main_text([post]) == post.shown
+    (typed,) = typed_blocks([post])
+    assert typed.text == post.shown
 
 
 def test_refine_keeps_trafilatura_text_on_types_without_rule_and_too_little_text() -> None:

@@ -129,9 +129,18 @@ class PageBlock:
     score: float = 0.0
     keep: bool = False
     element: HtmlElement | None = None
+    # the text as lines, where its element's child blocks (a <br>, a nested box) break it;
+    # None when it is one line (`text`), which the model's features always read
+    lines: str | None = None
+
+    @property
+    def shown(self) -> str:
+        """The text as the product shows it: `lines`, or `text` when one line."""
+        return self.text if self.lines is None else self.lines
 
 
 _LINK_BIT = 1 << ANCESTOR_TAGS["a"]
+_BREAK = "\x00"  # never in a parsed page's text: libxml2 does not keep NUL characters
 
 
 class _Walker:
@@ -184,6 +193,8 @@ class _Walker:
                     target[1] += len(text.strip())
             for child in el:
                 self._element(child, target, depth + 1, flags, own_sig)
+                if child.tag in BLOCK_TAGS:  # the text around a child block is two lines
+                    target[0].append(_BREAK)
                 tail = child.tail
                 if tail:
                     target[0].append(tail)
@@ -194,10 +205,23 @@ class _Walker:
                 self._element(child, None, depth + 1, flags, own_sig)
         if index >= 0:
             assert target is not None
-            text = " ".join("".join(target[0]).split())
+            joined = "".join(target[0])
+            lines = None
+            if _BREAK in joined:
+                parts = (" ".join(part.split()) for part in joined.split(_BREAK))
+                lines = "\n".join(part for part in parts if part)
+                joined = joined.replace(_BREAK, " ")
+            text = " ".join(joined.split())
             if text:
                 self.blocks[index] = PageBlock(
-                    tag, text, target[1], depth, target[3], target[4], element=el
+                    tag,
+                    text,
+                    target[1],
+                    depth,
+                    target[3],
+                    target[4],
+                    element=el,
+                    lines=lines if lines and "\n" in lines else None,
                 )
 
 
@@ -432,8 +456,9 @@ def _weights(model: dict[str, Any]) -> tuple[float, dict[str, float]]:
 
 
 def main_text(blocks: list[PageBlock]) -> str:
-    """The kept blocks' text in document order, one block a line."""
-    return "\n".join(block.text for block in blocks if block.keep)
+    """The kept blocks' text in document order, one block a line (or several, where its
+    child blocks break it)."""
+    return "\n".join(block.shown for block in blocks if block.keep)
 
 
 class Outcome(StrEnum):

@@ -69,7 +69,7 @@ def _typed(kept: list[PageBlock], in_quote: bool) -> Iterator[Block]:
             if block.tag in _HEADINGS:
                 yield Block(BlockKind.HEADING, text=block.text, level=_HEADINGS[block.tag])
             else:
-                yield Block(BlockKind.PARAGRAPH, text=block.text)
+                yield Block(BlockKind.PARAGRAPH, text=block.shown)
         index = end
 
 
