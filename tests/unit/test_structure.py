@@ -234,6 +234,27 @@ def test_tables_keep_header_rows_and_empty_cells(tmp_path: Path, with_thead: boo
     assert "---" not in text
 
 
+def test_a_layout_table_s_cell_is_paragraphs_not_a_one_cell_table(tmp_path: Path) -> None:
+    """Old sites put the whole article in one table cell, its paragraphs split by <br>: each
+    paragraph its own line, no table in the Markdown. A one-column data table stays a table."""
+    body = "<br><br>".join(SENTENCES)
+    html = (
+        "<html lang='en'><head><title>Harbour works | Harbour News</title></head><body>"
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        f"<table width='600'><tr><td><h1>Harbour works</h1>{body}</td></tr></table>"
+        "<p>© Harbour News</p></body></html>"
+    )
+    document = extract(tmp_path, html)
+    assert document.document is not None
+    lines = document.document.text.splitlines()
+    assert [s for s in SENTENCES if s not in lines] == []
+    assert "|" not in document.document.markdown
+    assert_round_trip(document)
+    berths = "".join(f"<tr><td>North berth {n}</td></tr>" for n in range(1, 5))
+    data = extract(tmp_path, page(f"<table><tr><th>Berth</th></tr>{berths}</table>"))
+    assert any(block["type"] == "table" for block in data.document.blocks or [])
+
+
 def test_code_blocks_stay_verbatim_with_their_language(tmp_path: Path) -> None:
     code = (
         'export TOKEN="${SECRET_TOKEN}"\n'

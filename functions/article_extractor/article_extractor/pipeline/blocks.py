@@ -137,6 +137,9 @@ def _block(element: _Element, tag: str) -> Iterator[Block]:
         listed = _list(element)
         if listed is not None:
             yield listed
+    elif tag == "table" and _is_layout(element):
+        for cell in _layout_cells(element):
+            yield from _blocks(cell)
     elif tag == "table":
         table = _table(element)
         if table is not None:
@@ -182,6 +185,7 @@ def _collect_inline(element: _Element, parts: list[str]) -> None:
             parts.append(child.tail)
 
 
+_LAYOUT_CELL_WORDS = 40  # a one-column table with a cell this long is the page's layout
 _BLOCK_TAGS = frozenset({"p", "head", "list", "item", "table", "row", "cell", "quote", "div", "lb"})
 
 
@@ -239,6 +243,22 @@ def _item(element: _Element) -> ListItem | None:
     if not text and not children:
         return None
     return ListItem(text, tuple(children))
+
+
+def _layout_cells(element: _Element) -> list[_Element]:
+    """The cells of the table's own rows (not of tables nested in them), in order."""
+    return [cell for row in element if row.tag == "row" for cell in row if cell.tag == "cell"]
+
+
+def _is_layout(element: _Element) -> bool:
+    """A table that lays a page out rather than holding data: one column, and prose in a cell
+    (old sites put the whole article in one cell, its paragraphs split by <br>)."""
+    rows = [row for row in element if row.tag == "row"]
+    if not rows or any(sum(cell.tag == "cell" for cell in row) > 1 for row in rows):
+        return False
+    return any(
+        len(_flat_text(cell).split()) >= _LAYOUT_CELL_WORDS for cell in _layout_cells(element)
+    )
 
 
 def _table(element: _Element) -> Block | None:
