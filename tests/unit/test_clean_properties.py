@@ -6,7 +6,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from article_extractor.pipeline.clean import clean_text, count_words, normalize_whitespace
+from article_extractor.pipeline.clean import _WORD, clean_text, count_words, normalize_whitespace
 
 PROPERTIES = settings(max_examples=300)
 
@@ -122,3 +122,18 @@ def test_lines_of_more_than_sixty_words_are_never_removed(
     for line in _lines(normalize_whitespace(text)):
         if len(line.split()) > 60 and count_words(line) > 60:
             assert line in kept
+
+
+# Word characters and what separates or joins them: letters of several scripts, digits,
+# other numbers, "_", combining marks, both apostrophes, CJK, punctuation and whitespace.
+WORD_PIECES = st.sampled_from(
+    [*"aZé9_²ٳ\u0301'\u2019-.,!?()«»“”日本カ한", " ", "\t", "\n", "\u00a0", "\u2003", "\x1c"]
+)
+
+
+@given(text=st.one_of(st.lists(WORD_PIECES, max_size=40).map("".join), st.text(max_size=40)))
+@example(text="It's a dog's life.")
+@example(text="don''t 'quoted' ’tis rock’n’roll snake_case x²")
+@PROPERTIES
+def test_count_words_is_the_number_of_word_matches(text: str) -> None:
+    assert count_words(text) == len(_WORD.findall(text))

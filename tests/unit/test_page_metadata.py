@@ -221,3 +221,48 @@ def test_without_the_helpers_page_metadata_is_trafilaturas(monkeypatch: pytest.M
     for field in (*STOCK_FIELDS, "author", "license"):
         assert getattr(ours, field) == getattr(theirs, field), field
     assert ours.title == "Tram line approved" and ours.date == "2024-03-05"
+
+
+def _byline_candidates_by_walking(tree: HtmlElement) -> tuple[list[object], list[object]]:
+    """The byline candidates as one Python pass over every element finds them (the reference
+    for `_byline_candidates`, which lets libxml2 select the elements to test)."""
+    marked: list[object] = []
+    mentioning: list[object] = []
+    root = tree.getroottree().getroot()
+    for top in (root, *root.itersiblings()):
+        for element in top.iter():
+            tag = element.tag
+            if not (isinstance(element, HtmlElement) and element.attrib) and tag != "author":
+                continue
+            if tag == "author" or any(
+                element.get(name) == value for name, value in metadata._AUTHOR_MARKUP
+            ):
+                marked.append(element)
+            if tag in metadata._BYLINE_TAGS and any(
+                word in value
+                for name, words in metadata._BYLINE_MENTIONS
+                if (value := element.get(name))
+                for word in words
+            ):
+                mentioning.append(element)
+    return marked, mentioning
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<a rel="author">A</a><a rel="Author">B</a><a rel="authors">C</a><link rel="author">',
+        '<div class="author">A</div><div class="AUTHOR">B</div><p class="Byline x">C</p>',
+        '<span class="BYLINE">A</span><span id="coauthor">B</span><h3 id="Author-1">C</h3>',
+        '<div itemprop="author"><span itemprop="authors name">A</span></div><td class="author">B',
+        "<author>A</author><author class='x'>B</author><li class='post-author'>C</li>",
+        '<section id="comments"><strong class="comment-author">A</strong></section><!-- author -->',
+        '<p data-author="x" title="byline">no candidate</p><p class="authoring">A</p>',
+        "<p>Plain.</p></body></html><html><body><span class='byline'>After a second root</span>",
+    ],
+)
+def test_byline_candidates_are_those_of_a_walk_over_every_element(markup: str) -> None:
+    tree = parse_html(f"<html><head><meta name='x'></head><body>{markup}</body></html>")
+    assert tree is not None
+    assert metadata._byline_candidates(tree) == _byline_candidates_by_walking(tree)
+    assert metadata._byline_candidates(tree) != ([], [])

@@ -8,7 +8,11 @@ from trafilatura.utils import load_html, repair_faulty_html
 
 from article_extractor.errors import ErrorCode, ProcessingError
 from article_extractor.pipeline.parsing import _REPAIRS, _repair_markup, parse_html
-from article_extractor.pipeline.sanitize import sanitize_html
+from article_extractor.pipeline.sanitize import (
+    _CONTROL_CHARACTERS,
+    has_control_characters,
+    sanitize_html,
+)
 
 
 def test_control_characters_and_noncharacters_are_removed() -> None:
@@ -18,6 +22,17 @@ def test_control_characters_and_noncharacters_are_removed() -> None:
     )
     expected = f"<html><body>{prose}<p>abcdefgh\ti\nj\rk</p></body></html>"
     assert sanitize_html(text) == expected
+
+
+@pytest.mark.parametrize("widest", ["", "\u00e9", "\u0101", "\U0001f600"])
+def test_control_characters_are_found_as_the_regex_finds_them(widest: str) -> None:
+    # Every character of the BMP and a few astral ones, lone surrogates included, in strings of
+    # each internal width (Latin-1, UCS-2, UCS-4).
+    characters = [*range(0x10000), 0x10000, 0x1FFFE, 0x1FFFF, 0x10FFFF]
+    for code in characters:
+        text = f"<p>{widest}a{chr(code)}b</p>"
+        assert has_control_characters(text) is bool(_CONTROL_CHARACTERS.search(text)), hex(code)
+    assert not has_control_characters(f"<p>{widest}plain\t\n\r text</p>")
 
 
 def test_mostly_control_characters_is_binary() -> None:

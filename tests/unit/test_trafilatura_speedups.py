@@ -140,6 +140,50 @@ def test_raw_tree_selectors_return_what_the_xpath_returns(index: int) -> None:
             assert fast.select(expression, page) == expression(page), path.name
 
 
+@pytest.mark.parametrize("index", range(len(OVERALL_DISCARD_XPATH)))
+def test_discard_selectors_return_what_the_xpath_returns(index: int) -> None:
+    expression = OVERALL_DISCARD_XPATH[index]
+    assert id(expression) in fast._SELECTORS
+    tree = _tree(fast.DISCARD_SAMPLE)
+    expected = expression(tree)
+    assert len(expected) >= 10
+    assert fast.select(expression, tree) == expected
+    for path in PAGES:  # and on every sample and fixture page, whole and from its body
+        page = parse_html(_page_html(path))
+        if page is not None:
+            for root in (page, page.find("body")):
+                if root is not None:
+                    assert fast.select(expression, root) == expression(root), path.name
+
+
+def test_discard_walks_follow_the_order_of_id_class_and_style_on_the_element() -> None:
+    # string(@id|@class) and re:test(@id|@style, ...) read the attribute written first
+    tree = _tree(
+        '<html><body><div class="x" id="cookie-1">a</div><div id="cookie-2" class="x">b</div>'
+        '<i style="x" id="hidden">c</i><i id="hidden" style="x">d</i>'
+        '<i class="reply-x" id="y">e</i><i id="y" class="reply-x">f</i></body></html>'
+    )
+    first, second = (fast.select(expression, tree) for expression in OVERALL_DISCARD_XPATH)
+    assert [element.text for element in first] == ["b"]
+    assert [element.text for element in second] == ["d", "e"]
+
+
+def test_pruning_with_backup_uses_the_discard_walks(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast.install_fast_paths()
+    calls: list[str] = []
+    walks = dict(fast._SELECTORS)
+    for expression in OVERALL_DISCARD_XPATH:
+        walk = walks[id(expression)]
+        walks[id(expression)] = lambda tree, walk=walk: calls.append("walk") or walk(tree)
+    monkeypatch.setattr(fast, "_SELECTORS", walks)
+    ours, theirs = _tree(fast.DISCARD_SAMPLE), _tree(fast.DISCARD_SAMPLE)
+    with fast.fast_paths():
+        trafilatura.main_extractor.prune_unwanted_nodes(ours, OVERALL_DISCARD_XPATH, True)
+    trafilatura.htmlprocessing.prune_unwanted_nodes(theirs, OVERALL_DISCARD_XPATH, True)
+    assert calls == ["walk", "walk"]
+    assert lxml.etree.tostring(ours) == lxml.etree.tostring(theirs)
+
+
 def test_pruning_without_backup_leaves_the_same_tree() -> None:
     fast.install_fast_paths()
     ours, theirs = _tree(RAW_PRUNE_CASES), _tree(RAW_PRUNE_CASES)
@@ -248,6 +292,7 @@ def test_every_check_passes_on_the_installed_trafilatura_after_install() -> None
         fast._check_basic_cleaning,
         fast._check_readability_skip,
         fast._check_raw_tree_walks,
+        fast._check_discard_walks,
     ):
         assert check() is not None
 
@@ -298,6 +343,29 @@ def test_a_walk_that_selects_otherwise_on_the_sample_is_disabled(
     disabled(fast.RAW_TREE_WALKS, fast._check_raw_tree_walks, caplog, "on the sample page")
 
 
+def test_a_discard_walk_that_selects_otherwise_on_the_sample_is_disabled(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    (name, index, walk, text), *others = fast.DISCARD_WALK_TABLE
+    monkeypatch.setattr(
+        fast, "DISCARD_WALK_TABLE", ((name, index, lambda tree: walk(tree)[:-1], text), *others)
+    )
+    disabled(fast.DISCARD_WALKS, fast._check_discard_walks, caplog, "on the sample page")
+
+
+def test_another_discard_expression_disables_its_walks(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    expression = XPath(
+        OVERALL_DISCARD_XPATH[1].path.replace("'reply-'", "'answer-'"),
+        namespaces={"re": "http://exslt.org/regular-expressions"},
+    )
+    monkeypatch.setattr(
+        trafilatura.xpaths, "OVERALL_DISCARD_XPATH", [OVERALL_DISCARD_XPATH[0], expression]
+    )
+    disabled(fast.DISCARD_WALKS, fast._check_discard_walks, caplog, "is not the expression")
+
+
 def test_a_missing_expression_disables_the_walks(
     monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -335,6 +403,7 @@ def test_a_rule_that_prefers_readability_sooner_keeps_readability(
 def test_a_disabled_step_is_not_installed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(fast, "_READABILITY", None)
     monkeypatch.setattr(fast, "_WALKS", None)
+    monkeypatch.setattr(fast, "_DISCARD", None)
     replaced = {(module, name) for module, name, _ in fast._replacements()}
     assert ("trafilatura.core", "compare_extraction") not in replaced
     assert ("trafilatura.core", "prune_unwanted_nodes") in replaced  # for the outermost step

@@ -688,8 +688,16 @@ def _repeats_title(block: Block, title: str | None) -> bool:
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:['\u2019][^\W{_CJK}]+)*")
+_CJK_CHARACTER = re.compile(f"[{_CJK}]")
 
 
 def count_words(text: str) -> int:
-    """Words in `text`; each Chinese/Japanese character counts as one word."""
-    return len(_WORD.findall(text))
+    """Words in `text` (the matches of `_WORD`); each Chinese/Japanese character counts as one
+    word."""
+    if not text.isascii() and _CJK_CHARACTER.search(text):
+        return len(_WORD.findall(text))
+    # No word crosses whitespace, and a token of letters and digits alone (`str.isalnum` is the
+    # regex's \w without "_") is one word: only the other tokens need the regex.
+    tokens = text.split()
+    others = [token for token in tokens if not token.isalnum()]
+    return len(tokens) - len(others) + len(_WORD.findall(" ".join(others)))

@@ -1,4 +1,4 @@
-"""Faster, result-identical versions of four trafilatura steps, used only inside `fast_paths()`
+"""Faster, result-identical versions of five trafilatura steps, used only inside `fast_paths()`
 (the product's own extraction): any other trafilatura call in the process, such as
 bench/speed.py's stock baseline, runs trafilatura's code unchanged.
 
@@ -21,8 +21,12 @@ bench/speed.py's stock baseline, runs trafilatura's code unchanged.
    share-button and comment-section expressions (RAW_TREE_PRUNE_XPATH,
    REMOVE_COMMENTS(_AND_LISTS)_XPATH) call EXSLT's re:test twice per div, section, list...
    `select` walks those tags and runs the same regexes on id and class directly.
+5. `OVERALL_DISCARD_XPATH` (the main extraction's pruning with backup, every page, and the
+   raw tree's before readability) calls re:test three to four times per element, each a call
+   back into Python. `select` walks the elements and runs the same regexes on id, class and
+   style directly, once per distinct value.
 
-All four replace trafilatura internals, verified on `internals.VERIFIED_TRAFILATURA` (README,
+All five replace trafilatura internals, verified on `internals.VERIFIED_TRAFILATURA` (README,
 "Speed", has the measured gains). So each is enabled only when its check at import passes
 (`internals.verified`): the names it replaces exist and are what trafilatura's own code calls,
 the signatures match, the XPath expressions a walk reimplements are, word for word, the ones it
@@ -65,7 +69,8 @@ OUTERMOST_PRUNING = "outermost pruning"
 BASIC_CLEANING = "basic_cleaning selection"
 READABILITY_SKIP = "readability skip"
 RAW_TREE_WALKS = "raw-tree pruning walks"
-STEPS = (OUTERMOST_PRUNING, BASIC_CLEANING, READABILITY_SKIP, RAW_TREE_WALKS)
+DISCARD_WALKS = "discard pruning walks"
+STEPS = (OUTERMOST_PRUNING, BASIC_CLEANING, READABILITY_SKIP, RAW_TREE_WALKS, DISCARD_WALKS)
 
 _ACTIVE: ContextVar[bool] = ContextVar("trafilatura_fast_paths", default=False)
 
@@ -136,7 +141,9 @@ def _prune_outermost(
     tree: HtmlElement, nodelist: list[Any], delete_element: Callable[..., Any]
 ) -> HtmlElement:
     """`prune_unwanted_nodes(tree, nodelist, with_backup=True)`, with `_outermost`."""
-    matches = dict.fromkeys(element for expression in nodelist for element in expression(tree))
+    matches = dict.fromkeys(
+        element for expression in nodelist for element in select(expression, tree)
+    )
     outer = _outermost(matches)
     old_len = len(tree.text_content())
     # trafilatura's guard: prune nothing if it would remove too much text
@@ -542,10 +549,17 @@ class _CheckedWalks:
 
 
 def _check_raw_tree_walks() -> _CheckedWalks:
+    return _check_walks(WALKS, RAW_TREE_SAMPLE)
+
+
+def _check_walks(
+    walks: tuple[tuple[str, int, Selector, str], ...], sample_page: str
+) -> _CheckedWalks:
+    """Each walk's expression is the verified one and selects what the walk does on the page."""
     stock = _stock_pruning()
-    sample = document_fromstring(RAW_TREE_SAMPLE)
+    sample = document_fromstring(sample_page)
     selectors: dict[int, Selector] = {}
-    for name, index, walk, expression_text in WALKS:
+    for name, index, walk, expression_text in walks:
         expression = internal("trafilatura.xpaths", name)[index]
         require(
             _expression_text(expression) == expression_text,
@@ -559,17 +573,156 @@ def _check_raw_tree_walks() -> _CheckedWalks:
     return _CheckedWalks(stock, selectors)
 
 
-# --------------------------------------------------------------------------- checks, at import
-_OUTERMOST = verified(OUTERMOST_PRUNING, _check_outermost)
-_BASIC_CLEAN = verified(BASIC_CLEANING, _check_basic_cleaning)
-_READABILITY = verified(READABILITY_SKIP, _check_readability_skip)
-_WALKS = verified(RAW_TREE_WALKS, _check_raw_tree_walks)
-_SELECTORS: Mapping[int, Selector] = _WALKS.selectors if _WALKS else {}
-ENABLED = frozenset(
-    step
-    for step, check in zip(STEPS, (_OUTERMOST, _BASIC_CLEAN, _READABILITY, _WALKS), strict=True)
-    if check is not None
+# --------------------------------------------------------------------------- 5. discard pruning
+# The regexes of trafilatura's OVERALL_DISCARD_XPATH, as in the expressions below (case-sensitive:
+# no flags); `re.search` on the attribute value is what EXSLT's re:test does.
+_DISCARD_ID_RE = (
+    "^shar|social|viral|newsletter|syndication|tags|sidebar|banner|bread-?crumb|button|author"
+    "|^(?:jp-|dpsp-content)|bmdh|footer|Footer|share|Share|nav|Nav|menu|related"
+    "|message-container|premium|^ad-"
 )
+_DISCARD_CLASS_RE = (
+    "^shar|social|viral|newsletter|syndication|tags|sidebar|banner|bread-?crumb|button|author"
+    "|^(?:nav|post-nav|ZendeskForm)|subnav|avigation|navbar|navbox|menu|bar| ad |-ad-|(?:^| )ad-"
+    "|dfp[Aa]d|outbrain|taboola|criteo|paid-?content|widget|footer|Footer|byline|Byline|share-"
+    "|sociable|embedded|embed|tag-list|consent|modal-content|permission|elated|next-|-stories"
+    "|most-popular|more-on|meta|rating|attachment|timestamp|user-info|user-profile|-icon"
+    "|article-infos|message-container|slide|viewport|overlay|options|expand|obfuscated|blurred"
+    "|mol-factbox|yin|zlylin|nfoline"
+)
+_HIDDEN_ID_RE = "reader-comments|akismet"
+_HIDDEN_CLASS_RE = (
+    "^hide-|comments-title|nocomments|-reply-|message|akismet|suggest-links|-hide-|hide-print"
+    "| hidden| hide|noprint|notloaded"
+)
+_DISCARD_ID = re.compile(_DISCARD_ID_RE)
+_DISCARD_CLASS = re.compile(_DISCARD_CLASS_RE)
+_HIDDEN_ID = re.compile(_HIDDEN_ID_RE)
+_HIDDEN_CLASS = re.compile(_HIDDEN_CLASS_RE)
+_DISCARD_TAGS = ("div", "item", "list", "p", "section", "span")
+
+
+def _first_of(attributes: Any, first: str, second: str) -> str:
+    """XPath's string(@first|@second): the value of whichever comes first on the element, ""
+    when it has neither (`attributes`: the element's `attrib`)."""
+    for name, value in attributes.items():
+        if name in (first, second):
+            return str(value)
+    return ""
+
+
+def _searched(pattern: re.Pattern[str], value: str, seen: dict[str, bool]) -> bool:
+    """`pattern.search(value)`, once per distinct value (class and id strings repeat)."""
+    found = seen.get(value)
+    if found is None:
+        found = seen[value] = pattern.search(value) is not None
+    return found
+
+
+def _discarded_sections(tree: HtmlElement) -> list[HtmlElement]:
+    """OVERALL_DISCARD_XPATH[0]: navigation, sharing, cookie, related-content and ad sections."""
+    found = []
+    ids: dict[str, bool] = {}
+    classes: dict[str, bool] = {}
+    for element in tree.iterdescendants(*_DISCARD_TAGS):
+        attributes = element.attrib
+        if not attributes:
+            continue
+        identifier, names = attributes.get("id"), attributes.get("class")
+        role, component = attributes.get("role"), attributes.get("data-component")
+        if (
+            attributes.get("data-lp-replacement-content") is not None
+            or (role is not None and "nav" in role.replace("N", "n"))
+            or (component is not None and "MostPopularStories" in component)
+            or (
+                (identifier is not None or names is not None)
+                and "cookie" in _first_of(attributes, "id", "class")
+            )
+            or (identifier is not None and _searched(_DISCARD_ID, identifier, ids))
+            or (names is not None and _searched(_DISCARD_CLASS, names, classes))
+        ):
+            found.append(element)
+    return found
+
+
+def _hidden_elements(tree: HtmlElement) -> list[HtmlElement]:
+    """OVERALL_DISCARD_XPATH[1]: hidden elements, comment titles and replies."""
+    found = []
+    classes: dict[str, bool] = {}
+    for element in tree.iterdescendants():
+        if not isinstance(element.tag, str):
+            continue
+        attributes = element.attrib
+        if not attributes:
+            continue
+        identifier, names = attributes.get("id"), attributes.get("class")
+        style = attributes.get("style")
+        if (
+            names == "comments-title"
+            or (
+                (identifier is not None or names is not None)
+                and _first_of(attributes, "id", "class").startswith("reply-")
+            )
+            or (
+                (identifier is not None or style is not None)
+                and "hidden" in _first_of(attributes, "id", "style")
+            )
+            or (style is not None and ("display:none" in style or "display: none" in style))
+            or (identifier is not None and _HIDDEN_ID.search(identifier) is not None)
+            or (names is not None and _searched(_HIDDEN_CLASS, names, classes))
+            or attributes.get("aria-hidden") == "true"
+        ):
+            found.append(element)
+    return found
+
+
+DISCARD_WALK_TABLE: tuple[tuple[str, int, Selector, str], ...] = (
+    (
+        "OVERALL_DISCARD_XPATH",
+        0,
+        _discarded_sections,
+        ".//*[self::div or self::item or self::list or self::p or self::section or self::span][ "
+        "@data-lp-replacement-content or contains(translate(@role, 'N', 'n'), 'nav') or "
+        "contains(@data-component, 'MostPopularStories') or re:test(@id|@class, 'cookie') or "
+        f"re:test(@id, '{_DISCARD_ID_RE}') or re:test(@class, '{_DISCARD_CLASS_RE}')]",
+    ),
+    (
+        "OVERALL_DISCARD_XPATH",
+        1,
+        _hidden_elements,
+        ".//*[@class='comments-title' or starts-with(@id|@class, 'reply-') or "
+        "re:test(@id|@style, 'hidden') or contains(@style, 'display:none') or "
+        "contains(@style, 'display: none') or re:test(@id, 'reader-comments|akismet') or "
+        f"re:test(@class, '{_HIDDEN_CLASS_RE}') or @aria-hidden='true']",
+    ),
+)
+
+# Every branch of both expressions, with near misses (case, position, tags outside the first),
+# and id, class and style in either order where the first of two decides.
+DISCARD_SAMPLE = """<html><body><div id="main"><h1>Title</h1><p>Story text.</p>
+<div data-lp-replacement-content="">1</div><section role="Navigation">2</section>
+<span role="navigation">3</span><p role="main">4: not nav</p><a role="nav">5: not a tag of it</a>
+<div data-component="MostPopularStories-x">6</div><div data-component="mostpopularstories">7</div>
+<div id="cookie-box" class="x">8</div><div class="x" id="cookie-box">9: class comes first</div>
+<div class="cookie">10</div><item id="share-1">11</item><list id="myshare">12: ^shar fails</list>
+<p id="Sidebar">13: case</p><p id="ad-top">14</p><p id="load-ad">15</p><p id="mainNav">16</p>
+<div class="shariff">17</div><div class="x ad y">18</div><div class="xad-">19</div>
+<div class="top ad-slot">20</div><div class="dfpAd">21</div><div class="meta-x">22</div>
+<div class="Meta">23: case</div><div class="nav-x">24</div><div class="x nav">25: ^nav fails</div>
+<section class="related">26</section><span class="yinz">27</span><div class="navbox">28</div>
+<div><div class="widget"><p class="byline">29 nested</p></div></div>
+<p class="comments-title">30</p><b class="comments-title x">31</b><i id="reply-1">32</i>
+<i class="reply-x" id="y">33</i><i id="y" class="reply-x">34: id comes first</i>
+<em id="is-hidden">35</em><em style="x" id="hidden">36: style comes first</em>
+<em id="x" style="visibility:hidden">37: id comes first</em><u style="display:none">38</u>
+<u style="display: none">39</u><u style="display:  none">40</u><u id="reader-comments">41</u>
+<u id="akismet_x">42</u><u class="hide-me">43</u><u class="x hidden">44</u><u class="hidden">45</u>
+<u class="message-box">46</u><u aria-hidden="true">47</u><u aria-hidden="false">48</u>
+<u class="" id="" style="">49</u><u>50</u></div></body></html>"""
+
+
+def _check_discard_walks() -> _CheckedWalks:
+    return _check_walks(DISCARD_WALK_TABLE, DISCARD_SAMPLE)
 
 
 def select(expression: Any, tree: HtmlElement) -> list[Any]:
@@ -583,12 +736,33 @@ def select(expression: Any, tree: HtmlElement) -> list[Any]:
     return expression(tree) if selector is None else selector(tree)
 
 
+# --------------------------------------------------------------------------- checks, at import
+# The walks first: `select` serves the outermost step's check as it serves the extraction.
+_WALKS = verified(RAW_TREE_WALKS, _check_raw_tree_walks)
+_DISCARD = verified(DISCARD_WALKS, _check_discard_walks)
+_SELECTORS: Mapping[int, Selector] = {
+    **(_WALKS.selectors if _WALKS else {}),
+    **(_DISCARD.selectors if _DISCARD else {}),
+}
+_OUTERMOST = verified(OUTERMOST_PRUNING, _check_outermost)
+_BASIC_CLEAN = verified(BASIC_CLEANING, _check_basic_cleaning)
+_READABILITY = verified(READABILITY_SKIP, _check_readability_skip)
+ENABLED = frozenset(
+    step
+    for step, check in zip(
+        STEPS, (_OUTERMOST, _BASIC_CLEAN, _READABILITY, _WALKS, _DISCARD), strict=True
+    )
+    if check is not None
+)
+
+
 def _replacements() -> list[tuple[str, str, Any]]:
     """(module, name, replacement) for every step that passed its checks."""
     replacements: list[tuple[str, str, Any]] = []
-    pruning = _OUTERMOST or (_WALKS.stock if _WALKS else None)
+    walks = _WALKS or _DISCARD
+    pruning = _OUTERMOST or (walks.stock if walks else None)
     if pruning is not None:
-        prune = _pruning_replacement(pruning, _OUTERMOST is not None, _WALKS is not None)
+        prune = _pruning_replacement(pruning, _OUTERMOST is not None, walks is not None)
         replacements += [(module, "prune_unwanted_nodes", prune) for module in _PRUNING_CALLERS]
     if _BASIC_CLEAN is not None:
         basic_clean = _basic_clean_replacement(_BASIC_CLEAN)
