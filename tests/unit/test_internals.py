@@ -217,4 +217,5 @@ def test_without_any_internal_extraction_is_stock(
     written = {p.name: d for p, d in zip(paths, result["documents"], strict=True)}
     assert written["metadata.html"]["document"]["author"] == "Troll Account"
     monkeypatch.undo()
-    assert documents_here([tmp_path / "metadata.html"])[0]["document"]["author"] is None
+    # ours: no comment author; the tag's single word, since nothing else names an author
+    assert documents_here([tmp_path / "metadata.html"])[0]["document"]["author"] == "Jroe"

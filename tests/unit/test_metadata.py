@@ -3,9 +3,10 @@ from __future__ import annotations
 import pytest
 
 from article_extractor.pipeline.extract import extract_article
+from article_extractor.pipeline.linked_data import read_linked_data
 from article_extractor.pipeline.metadata import first_posting, stated_date
 from article_extractor.pipeline.parsing import parse_html
-from article_extractor.pipeline.title_author import clean_author, clean_title
+from article_extractor.pipeline.title_author import clean_author, clean_title, looks_like_name
 from tests.conftest import FIXTURES
 
 
@@ -165,12 +166,13 @@ def test_a_forum_threads_author_and_date_are_its_opening_posts(json_ld: str) -> 
     assert (article.author, article.date) == ("seabird42", "2024-05-03")
 
 
-def test_a_posting_author_never_replaces_a_byline() -> None:
+def test_a_posting_author_comes_before_byline_markup() -> None:
+    # On a thread, "author" markup is any poster's; the declared posting is the opening one.
     json_ld = '{"@type": "DiscussionForumPosting", "author": {"name": "seabird42"}}'
     page = FORUM_THREAD.format(json_ld=json_ld).replace(
-        "<h1>", '<p class="byline">By Priya Raman</p><h1>'
+        "<h1>", '<p class="author">orion_fan</p><h1>'
     )
-    assert extract_article(page).author == "Priya Raman"
+    assert extract_article(page).author == "seabird42"
 
 
 @pytest.mark.parametrize(
@@ -221,3 +223,61 @@ def test_stated_date_drops_only_an_unstated_first_of_january(
     date: str | None, html: str, expected: str | None
 ) -> None:
     assert stated_date(date, html) == expected
+
+
+ARTICLE = """<html><head><title>Night buses return | Harbour Gazette</title>
+<meta name="author" content="Harbour Gazette Online">
+<script type="application/ld+json">{json_ld}</script></head><body><article>
+<h1>Night buses return</h1><p class="byline">By Someone Else</p><p>"""
+ARTICLE += (
+    "Night buses return to the old town after a long break. " * 8 + "</p></article></body></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("json_ld", "expected"),
+    [
+        # the author of a WebPage node, which trafilatura reads only on article types
+        ('{"@context": "https://schema.org", "@type": "WebPage", '
+         '"author": {"@type": "Person", "name": "Maya Lindqvist"}}', "Maya Lindqvist"),
+        # an author given as a reference to a Person of the @graph
+        ('{"@context": "https://schema.org", "@graph": [{"@type": "Article", '
+         '"author": {"@id": "#maya"}}, {"@type": "Person", "@id": "#maya", '
+         '"name": "Maya Lindqvist"}]}', "Maya Lindqvist"),
+        # several people, a lowercase type, an entity in the name
+        ('{"@type": "BlogPosting", "author": [{"@type": "person", "name": "Maya Lindqvist"},'
+         ' {"name": "Tom &amp; Jerry Berg"}]}', "Maya Lindqvist; Tom & Jerry Berg"),
+    ],
+)  # fmt: skip
+def test_json_ld_authors_come_before_tags_and_bylines(json_ld: str, expected: str) -> None:
+    assert extract_article(ARTICLE.format(json_ld=json_ld)).author == expected
+
+
+def test_json_ld_reviews_name_no_author_and_organisations_come_last() -> None:
+    json_ld = (
+        '[{"@type": "Product", "review": {"@type": "Review", "author": {"name": "Rita Reviewer"}}},'
+        ' {"@type": "Review", "author": {"@type": "Person", "name": "Rita Reviewer"}},'
+        ' {"@type": "NewsArticle", "author": {"@type": "Organization", "name": "Harbour Desk"}}]'
+    )
+    linked = read_linked_data(parse_html(ARTICLE.format(json_ld=json_ld)))
+    assert (linked.authors, linked.organization) == (None, "Harbour Desk")
+    # the tag names a person: it comes before the organisation
+    assert extract_article(ARTICLE.format(json_ld=json_ld)).author == "Harbour Gazette Online"
+    without_tag = ARTICLE.replace('<meta name="author" content="Harbour Gazette Online">', "")
+    without_byline = without_tag.replace('<p class="byline">By Someone Else</p>', "")
+    assert extract_article(without_byline.format(json_ld=json_ld)).author == "Harbour Desk"
+
+
+@pytest.mark.parametrize(
+    ("author", "min_words", "expected"),
+    [
+        ("Ana de la Cruz; Jane Roe", 1, True),
+        ("Amanda", 1, True),
+        ("Amanda", 2, False),
+        ("continuing to use this site", 1, False),
+        ("Jane Roe, Senior Editor", 1, False),
+        ("One Two Three Four Five Six", 1, False),
+    ],
+)
+def test_looks_like_name(author: str, min_words: int, expected: bool) -> None:
+    assert looks_like_name(author, min_words) is expected

@@ -266,3 +266,59 @@ def test_byline_candidates_are_those_of_a_walk_over_every_element(markup: str) -
     assert tree is not None
     assert metadata._byline_candidates(tree) == _byline_candidates_by_walking(tree)
     assert metadata._byline_candidates(tree) != ([], [])
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        # microdata: the author item's name, as a <meta content> or as text
+        ('<div itemprop="author" itemscope><img src="/a.png" alt=""><meta itemprop="name"'
+         ' content="seabird"><a href="/users/7">seabird</a> 1,204 reputation</div>',
+         "seabird"),
+        ('<div itemprop="author"><span itemprop="name">Jane Roe</span><p>Jane has covered the'
+         " city council since 2009 and writes about transport.</p></div>", "Jane Roe"),
+        # a link to the author's page
+        ('<div class="meta"><a href="/authors/jane-roe">Jane Roe</a> · 5 min read</div>',
+         "Jane Roe"),
+        # a line that opens with a byline word, in several languages
+        ("<p>By Jane Roe</p>", "Jane Roe"),
+        ("<p>Por Ana Ruiz García</p>", "Ana Ruiz García"),
+        ("<p>Von Jonas Weißmann</p>", "Jonas Weißmann"),
+        ('<p>par <a href="/equipe">Claire Martin</a></p>', "Claire Martin"),
+        # a "byline" box holding only the dateline is passed over for the next one
+        ('<div class="byline">Updated March 3</div><div class="post-author">Jane Roe</div>',
+         "Jane Roe"),
+    ],
+)  # fmt: skip
+def test_markup_names_the_author(byline: str, expected: str) -> None:
+    tree = parse_html(page(byline))
+    assert tree is not None
+    assert metadata.markup_author(tree) == expected
+    assert page_metadata(tree).author == expected
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        # sentences and labels that open with "By", and a filter inside the page's controls
+        "<p>By continuing to use this site you accept our terms.</p>",
+        "<h3>By Category</h3><h3>By Gender &amp; Age</h3>",
+        "<nav><p>By Jane Roe</p></nav>",
+        '<form><label>By <a href="/sort">Price Range</a></label></form>',
+        # the author links of comments
+        '<section id="comments"><a href="/author/troll">Troll Account</a></section>',
+    ],
+)
+def test_markup_that_is_no_byline_names_no_author(byline: str) -> None:
+    tree = parse_html(page(byline))
+    assert tree is not None
+    assert metadata.markup_author(tree) is None
+
+
+def test_a_single_word_tag_is_the_author_only_when_nothing_else_names_one() -> None:
+    handle = '<meta name="author" content="harbourdesk">'
+    alone = parse_html(page(extra=handle))
+    with_byline = parse_html(page('<a href="/author/jane-roe">Jane Roe</a>', extra=handle))
+    assert alone is not None and with_byline is not None
+    assert page_metadata(alone).author == "Harbourdesk"
+    assert page_metadata(with_byline).author == "Jane Roe"

@@ -18,7 +18,8 @@ from article_extractor.pipeline.figures import with_figures
 from article_extractor.pipeline.kept_blocks import typed_blocks
 from article_extractor.pipeline.language import detect_language
 from article_extractor.pipeline.lede import find_lede, insert_lede, opening_standfirst
-from article_extractor.pipeline.metadata import first_posting, page_metadata, stated_date
+from article_extractor.pipeline.linked_data import read_linked_data
+from article_extractor.pipeline.metadata import page_metadata, stated_date
 from article_extractor.pipeline.parsing import document_elements, element_count, parse_html
 from article_extractor.pipeline.sanitize import sanitize_html
 from article_extractor.pipeline.title_author import choose_title, clean_author
@@ -122,9 +123,10 @@ def extract_article(
     blocks = with_figures(tree, blocks, url)
     text = to_text(blocks)
     recovered: tuple[str, ...] = ()
+    linked = read_linked_data(tree)
     # A forum thread's opening post: its author is a handle, which bylines never give, and its
     # date is the thread's, where the page's many post dates mislead the date search.
-    posting = first_posting(tree)
+    posting = linked.posting
     lede = find_lede(tree, description, text) if text else None
     if lede:
         blocks, recovered = insert_lede(blocks, lede, title), ("lede",)
@@ -145,8 +147,10 @@ def extract_article(
         recovered=recovered,
         standfirst=standfirst,
         title=title,
-        author=clean_author(_clean_str(fields.get("author")))
-        or (posting.author if posting else None),
+        author=(posting.author if posting else None)
+        or clean_author(linked.authors)
+        or clean_author(_clean_str(fields.get("author")))
+        or clean_author(linked.organization),
         date=(posting.date if posting else None)
         or stated_date(_clean_str(fields.get("date")), html),
         sitename=sitename,

@@ -13,6 +13,12 @@ to searching the page. Two of its steps cost more than they give here:
   identical);
 - the licence search, whose result the output document has no field for.
 
+When the tags and JSON-LD name no one (or only a dateline, or a single word), `markup_author`
+searches the markup in order: microdata (`itemprop="author"` and its `name`: forums and Q&A
+sites), a link to the author's page, the byline markup above (each element in turn until one
+holds a name), then a text opening with a byline word in several languages ("By", "Von", "Par",
+"Por", ...) and followed by a name written as one. A single word from an author tag comes last.
+
 Categories and tags come from trafilatura's `extract_catstags`, which runs up to six XPath
 expressions over the whole page per field (2.8 ms on pages near the median time) and keeps only
 links whose href names a category or tag folder. `categories_and_tags` first finds those links
@@ -31,9 +37,8 @@ search and no handle or site-name touches), after one warning.
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +50,8 @@ from trafilatura import extract_metadata
 
 from article_extractor.errors import ProcessingError
 from article_extractor.pipeline.internals import internal, require, signature_is, verified
-from article_extractor.pipeline.parsing import document_elements
+from article_extractor.pipeline.linked_data import Posting, read_linked_data
+from article_extractor.pipeline.title_author import BYLINE_WORDS, clean_author, looks_like_name
 
 if TYPE_CHECKING:
     from trafilatura.settings import Document
@@ -77,6 +83,26 @@ _BYLINE_MARKUP = XPath(
 )
 _COMMENT_MARKERS = ("comment", "Comment")
 _MAX_BYLINE_CHARS = 120  # an author box holding a biography is not a byline
+# Microdata: the author item, and its name (a <meta content> or the element's text).
+_MICRODATA_AUTHORS = XPath('//*[@itemprop="author"]')
+_MICRODATA_NAME = XPath('.//*[@itemprop="name"]')
+# A link to the author's page, as blogs and news sites write it: ".../author/jane-roe".
+_AUTHOR_PAGE_LINKS = XPath("//a[contains(@href, '/author/') or contains(@href, '/authors/')]")
+_MAX_LINK_NAME_CHARS = 60
+# Text nodes whose first word opens a byline ("By", "Von", "Written"; the full phrase is
+# checked after), not in the page's controls and surroundings, where "Shop by Category" and
+# "Sort by Price" are. One first-word lookup per text node: a `starts-with` per byline word
+# costs ten times as much.
+_BYLINE_TEXTS = XPath(
+    "//body//text()[contains($first_words, concat('|', substring-before("
+    "concat(normalize-space(.), ' '), ' '), '|'))][not(ancestor::*[self::script or self::style"
+    " or self::nav or self::form or self::button or self::label or self::select or self::option"
+    " or self::footer or self::aside])]"
+)
+_BYLINE_FIRST_WORDS = "|" + "|".join(dict.fromkeys(w.split()[0] for w in BYLINE_WORDS)) + "|"
+_BYLINE_STARTS = tuple(f"{word} " for word in BYLINE_WORDS)
+_SHORT_BYLINE_WORD = 5  # a text this short is the byline word alone: the name follows it
+_MAX_BYLINE_LINE_CHARS = 80
 
 # extract_catstags keeps a link only if its href matches "/<type>(y|ies|s)?/", so it needs one
 # of these substrings: pages without such links cannot have categories or tags from the body.
@@ -120,8 +146,11 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> Document:
         stock: Document = extract_metadata(tree, url)
         return stock
     metadata = helpers.examine_meta(tree)
+    handle = None
     if metadata.author and " " not in metadata.author:
-        metadata.author = None  # a single word from a tag is a handle, not a name
+        # A single word from a tag is often a handle or the site's name: the page's JSON-LD and
+        # markup may name the person; the word is the author only when they name no one.
+        handle, metadata.author = metadata.author, None
     try:
         metadata = helpers.extract_meta_json(tree, metadata)
     except ProcessingError:
@@ -130,8 +159,8 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> Document:
         pass
     if not metadata.title:
         metadata.title = helpers.extract_title(tree)
-    if not metadata.author:
-        metadata.author = _byline_author(tree, helpers)
+    if not clean_author(metadata.author):
+        metadata.author = _markup_author(tree, helpers) or handle
     if not metadata.url:
         metadata.url = helpers.extract_url(tree, url)
     if metadata.url:
@@ -151,48 +180,19 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> Document:
     return metadata
 
 
-# schema.org types whose author is the person who opened a thread or asked a question.
-_POSTING_TYPES = frozenset({"DiscussionForumPosting", "SocialMediaPosting", "Question"})
-_MAX_POSTING_AUTHOR_CHARS = 60
-_MAX_JSON_LD_CHARS = 1_000_000
 _DAY_WINDOW = 40  # characters around a year where a date with it can be written
-_ISO_DAY = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?=$|[T ])")
-
-
-@dataclass(frozen=True)
-class Posting:
-    """The page's first forum posting or question as its JSON-LD declares it."""
-
-    author: str | None  # as declared: on a forum, the handle of who opened the thread
-    date: str | None  # YYYY-MM-DD of its datePublished (or dateCreated)
 
 
 def first_posting(tree: HtmlElement) -> Posting | None:
     """The first `DiscussionForumPosting`, `SocialMediaPosting` or `Question` (also as a
-    `QAPage`'s `mainEntity`) in the page's JSON-LD, if any.
+    `QAPage`'s `mainEntity`) in the page's JSON-LD, if any (`read_linked_data` reads it with
+    the rest of the page's authorship).
 
     Example::
 
         first_posting(parse_html(page))  # Posting(author="seabird42", date="2024-05-03")
     """
-    for script in document_elements(tree, "script"):
-        if (script.get("type") or "").strip().lower() != "application/ld+json":
-            continue
-        source = script.text or ""
-        if len(source) > _MAX_JSON_LD_CHARS:
-            continue
-        try:
-            data = json.loads(source)
-        except ValueError:
-            continue
-        for node in _json_ld_nodes(data, depth=0):
-            types = node.get("@type")
-            types = types if isinstance(types, list) else [types]
-            if _POSTING_TYPES.intersection(t for t in types if isinstance(t, str)):
-                date = node.get("datePublished") or node.get("dateCreated")
-                day = _ISO_DAY.match(date) if isinstance(date, str) else None
-                return Posting(_author_name(node.get("author")), day.group(0) if day else None)
-    return None
+    return read_linked_data(tree).posting
 
 
 def stated_date(date: str | None, html: str) -> str | None:
@@ -222,33 +222,6 @@ def stated_date(date: str | None, html: str) -> str | None:
     return None
 
 
-def _json_ld_nodes(data: Any, depth: int) -> Iterator[dict[str, Any]]:
-    """Objects of a JSON-LD document in document order: top level, `@graph`, `mainEntity`."""
-    if depth > 3:
-        return
-    if isinstance(data, list):
-        for item in data:
-            yield from _json_ld_nodes(item, depth + 1)
-    elif isinstance(data, dict):
-        yield data
-        for key in ("@graph", "mainEntity"):
-            if key in data:
-                yield from _json_ld_nodes(data[key], depth + 1)
-
-
-def _author_name(author: Any) -> str | None:
-    if isinstance(author, list):
-        author = author[0] if author else None
-    if isinstance(author, dict):
-        author = author.get("name")
-    if not isinstance(author, str):
-        return None
-    name = " ".join(author.split())
-    if not name or len(name) > _MAX_POSTING_AUTHOR_CHARS or "://" in name:
-        return None
-    return name
-
-
 def _elements(expression: XPath, tree: HtmlElement) -> list[HtmlElement]:
     found = expression(tree)
     if not isinstance(found, list):
@@ -257,16 +230,37 @@ def _elements(expression: XPath, tree: HtmlElement) -> list[HtmlElement]:
 
 
 def byline_author(tree: HtmlElement) -> str | None:
-    """The text of the first element marked as the author or byline, if it is short.
+    """The names in the first element marked as the author or byline, if it is short.
 
     Elements marked outright come first, then elements whose markup mentions the author;
-    both in document order, and never inside a comment section.
+    both in document order, and never inside a comment section. An element that holds no
+    name (a dateline in a "byline" box) is passed over for the next.
 
     Example::
 
         byline_author(parse_html('<html><body><p class="byline">By Jane Roe</p></body></html>'))
     """
     return _byline_author(tree, _verified_helpers())
+
+
+def markup_author(tree: HtmlElement) -> str | None:
+    """The author the page's markup names: microdata, a link to the author's page, byline
+    markup, then a line that opens with a byline word ("By", "Von", "Por", ...).
+
+    Example::
+
+        markup_author(parse_html('<p><a href="/author/jane-roe">Jane Roe</a></p>'))  # "Jane Roe"
+    """
+    return _markup_author(tree, _verified_helpers())
+
+
+def _markup_author(tree: HtmlElement, helpers: _Helpers) -> str | None:
+    return (
+        _microdata_author(tree)
+        or _author_page_link(tree)
+        or _byline_author(tree, helpers)
+        or _byline_line(tree)
+    )
 
 
 def _byline_author(tree: HtmlElement, helpers: _Helpers) -> str | None:
@@ -276,7 +270,61 @@ def _byline_author(tree: HtmlElement, helpers: _Helpers) -> str | None:
             continue
         text = helpers.trim(" ".join(element.itertext()))
         if text and 2 < len(text) < _MAX_BYLINE_CHARS:
-            return helpers.normalize_authors(None, text) or None
+            author = clean_author(helpers.normalize_authors(None, text) or None)
+            if author:
+                return author
+    return None
+
+
+def _microdata_author(tree: HtmlElement) -> str | None:
+    """The `name` of the first `itemprop="author"` (a forum's or Q&A site's poster), or the
+    author element's own `content`."""
+    for element in _elements(_MICRODATA_AUTHORS, tree):
+        if _in_comments(element):
+            continue
+        name = element.get("content")
+        if not name:
+            named = _elements(_MICRODATA_NAME, element)
+            if not named:
+                continue
+            name = named[0].get("content") or named[0].text_content()
+        author = clean_author(" ".join(name.split()))
+        if author:
+            return author
+    return None
+
+
+def _author_page_link(tree: HtmlElement) -> str | None:
+    """The text of the first link to an author's page (".../author/jane-roe")."""
+    for link in _elements(_AUTHOR_PAGE_LINKS, tree):
+        text = " ".join(link.text_content().split())
+        if not text or len(text) > _MAX_LINK_NAME_CHARS or _in_comments(link):
+            continue
+        author = clean_author(text)
+        if author:
+            return author
+    return None
+
+
+def _byline_line(tree: HtmlElement) -> str | None:
+    """Full names after a byline word at the start of a text ("By Jane Roe", "Por Ana Ruiz");
+    a byline word standing alone takes its element's text ("By <a>Jane Roe</a>"). A single
+    word ("By Category") or a pair ("By Gender & Age") is a filter's label, not a byline."""
+    found = _BYLINE_TEXTS(tree, first_words=_BYLINE_FIRST_WORDS)
+    for text in found if isinstance(found, list) else []:
+        if not isinstance(text, str):
+            continue
+        line = " ".join(text.split())
+        if line not in BYLINE_WORDS and not line.startswith(_BYLINE_STARTS):
+            continue
+        parent = getattr(text, "getparent", lambda: None)()
+        if len(line) < _SHORT_BYLINE_WORD and isinstance(parent, HtmlElement):
+            line = " ".join(parent.text_content().split())
+            if len(line) > _MAX_BYLINE_LINE_CHARS:
+                continue
+        author = clean_author(line[:_MAX_BYLINE_LINE_CHARS])
+        if author and "&" not in author and looks_like_name(author, min_words=2):
+            return author
     return None
 
 

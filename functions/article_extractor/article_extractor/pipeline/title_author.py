@@ -33,6 +33,15 @@ _ROLE = re.compile(
     re.IGNORECASE,
 )
 _NOT_A_NAME = re.compile(r"@|https?://|www\.|\d")
+# Words a byline opens with, as written at the start of a line ("By Jane Roe", "Por Ana Ruiz"):
+# each is one `_BYLINE_PREFIX` removes.
+BYLINE_WORDS = (
+    "By", "by", "BY", "Written by", "Written By", "written by", "Posted by", "Posted By", "Von",
+    "von", "Par", "par", "Por", "por", "Di", "Door", "door", "Av", "Autor:", "Author:",
+)  # fmt: skip
+# Lowercase words inside a name: "Ludwig van Beethoven", "Ana de la Cruz", "Smith and Jones".
+_NAME_PARTICLES = vocabulary("van der den de von da di du la le del dos bin al and & y und et e")
+_MAX_NAME_WORDS = 5
 
 
 # What bylines append to a name: a job title ("Trending Editor", "Former McKinsey Consultant"),
@@ -191,6 +200,23 @@ def clean_author(author: str | None) -> str | None:
     # left: then it is the byline ("Our Editors", "Community Editor").
     people = [name for name in names if not _ends_in_role(name)]
     return "; ".join(people or names) or None
+
+
+def looks_like_name(author: str, min_words: int = 1) -> bool:
+    """Whether each of the `; `-separated names is written as a name: `min_words` to five
+    words, each capitalised (or a particle such as "van"), no sentence punctuation. "By
+    continuing to use this site" starts like a byline but is not one.
+
+        looks_like_name("Ana de la Cruz; Jane Roe")  # True
+        looks_like_name("checking this box, I agree")  # False
+    """
+    for name in author.split("; "):
+        words = name.split()
+        if not min_words <= len(words) <= _MAX_NAME_WORDS or any(mark in name for mark in ",!?:"):
+            return False
+        if any(not (word[0].isupper() or word.lower() in _NAME_PARTICLES) for word in words):
+            return False
+    return True
 
 
 def _bare(word: str) -> str:
