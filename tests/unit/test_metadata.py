@@ -4,7 +4,11 @@ import pytest
 
 from article_extractor.pipeline.extract import extract_article
 from article_extractor.pipeline.linked_data import read_linked_data
-from article_extractor.pipeline.metadata import first_posting, stated_date
+from article_extractor.pipeline.metadata import (
+    first_posting,
+    microdata_posting_date,
+    stated_date,
+)
 from article_extractor.pipeline.parsing import parse_html
 from article_extractor.pipeline.title_author import clean_author, clean_title, looks_like_name
 from tests.conftest import FIXTURES
@@ -194,6 +198,46 @@ def test_a_posting_date_that_is_not_a_day_is_not_taken(date: str) -> None:
     posting = first_posting(parse_html(FORUM_THREAD.format(json_ld=json_ld)))
     assert posting is not None
     assert posting.date is None
+
+
+QUESTION_PAGE = """<html><head><title>Why does my sourdough collapse? - Bakers Q&amp;A</title>
+</head><body><div itemscope itemtype="https://schema.org/QAPage">
+<div itemprop="mainEntity" itemscope itemtype="https://schema.org/Question">
+<h1 itemprop="name">Why does my sourdough collapse?</h1>
+<span>Asked</span> <time itemprop="dateCreated" datetime="2011-02-11 23:49:17Z">14 years ago</time>
+<div itemprop="text"><p>My loaf rises well in the basket and then collapses as soon as I score it.
+The starter is lively and doubles in six hours. What am I doing wrong?</p></div></div>
+<div itemscope itemtype="https://schema.org/Answer"><div itemprop="text"><p>It is over-proofed:
+shorten the final rise or retard the dough in the fridge overnight before baking it.</p></div>
+<time itemprop="dateCreated" datetime="2014-08-01 10:02:00Z">Answered Aug 1, 2014</time>
+<p>Edited <span>2020-07-05</span></p></div></div></body></html>"""
+
+
+def test_a_questions_date_comes_from_its_microdata_before_the_date_search() -> None:
+    assert extract_article(QUESTION_PAGE).date == "2011-02-11"
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (QUESTION_PAGE, "2011-02-11"),
+        (
+            QUESTION_PAGE.replace("schema.org/Question", "schema.org/DiscussionForumPosting"),
+            "2011-02-11",
+        ),
+        (
+            QUESTION_PAGE.replace('datetime="2011-02-11 23:49:17Z"', 'content="2011-02-11"'),
+            "2011-02-11",
+        ),
+        # Only the first posting item counts, and only a date that is a day.
+        (QUESTION_PAGE.replace('datetime="2011-02-11 23:49:17Z"', 'datetime="yesterday"'), None),
+        # A page's other items (an answer, an article) give no posting date.
+        (QUESTION_PAGE.replace("schema.org/Question", "schema.org/Article"), None),
+    ],
+    ids=["question", "forum-posting", "content", "not-a-day", "not-a-posting"],
+)
+def test_microdata_posting_date(page: str, expected: str | None) -> None:
+    assert microdata_posting_date(parse_html(page)) == expected
 
 
 def test_a_page_without_a_date_gets_none_not_its_copyright_year() -> None:
