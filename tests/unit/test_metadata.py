@@ -19,8 +19,9 @@ from tests.conftest import FIXTURES
     [
         ("Council approves tram line | The Harbour Gazette", "The Harbour Gazette", None,
          "Council approves tram line"),
+        # A name that opens the title is how the site titles the page ("Figma: The design tool").
         ("Harbour Gazette: Council approves tram line", "Harbour Gazette", None,
-         "Council approves tram line"),
+         "Harbour Gazette: Council approves tram line"),
         ("Council approves tram line - harbour-gazette.example", None,
          "www.harbour-gazette.example", "Council approves tram line"),
         ("Council approves tram line \u2014 Harbour Gazette", "The Harbour Gazette", None,
@@ -32,7 +33,7 @@ from tests.conftest import FIXTURES
         (None, "Harbour Gazette", None, None),
     ],
 )  # fmt: skip
-def test_clean_title_removes_only_the_site_name(
+def test_clean_title_removes_only_the_site_name_at_the_end(
     title: str | None, sitename: str | None, hostname: str | None, expected: str | None
 ) -> None:
     assert clean_title(title, sitename, hostname) == expected
@@ -76,7 +77,7 @@ def test_clean_author_keeps_names_only(author: str | None, expected: str | None)
 
 def test_page_metadata_is_normalised_end_to_end() -> None:
     html = (
-        """<html><head><title>Harbour Gazette: Night buses return to the old town</title>
+        """<html><head><title>Night buses return to the old town | Harbour Gazette</title>
     <meta property="og:site_name" content="Harbour Gazette">
     <meta name="author" content="By Maya Lindqvist, Senior Correspondent">
     <meta property="article:published_time" content="2026-03-14T08:30:00+01:00">
@@ -136,6 +137,9 @@ def test_a_segment_naming_the_site_by_its_host_leaves_the_declared_title() -> No
     assert choose_title([], ["Pros and cons - a review"], None, "example.com") == (
         "Pros and cons - a review"
     )
+    # Leading segments naming the site stay: the page's own title for itself.
+    assert choose_title(["Design together"], ["Acme Cloud | Hosting for teams"], "Acme Cloud",
+                        "acmecloud.example") == "Acme Cloud | Hosting for teams"  # fmt: skip
 
 
 FORUM_THREAD = """<html><head><title>Best first telescope? - Stargazers Forum</title>

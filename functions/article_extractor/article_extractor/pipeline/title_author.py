@@ -1,10 +1,10 @@
 """Metadata normalisation after extraction: the title a reader sees (the page's main heading
-when it is the article's title, else the declared title without the site's name), author lists
-without bylines and job titles.
+when it is the article's title, else the declared title without the site's name at its end),
+author lists without bylines and job titles.
 
 Example::
 
-    clean_title("Harbour Gazette: Council approves tram line", "Harbour Gazette", None)
+    clean_title("Council approves tram line | Harbour Gazette", "Harbour Gazette", None)
     # "Council approves tram line"
     choose_title(["Harbour Gazette", "Council approves the tram line"],
                  ["Council approves tram line | Harbour Gazette"], "Harbour Gazette", None)
@@ -93,12 +93,10 @@ def _is_site(part: str, sitename: str | None, hostname: str | None) -> bool:
 
 
 def clean_title(title: str | None, sitename: str | None, hostname: str | None) -> str | None:
-    """Remove the site's name when it leads or ends the title."""
+    """Remove the site's name when it ends the title. A name that opens it stays: "Figma: The
+    collaborative design tool" is how a site titles its own page, not a suffix added to it."""
     if not title:
         return title
-    parts = _TITLE_SEPARATOR.split(title, maxsplit=1)
-    if len(parts) == 2 and _is_site(parts[0], sitename, hostname) and parts[1].strip():
-        return parts[1].strip()
     tail = re.split(_TITLE_SEPARATOR, title)
     if len(tail) >= 2 and _is_site(tail[-1], sitename, hostname):
         separators = list(_TITLE_SEPARATOR.finditer(title))
@@ -135,7 +133,7 @@ def choose_title(
     twitter:title, `<title>`, trafilatura's choice). The main heading wins when most of its
     words are in the declared titles (it is the article's title, without the site's name and
     the SEO wording); of several, the one that shares the most words. Otherwise the first
-    declared title, without a leading or trailing segment that names the site.
+    declared title, without a trailing segment that names the site.
     """
     declared_words = {word for title in declared for word in _words(title)}
     site = _key(sitename or "")
@@ -158,8 +156,8 @@ def choose_title(
 def _without_site_segments(
     title: str | None, sitename: str | None, hostname: str | None
 ) -> str | None:
-    """Drop leading and trailing " | Segment"s that name the site (its name, or a label of its
-    host: "Docs | Acme Cloud" on docs.acmecloud.example)."""
+    """Drop trailing " | Segment"s that name the site (its name, or a label of its host: "Docs |
+    Acme Cloud" on docs.acmecloud.example); leading ones stay, as in `clean_title`."""
     if not title:
         return title
     parts = _SEGMENT_SEPARATOR.split(title)
@@ -176,8 +174,6 @@ def _without_site_segments(
 
     while len(parts) >= 2 and names_site(parts[-1]):
         parts.pop()
-    while len(parts) >= 2 and names_site(parts[0]):
-        parts.pop(0)
     if len(parts) == len(_SEGMENT_SEPARATOR.split(title)):
         return title
     return " | ".join(part.strip() for part in parts)
