@@ -124,6 +124,24 @@ def test_the_main_heading_is_the_title_when_the_declared_title_says_the_same() -
     )  # fmt: skip
 
 
+def test_the_main_heading_loses_a_trailing_segment_naming_the_site() -> None:
+    from article_extractor.pipeline.title_author import choose_title
+
+    declared = ["Catering tips for a first event | Smokehouse Forum"]
+    headings = ["Catering tips for a first event | Smokehouse Forum"]
+    assert choose_title(headings, declared, "Smokehouse Forum", "smokehouse.example") == (
+        "Catering tips for a first event"
+    )
+    # By the host's name too, and not a segment that is the heading's own.
+    headings = ["Night buses return – Harbour Gazette"]
+    assert choose_title(headings, headings, None, "www.harbourgazette.example") == (
+        "Night buses return"
+    )
+    headings = ["Council approves tram line - what happens next"]
+    assert choose_title(headings, ["Council approves tram line - what happens next"], None,
+                        "harbourgazette.example") == headings[0]  # fmt: skip
+
+
 def test_a_segment_naming_the_site_by_its_host_leaves_the_declared_title() -> None:
     from article_extractor.pipeline.title_author import choose_title
 

@@ -131,9 +131,9 @@ def choose_title(
 
     `headings` are the page's `<h1>` texts in order, `declared` its declared titles (og:title,
     twitter:title, `<title>`, trafilatura's choice). The main heading wins when most of its
-    words are in the declared titles (it is the article's title, without the site's name and
-    the SEO wording); of several, the one that shares the most words. Otherwise the first
-    declared title, without a trailing segment that names the site.
+    words are in the declared titles (it is the article's title, without the SEO wording); of
+    several, the one that shares the most words. Otherwise the first declared title. Either
+    loses a trailing segment that names the site.
     """
     declared_words = {word for title in declared for word in _words(title)}
     site = _key(sitename or "")
@@ -147,9 +147,8 @@ def choose_title(
         score = (hits, hits / len(words))
         if score[1] >= _HEADING_IN_TITLE and score > best_score:
             best, best_score = heading, score
-    if best is not None:
-        return best
-    title = next((t for t in declared if t and t.strip()), None)
+    title = best if best is not None else next((t for t in declared if t and t.strip()), None)
+    # A heading can end in the site's name too ("Catering tips | Cookshack").
     return _without_site_segments(clean_title(title, sitename, hostname), sitename, hostname)
 
 
