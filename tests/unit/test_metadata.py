@@ -10,7 +10,13 @@ from article_extractor.pipeline.metadata import (
     stated_date,
 )
 from article_extractor.pipeline.parsing import parse_html
-from article_extractor.pipeline.title_author import clean_author, clean_title, looks_like_name
+from article_extractor.pipeline.title_author import (
+    choose_title,
+    clean_author,
+    clean_title,
+    looks_like_name,
+    says_title,
+)
 from tests.conftest import FIXTURES
 
 
@@ -107,8 +113,6 @@ def test_declared_language_wins_over_detection() -> None:
 
 
 def test_the_main_heading_is_the_title_when_the_declared_title_says_the_same() -> None:
-    from article_extractor.pipeline.title_author import choose_title
-
     declared = ["Zero waste living guide for beginners: a beginner's guide | Earth Site"]
     assert (
         choose_title(
@@ -125,8 +129,6 @@ def test_the_main_heading_is_the_title_when_the_declared_title_says_the_same() -
 
 
 def test_the_main_heading_loses_a_trailing_segment_naming_the_site() -> None:
-    from article_extractor.pipeline.title_author import choose_title
-
     declared = ["Catering tips for a first event | Smokehouse Forum"]
     headings = ["Catering tips for a first event | Smokehouse Forum"]
     assert choose_title(headings, declared, "Smokehouse Forum", "smokehouse.example") == (
@@ -143,8 +145,6 @@ def test_the_main_heading_loses_a_trailing_segment_naming_the_site() -> None:
 
 
 def test_a_segment_naming_the_site_by_its_host_leaves_the_declared_title() -> None:
-    from article_extractor.pipeline.title_author import choose_title
-
     assert choose_title([], ["Klatch Coffee | Shopify App Store"], None, "apps.shopify.com") == (
         "Klatch Coffee"
     )
@@ -347,3 +347,42 @@ def test_json_ld_reviews_name_no_author_and_organisations_come_last() -> None:
 )
 def test_looks_like_name(author: str, min_words: int, expected: bool) -> None:
     assert looks_like_name(author, min_words) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        ("Catering tips", "Catering tips", True),
+        ("Catering  TIPS", "catering tips", True),
+        ("Catering tips | Cookshack", "Catering tips", True),
+        ("Catering tips \u2013 cookshack.example", "Catering tips", True),
+        # Only segments naming the site: not a date, a subtitle, or a name that opens it.
+        ("Catering tips / Dec 2025", "Catering tips", False),
+        ("Catering tips for beginners", "Catering tips", False),
+        ("Catering tips: a guide", "Catering tips", False),
+        ("Cookshack | Catering tips", "Catering tips", False),
+    ],
+)
+def test_says_title(text: str, title: str, expected: bool) -> None:
+    assert says_title(text, title, "Cookshack", "www.cookshack.example") is expected
+    assert says_title(text, title) is (" ".join(text.split()).lower() == title.lower())
+
+
+def test_a_first_heading_with_the_sites_name_after_the_title_is_not_repeated_in_the_text() -> None:
+    from article_extractor.pipeline.blocks import Block, BlockKind
+    from article_extractor.pipeline.clean import clean_blocks
+    from article_extractor.pipeline.lede import insert_lede
+
+    body = Block(BlockKind.PARAGRAPH, text="Plan for more guests than you expect.")
+    heading = Block(BlockKind.HEADING, text="Catering tips | Cookshack", level=1)
+    title = choose_title([heading.text], [heading.text], "Cookshack", "cookshack.example")
+    assert title == "Catering tips"
+    site = ("Cookshack", "cookshack.example")
+    assert clean_blocks([heading, body], title=title, site=site).blocks == (body,)
+    assert clean_blocks([heading, body], title=title).blocks == (heading, body)
+    lede = "Five things to settle before the first booking."
+    assert [b.text for b in insert_lede([heading, body], lede, title, site)] == [
+        heading.text,
+        lede,
+        body.text,
+    ]

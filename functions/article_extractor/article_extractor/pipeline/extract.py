@@ -134,7 +134,7 @@ def extract_article(
     posting = linked.posting
     lede = find_lede(tree, description, text) if text else None
     if lede:
-        blocks, recovered = insert_lede(blocks, lede, title), ("lede",)
+        blocks, recovered = insert_lede(blocks, lede, title, (sitename, hostname)), ("lede",)
         text = to_text(blocks)
     standfirst = lede or opening_standfirst(blocks, description)
     report, page_type = None, None

@@ -152,6 +152,18 @@ def choose_title(
     return _without_site_segments(clean_title(title, sitename, hostname), sitename, hostname)
 
 
+def says_title(
+    text: str, title: str, sitename: str | None = None, hostname: str | None = None
+) -> bool:
+    """Whether `text` (a heading) is the title, alone or with the segments naming the site that
+    `choose_title` drops: "Catering tips | Cookshack" says "Catering tips" on cookshack.com."""
+    title = " ".join(title.split()).casefold()
+    if " ".join(text.split()).casefold() == title:
+        return True
+    without_site = _without_site_segments(clean_title(text, sitename, hostname), sitename, hostname)
+    return " ".join((without_site or "").split()).casefold() == title
+
+
 def _without_site_segments(
     title: str | None, sitename: str | None, hostname: str | None
 ) -> str | None:
