@@ -4,9 +4,19 @@ import pytest
 
 from article_extractor.pipeline.extract import extract_article
 from article_extractor.pipeline.linked_data import read_linked_data
-from article_extractor.pipeline.metadata import first_posting, stated_date
+from article_extractor.pipeline.metadata import (
+    first_posting,
+    microdata_posting_date,
+    stated_date,
+)
 from article_extractor.pipeline.parsing import parse_html
-from article_extractor.pipeline.title_author import clean_author, clean_title, looks_like_name
+from article_extractor.pipeline.title_author import (
+    choose_title,
+    clean_author,
+    clean_title,
+    looks_like_name,
+    says_title,
+)
 from tests.conftest import FIXTURES
 
 
@@ -15,8 +25,9 @@ from tests.conftest import FIXTURES
     [
         ("Council approves tram line | The Harbour Gazette", "The Harbour Gazette", None,
          "Council approves tram line"),
+        # A name that opens the title is how the site titles the page ("Figma: The design tool").
         ("Harbour Gazette: Council approves tram line", "Harbour Gazette", None,
-         "Council approves tram line"),
+         "Harbour Gazette: Council approves tram line"),
         ("Council approves tram line - harbour-gazette.example", None,
          "www.harbour-gazette.example", "Council approves tram line"),
         ("Council approves tram line \u2014 Harbour Gazette", "The Harbour Gazette", None,
@@ -28,7 +39,7 @@ from tests.conftest import FIXTURES
         (None, "Harbour Gazette", None, None),
     ],
 )  # fmt: skip
-def test_clean_title_removes_only_the_site_name(
+def test_clean_title_removes_only_the_site_name_at_the_end(
     title: str | None, sitename: str | None, hostname: str | None, expected: str | None
 ) -> None:
     assert clean_title(title, sitename, hostname) == expected
@@ -72,7 +83,7 @@ def test_clean_author_keeps_names_only(author: str | None, expected: str | None)
 
 def test_page_metadata_is_normalised_end_to_end() -> None:
     html = (
-        """<html><head><title>Harbour Gazette: Night buses return to the old town</title>
+        """<html><head><title>Night buses return to the old town | Harbour Gazette</title>
     <meta property="og:site_name" content="Harbour Gazette">
     <meta name="author" content="By Maya Lindqvist, Senior Correspondent">
     <meta property="article:published_time" content="2026-03-14T08:30:00+01:00">
@@ -102,8 +113,6 @@ def test_declared_language_wins_over_detection() -> None:
 
 
 def test_the_main_heading_is_the_title_when_the_declared_title_says_the_same() -> None:
-    from article_extractor.pipeline.title_author import choose_title
-
     declared = ["Zero waste living guide for beginners: a beginner's guide | Earth Site"]
     assert (
         choose_title(
@@ -119,9 +128,23 @@ def test_the_main_heading_is_the_title_when_the_declared_title_says_the_same() -
     )  # fmt: skip
 
 
-def test_a_segment_naming_the_site_by_its_host_leaves_the_declared_title() -> None:
-    from article_extractor.pipeline.title_author import choose_title
+def test_the_main_heading_loses_a_trailing_segment_naming_the_site() -> None:
+    declared = ["Catering tips for a first event | Smokehouse Forum"]
+    headings = ["Catering tips for a first event | Smokehouse Forum"]
+    assert choose_title(headings, declared, "Smokehouse Forum", "smokehouse.example") == (
+        "Catering tips for a first event"
+    )
+    # By the host's name too, and not a segment that is the heading's own.
+    headings = ["Night buses return – Harbour Gazette"]
+    assert choose_title(headings, headings, None, "www.harbourgazette.example") == (
+        "Night buses return"
+    )
+    headings = ["Council approves tram line - what happens next"]
+    assert choose_title(headings, ["Council approves tram line - what happens next"], None,
+                        "harbourgazette.example") == headings[0]  # fmt: skip
 
+
+def test_a_segment_naming_the_site_by_its_host_leaves_the_declared_title() -> None:
     assert choose_title([], ["Klatch Coffee | Shopify App Store"], None, "apps.shopify.com") == (
         "Klatch Coffee"
     )
@@ -132,6 +155,9 @@ def test_a_segment_naming_the_site_by_its_host_leaves_the_declared_title() -> No
     assert choose_title([], ["Pros and cons - a review"], None, "example.com") == (
         "Pros and cons - a review"
     )
+    # Leading segments naming the site stay: the page's own title for itself.
+    assert choose_title(["Design together"], ["Acme Cloud | Hosting for teams"], "Acme Cloud",
+                        "acmecloud.example") == "Acme Cloud | Hosting for teams"  # fmt: skip
 
 
 FORUM_THREAD = """<html><head><title>Best first telescope? - Stargazers Forum</title>
@@ -194,6 +220,46 @@ def test_a_posting_date_that_is_not_a_day_is_not_taken(date: str) -> None:
     posting = first_posting(parse_html(FORUM_THREAD.format(json_ld=json_ld)))
     assert posting is not None
     assert posting.date is None
+
+
+QUESTION_PAGE = """<html><head><title>Why does my sourdough collapse? - Bakers Q&amp;A</title>
+</head><body><div itemscope itemtype="https://schema.org/QAPage">
+<div itemprop="mainEntity" itemscope itemtype="https://schema.org/Question">
+<h1 itemprop="name">Why does my sourdough collapse?</h1>
+<span>Asked</span> <time itemprop="dateCreated" datetime="2011-02-11 23:49:17Z">14 years ago</time>
+<div itemprop="text"><p>My loaf rises well in the basket and then collapses as soon as I score it.
+The starter is lively and doubles in six hours. What am I doing wrong?</p></div></div>
+<div itemscope itemtype="https://schema.org/Answer"><div itemprop="text"><p>It is over-proofed:
+shorten the final rise or retard the dough in the fridge overnight before baking it.</p></div>
+<time itemprop="dateCreated" datetime="2014-08-01 10:02:00Z">Answered Aug 1, 2014</time>
+<p>Edited <span>2020-07-05</span></p></div></div></body></html>"""
+
+
+def test_a_questions_date_comes_from_its_microdata_before_the_date_search() -> None:
+    assert extract_article(QUESTION_PAGE).date == "2011-02-11"
+
+
+@pytest.mark.parametrize(
+    ("page", "expected"),
+    [
+        (QUESTION_PAGE, "2011-02-11"),
+        (
+            QUESTION_PAGE.replace("schema.org/Question", "schema.org/DiscussionForumPosting"),
+            "2011-02-11",
+        ),
+        (
+            QUESTION_PAGE.replace('datetime="2011-02-11 23:49:17Z"', 'content="2011-02-11"'),
+            "2011-02-11",
+        ),
+        # Only the first posting item counts, and only a date that is a day.
+        (QUESTION_PAGE.replace('datetime="2011-02-11 23:49:17Z"', 'datetime="yesterday"'), None),
+        # A page's other items (an answer, an article) give no posting date.
+        (QUESTION_PAGE.replace("schema.org/Question", "schema.org/Article"), None),
+    ],
+    ids=["question", "forum-posting", "content", "not-a-day", "not-a-posting"],
+)
+def test_microdata_posting_date(page: str, expected: str | None) -> None:
+    assert microdata_posting_date(parse_html(page)) == expected
 
 
 def test_a_page_without_a_date_gets_none_not_its_copyright_year() -> None:
@@ -281,3 +347,42 @@ def test_json_ld_reviews_name_no_author_and_organisations_come_last() -> None:
 )
 def test_looks_like_name(author: str, min_words: int, expected: bool) -> None:
     assert looks_like_name(author, min_words) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "expected"),
+    [
+        ("Catering tips", "Catering tips", True),
+        ("Catering  TIPS", "catering tips", True),
+        ("Catering tips | Cookshack", "Catering tips", True),
+        ("Catering tips \u2013 cookshack.example", "Catering tips", True),
+        # Only segments naming the site: not a date, a subtitle, or a name that opens it.
+        ("Catering tips / Dec 2025", "Catering tips", False),
+        ("Catering tips for beginners", "Catering tips", False),
+        ("Catering tips: a guide", "Catering tips", False),
+        ("Cookshack | Catering tips", "Catering tips", False),
+    ],
+)
+def test_says_title(text: str, title: str, expected: bool) -> None:
+    assert says_title(text, title, "Cookshack", "www.cookshack.example") is expected
+    assert says_title(text, title) is (" ".join(text.split()).lower() == title.lower())
+
+
+def test_a_first_heading_with_the_sites_name_after_the_title_is_not_repeated_in_the_text() -> None:
+    from article_extractor.pipeline.blocks import Block, BlockKind
+    from article_extractor.pipeline.clean import clean_blocks
+    from article_extractor.pipeline.lede import insert_lede
+
+    body = Block(BlockKind.PARAGRAPH, text="Plan for more guests than you expect.")
+    heading = Block(BlockKind.HEADING, text="Catering tips | Cookshack", level=1)
+    title = choose_title([heading.text], [heading.text], "Cookshack", "cookshack.example")
+    assert title == "Catering tips"
+    site = ("Cookshack", "cookshack.example")
+    assert clean_blocks([heading, body], title=title, site=site).blocks == (body,)
+    assert clean_blocks([heading, body], title=title).blocks == (heading, body)
+    lede = "Five things to settle before the first booking."
+    assert [b.text for b in insert_lede([heading, body], lede, title, site)] == [
+        heading.text,
+        lede,
+        body.text,
+    ]

@@ -25,6 +25,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from article_extractor.pipeline.blocks import Block, BlockKind, ListItem
+from article_extractor.pipeline.title_author import says_title
 from article_extractor.pipeline.wording import Wording
 
 LineRule = Callable[[str], bool]
@@ -595,14 +596,18 @@ class CleanedBlocks:
 
 
 def clean_blocks(
-    blocks: Iterable[Block], disabled: Collection[str] = (), title: str | None = None
+    blocks: Iterable[Block],
+    disabled: Collection[str] = (),
+    title: str | None = None,
+    site: tuple[str | None, str | None] = (None, None),
 ) -> CleanedBlocks:
     """Normalise the text of every block and drop what an enabled rule calls clutter.
 
     Rules judge lines: each line of a paragraph or quote, a heading, a list item (with the lists
     nested in it), a figure's caption. They never look inside a code block, whose text stays as
     it is, or a table, whose cells only have their whitespace normalised. A first block that
-    repeats the title goes: the title has a field of its own.
+    repeats the title goes (perhaps followed by the site's name: `site` is the site's name and
+    host): the title has a field of its own.
     """
     judge = _Judge(disabled)
     kept: list[Block] = []
@@ -610,7 +615,7 @@ def clean_blocks(
         cleaned = _clean_block(block, judge)
         if cleaned is None:
             continue
-        if index == 0 and _repeats_title(cleaned, title):
+        if index == 0 and _repeats_title(cleaned, title, site):
             continue
         kept.append(cleaned)
     return CleanedBlocks(tuple(kept), dict(judge.removed))
@@ -679,11 +684,12 @@ def _normalized_line(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", text)).split())
 
 
-def _repeats_title(block: Block, title: str | None) -> bool:
-    """A heading that says the title again (a paragraph that does is the text itself)."""
+def _repeats_title(block: Block, title: str | None, site: tuple[str | None, str | None]) -> bool:
+    """A heading that says the title again, perhaps with the site's name after it (a paragraph
+    that does is the text itself)."""
     if not title or block.kind is not BlockKind.HEADING:
         return False
-    return " ".join(block.text.split()).casefold() == " ".join(title.split()).casefold()
+    return says_title(block.text, title, *site)
 
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"

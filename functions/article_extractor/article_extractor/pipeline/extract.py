@@ -19,7 +19,11 @@ from article_extractor.pipeline.kept_blocks import typed_blocks
 from article_extractor.pipeline.language import detect_language
 from article_extractor.pipeline.lede import find_lede, insert_lede, opening_standfirst
 from article_extractor.pipeline.linked_data import read_linked_data
-from article_extractor.pipeline.metadata import page_metadata, stated_date
+from article_extractor.pipeline.metadata import (
+    microdata_posting_date,
+    page_metadata,
+    stated_date,
+)
 from article_extractor.pipeline.parsing import document_elements, element_count, parse_html
 from article_extractor.pipeline.sanitize import sanitize_html
 from article_extractor.pipeline.title_author import choose_title, clean_author
@@ -125,11 +129,12 @@ def extract_article(
     recovered: tuple[str, ...] = ()
     linked = read_linked_data(tree)
     # A forum thread's opening post: its author is a handle, which bylines never give, and its
-    # date is the thread's, where the page's many post dates mislead the date search.
+    # date is the thread's (from JSON-LD, else microdata), where the page's many post dates
+    # mislead the date search.
     posting = linked.posting
     lede = find_lede(tree, description, text) if text else None
     if lede:
-        blocks, recovered = insert_lede(blocks, lede, title), ("lede",)
+        blocks, recovered = insert_lede(blocks, lede, title, (sitename, hostname)), ("lede",)
         text = to_text(blocks)
     standfirst = lede or opening_standfirst(blocks, description)
     report, page_type = None, None
@@ -152,6 +157,7 @@ def extract_article(
         or clean_author(_clean_str(fields.get("author")))
         or clean_author(linked.organization),
         date=(posting.date if posting else None)
+        or microdata_posting_date(tree)
         or stated_date(_clean_str(fields.get("date")), html),
         sitename=sitename,
         description=description,

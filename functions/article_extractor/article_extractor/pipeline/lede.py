@@ -19,6 +19,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 from article_extractor.pipeline.blocks import Block, BlockKind
+from article_extractor.pipeline.title_author import says_title
 
 MIN_DESCRIPTION_WORDS = 8  # shorter descriptions are slogans or site blurbs, not ledes
 _PROBE_CHARS = 60  # compare on the description's start: it is often truncated with "..."
@@ -100,11 +101,17 @@ def _repeats_the_text(lede: str, text: str) -> bool:
     return covered > _REPEATED_SHARE * len(lede)
 
 
-def insert_lede(blocks: list[Block], lede: str | None, title: str | None) -> list[Block]:
-    """Put the lede first as a paragraph, or right after a first block that repeats the title."""
+def insert_lede(
+    blocks: list[Block],
+    lede: str | None,
+    title: str | None,
+    site: tuple[str | None, str | None] = (None, None),
+) -> list[Block]:
+    """Put the lede first as a paragraph, or right after a first block that repeats the title
+    (perhaps followed by the site's name: `site` is the site's name and host)."""
     if not lede:
         return blocks
     position = 0
     if blocks and title and blocks[0].kind in (BlockKind.HEADING, BlockKind.PARAGRAPH):
-        position = 1 if _normalize(blocks[0].text) == _normalize(title) else 0
+        position = 1 if says_title(blocks[0].text, title, *site) else 0
     return [*blocks[:position], Block(BlockKind.PARAGRAPH, text=lede), *blocks[position:]]

@@ -71,9 +71,9 @@ def read_linked_data(tree: HtmlElement) -> LinkedData:
             types = {t for t in _as_list(node.get("@type")) if isinstance(t, str)}
             if posting is None and _POSTING_TYPES & types:
                 date = node.get("datePublished") or node.get("dateCreated")
-                day = _ISO_DAY.match(date) if isinstance(date, str) else None
                 posting = Posting(
-                    _posting_author(node.get("author")), day.group(0) if day else None
+                    _posting_author(node.get("author")),
+                    iso_day(date) if isinstance(date, str) else None,
                 )
             if "author" not in node or _OTHER_AUTHOR_TYPES & types:
                 continue
@@ -81,6 +81,12 @@ def read_linked_data(tree: HtmlElement) -> LinkedData:
             authors = authors or "; ".join(people) or None
             organization = organization or "; ".join(organizations) or None
     return LinkedData(posting, authors, organization)
+
+
+def iso_day(value: str) -> str | None:
+    """The YYYY-MM-DD a date or timestamp opens with: "2024-05-03T09:12:00Z" -> "2024-05-03"."""
+    day = _ISO_DAY.match(value.strip())
+    return day.group(0) if day else None
 
 
 def _documents(tree: HtmlElement) -> Iterator[Any]:

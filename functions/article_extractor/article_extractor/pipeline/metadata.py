@@ -50,7 +50,7 @@ from trafilatura import extract_metadata
 
 from article_extractor.errors import ProcessingError
 from article_extractor.pipeline.internals import internal, require, signature_is, verified
-from article_extractor.pipeline.linked_data import Posting, read_linked_data
+from article_extractor.pipeline.linked_data import Posting, iso_day, read_linked_data
 from article_extractor.pipeline.title_author import BYLINE_WORDS, clean_author, looks_like_name
 
 if TYPE_CHECKING:
@@ -86,6 +86,14 @@ _MAX_BYLINE_CHARS = 120  # an author box holding a biography is not a byline
 # Microdata: the author item, and its name (a <meta content> or the element's text).
 _MICRODATA_AUTHORS = XPath('//*[@itemprop="author"]')
 _MICRODATA_NAME = XPath('.//*[@itemprop="name"]')
+# A question's or forum thread's opening post as microdata marks it (Q&A sites that declare no
+# JSON-LD), and the dates it declares, in document order.
+_MICRODATA_POSTINGS = XPath(
+    "//*[@itemscope][contains(@itemtype, 'schema.org/Question')"
+    " or contains(@itemtype, 'schema.org/DiscussionForumPosting')"
+    " or contains(@itemtype, 'schema.org/SocialMediaPosting')]"
+)
+_MICRODATA_POSTING_DATES = XPath('.//*[@itemprop="dateCreated" or @itemprop="datePublished"]')
 # A link to the author's page, as blogs and news sites write it: ".../author/jane-roe".
 _AUTHOR_PAGE_LINKS = XPath("//a[contains(@href, '/author/') or contains(@href, '/authors/')]")
 _MAX_LINK_NAME_CHARS = 60
@@ -193,6 +201,25 @@ def first_posting(tree: HtmlElement) -> Posting | None:
         first_posting(parse_html(page))  # Posting(author="seabird42", date="2024-05-03")
     """
     return read_linked_data(tree).posting
+
+
+def microdata_posting_date(tree: HtmlElement) -> str | None:
+    """The day the page's first question or forum posting item says it was written
+    (`itemprop="dateCreated"` or `"datePublished"`, as `datetime` or `content`): on a Q&A
+    page, the question's date, where the date search finds an answer's or an edit's.
+
+    Example::
+
+        microdata_posting_date(parse_html(question_page))  # "2011-02-11"
+    """
+    postings = _elements(_MICRODATA_POSTINGS, tree)
+    if not postings:
+        return None
+    for element in _elements(_MICRODATA_POSTING_DATES, postings[0]):
+        day = iso_day(element.get("datetime") or element.get("content") or "")
+        if day:
+            return day
+    return None
 
 
 def stated_date(date: str | None, html: str) -> str | None:

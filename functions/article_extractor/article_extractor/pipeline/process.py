@@ -136,7 +136,12 @@ def process_fetched(
             if not decoded.text.strip():
                 raise ProcessingError(ErrorCode.EMPTY_INPUT, "object holds only whitespace")
             article = extract_article(decoded.text, fetched.source_url, content_model)
-            cleaned = clean_blocks(article.blocks, disabled_rules, title=article.title)
+            cleaned = clean_blocks(
+                article.blocks,
+                disabled_rules,
+                title=article.title,
+                site=(article.sitename, article.hostname),
+            )
             text = to_text(cleaned.blocks)
             markdown = to_markdown(cleaned.blocks)
     except ProcessingError as error:

@@ -1,10 +1,10 @@
 """Metadata normalisation after extraction: the title a reader sees (the page's main heading
-when it is the article's title, else the declared title without the site's name), author lists
-without bylines and job titles.
+when it is the article's title, else the declared title without the site's name at its end),
+author lists without bylines and job titles.
 
 Example::
 
-    clean_title("Harbour Gazette: Council approves tram line", "Harbour Gazette", None)
+    clean_title("Council approves tram line | Harbour Gazette", "Harbour Gazette", None)
     # "Council approves tram line"
     choose_title(["Harbour Gazette", "Council approves the tram line"],
                  ["Council approves tram line | Harbour Gazette"], "Harbour Gazette", None)
@@ -93,12 +93,10 @@ def _is_site(part: str, sitename: str | None, hostname: str | None) -> bool:
 
 
 def clean_title(title: str | None, sitename: str | None, hostname: str | None) -> str | None:
-    """Remove the site's name when it leads or ends the title."""
+    """Remove the site's name when it ends the title. A name that opens it stays: "Figma: The
+    collaborative design tool" is how a site titles its own page, not a suffix added to it."""
     if not title:
         return title
-    parts = _TITLE_SEPARATOR.split(title, maxsplit=1)
-    if len(parts) == 2 and _is_site(parts[0], sitename, hostname) and parts[1].strip():
-        return parts[1].strip()
     tail = re.split(_TITLE_SEPARATOR, title)
     if len(tail) >= 2 and _is_site(tail[-1], sitename, hostname):
         separators = list(_TITLE_SEPARATOR.finditer(title))
@@ -133,9 +131,9 @@ def choose_title(
 
     `headings` are the page's `<h1>` texts in order, `declared` its declared titles (og:title,
     twitter:title, `<title>`, trafilatura's choice). The main heading wins when most of its
-    words are in the declared titles (it is the article's title, without the site's name and
-    the SEO wording); of several, the one that shares the most words. Otherwise the first
-    declared title, without a leading or trailing segment that names the site.
+    words are in the declared titles (it is the article's title, without the SEO wording); of
+    several, the one that shares the most words. Otherwise the first declared title. Either
+    loses a trailing segment that names the site.
     """
     declared_words = {word for title in declared for word in _words(title)}
     site = _key(sitename or "")
@@ -149,17 +147,28 @@ def choose_title(
         score = (hits, hits / len(words))
         if score[1] >= _HEADING_IN_TITLE and score > best_score:
             best, best_score = heading, score
-    if best is not None:
-        return best
-    title = next((t for t in declared if t and t.strip()), None)
+    title = best if best is not None else next((t for t in declared if t and t.strip()), None)
+    # A heading can end in the site's name too ("Catering tips | Cookshack").
     return _without_site_segments(clean_title(title, sitename, hostname), sitename, hostname)
+
+
+def says_title(
+    text: str, title: str, sitename: str | None = None, hostname: str | None = None
+) -> bool:
+    """Whether `text` (a heading) is the title, alone or with the segments naming the site that
+    `choose_title` drops: "Catering tips | Cookshack" says "Catering tips" on cookshack.com."""
+    title = " ".join(title.split()).casefold()
+    if " ".join(text.split()).casefold() == title:
+        return True
+    without_site = _without_site_segments(clean_title(text, sitename, hostname), sitename, hostname)
+    return " ".join((without_site or "").split()).casefold() == title
 
 
 def _without_site_segments(
     title: str | None, sitename: str | None, hostname: str | None
 ) -> str | None:
-    """Drop leading and trailing " | Segment"s that name the site (its name, or a label of its
-    host: "Docs | Acme Cloud" on docs.acmecloud.example)."""
+    """Drop trailing " | Segment"s that name the site (its name, or a label of its host: "Docs |
+    Acme Cloud" on docs.acmecloud.example); leading ones stay, as in `clean_title`."""
     if not title:
         return title
     parts = _SEGMENT_SEPARATOR.split(title)
@@ -176,8 +185,6 @@ def _without_site_segments(
 
     while len(parts) >= 2 and names_site(parts[-1]):
         parts.pop()
-    while len(parts) >= 2 and names_site(parts[0]):
-        parts.pop(0)
     if len(parts) == len(_SEGMENT_SEPARATOR.split(title)):
         return title
     return " | ".join(part.strip() for part in parts)
