@@ -5,7 +5,6 @@ import pytest
 from article_extractor.pipeline.extract import extract_article
 from article_extractor.pipeline.linked_data import read_linked_data
 from article_extractor.pipeline.metadata import (
-    first_posting,
     microdata_posting_date,
     stated_date,
 )
@@ -217,7 +216,7 @@ def test_no_posting_author_from_broken_or_other_json_ld(json_ld: str) -> None:
 @pytest.mark.parametrize("date", ["yesterday", "2024-13-01", "24-05-03", "2024-05-03junk"])
 def test_a_posting_date_that_is_not_a_day_is_not_taken(date: str) -> None:
     json_ld = f'{{"@type": "DiscussionForumPosting", "datePublished": "{date}"}}'
-    posting = first_posting(parse_html(FORUM_THREAD.format(json_ld=json_ld)))
+    posting = read_linked_data(parse_html(FORUM_THREAD.format(json_ld=json_ld))).posting
     assert posting is not None
     assert posting.date is None
 

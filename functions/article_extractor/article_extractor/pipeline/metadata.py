@@ -50,7 +50,7 @@ from trafilatura import extract_metadata
 
 from article_extractor.errors import ProcessingError
 from article_extractor.pipeline.internals import internal, require, signature_is, verified
-from article_extractor.pipeline.linked_data import Posting, iso_day, read_linked_data
+from article_extractor.pipeline.linked_data import iso_day
 from article_extractor.pipeline.title_author import BYLINE_WORDS, clean_author, looks_like_name
 
 if TYPE_CHECKING:
@@ -189,18 +189,6 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> Document:
 
 
 _DAY_WINDOW = 40  # characters around a year where a date with it can be written
-
-
-def first_posting(tree: HtmlElement) -> Posting | None:
-    """The first `DiscussionForumPosting`, `SocialMediaPosting` or `Question` (also as a
-    `QAPage`'s `mainEntity`) in the page's JSON-LD, if any (`read_linked_data` reads it with
-    the rest of the page's authorship).
-
-    Example::
-
-        first_posting(parse_html(page))  # Posting(author="seabird42", date="2024-05-03")
-    """
-    return read_linked_data(tree).posting
 
 
 def microdata_posting_date(tree: HtmlElement) -> str | None:
