@@ -41,12 +41,13 @@ CASES = {
     ),
     "import + first page": (
         PREFIX + "import article_extractor.handler\n"
-        "from article_extractor.aws.events import ObjectRef\n"
+        "from article_extractor.inputs import FetchedObject, ObjectRef\n"
         "from article_extractor.aws.runtime import s3_client\n"
-        "from article_extractor.pipeline.process import process_object\n"
-        "from article_extractor.aws.storage import LocalFileReader\n"
+        "from article_extractor.pipeline import process_fetched\n"
         "s3_client()\n"
-        f"document = process_object(ObjectRef(None, {str(PAGE)!r}), LocalFileReader(), 1 << 24)\n"
+        f"body = open({str(PAGE)!r}, 'rb').read()\n"
+        "fetched = FetchedObject(body=body, size=len(body))\n"
+        f"document = process_fetched(ObjectRef(None, {PAGE.name!r}), fetched)\n"
         "assert document.status == 'ok', document.status\n"
         "document.to_bytes()\n",
         {},

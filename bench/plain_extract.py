@@ -34,10 +34,13 @@ def stock(name: str, body: bytes) -> bytes:
 
 def product(name: str, body: bytes) -> bytes:
     from article_extractor.inputs import FetchedObject, ObjectRef
+    from article_extractor.options import ProcessingOptions
     from article_extractor.pipeline import process_fetched
 
     fetched = FetchedObject(body=body, size=len(body), content_type="text/html")
-    return process_fetched(ObjectRef(None, name), fetched, MAX_INPUT_BYTES).to_bytes()
+    return process_fetched(
+        ObjectRef(None, name), fetched, ProcessingOptions(max_input_bytes=MAX_INPUT_BYTES)
+    ).to_bytes()
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,6 +22,7 @@ from pathlib import Path
 import trafilatura
 
 from article_extractor.inputs import ObjectRef
+from article_extractor.options import ProcessingOptions
 from article_extractor.pipeline.process import process_object
 from article_extractor_tools.files import LocalFileReader
 
@@ -127,9 +128,9 @@ def product_text(page: Page) -> tuple[str, dict[str, int]]:
     document = process_object(
         ObjectRef(bucket=None, key=str(page.path)),
         LocalFileReader(source_url=page.url),
-        MAX_INPUT_BYTES,
+        ProcessingOptions(max_input_bytes=MAX_INPUT_BYTES),
     )
-    text = document.document.text if document.document else ""
+    text = document.article.text if document.article else ""
     return text, document.extraction.cleaning
 
 

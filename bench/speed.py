@@ -31,6 +31,7 @@ import lxml.html
 import trafilatura
 
 from article_extractor.inputs import FetchedObject, ObjectRef
+from article_extractor.options import ProcessingOptions
 from article_extractor.pipeline import process_object
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
@@ -46,20 +47,28 @@ class MemoryReader:
 
 
 def product(body: bytes) -> str:
-    document = process_object(ObjectRef(None, "page.html"), MemoryReader(body), MAX_INPUT_BYTES)
+    document = process_object(
+        ObjectRef(None, "page.html"),
+        MemoryReader(body),
+        ProcessingOptions(max_input_bytes=MAX_INPUT_BYTES),
+    )
     return document.to_json()
 
 
 def product_without_model(body: bytes) -> str:
     document = process_object(
-        ObjectRef(None, "page.html"), MemoryReader(body), MAX_INPUT_BYTES, content_model=False
+        ObjectRef(None, "page.html"),
+        MemoryReader(body),
+        ProcessingOptions(max_input_bytes=MAX_INPUT_BYTES, content_model=False),
     )
     return document.to_json()
 
 
 def product_with_blocks(body: bytes) -> str:
     document = process_object(
-        ObjectRef(None, "page.html"), MemoryReader(body), MAX_INPUT_BYTES, include_blocks=True
+        ObjectRef(None, "page.html"),
+        MemoryReader(body),
+        ProcessingOptions(max_input_bytes=MAX_INPUT_BYTES, include_blocks=True),
     )
     return document.to_json()
 
@@ -75,7 +84,7 @@ def structure_costs(bodies: list[bytes]) -> dict[str, list[float]]:
 
     # (module, function, label): the steps timed inside the product
     steps = (
-        (extract_module, "blocks_from_tree", "blocks"),
+        (extract_module, "blocks_from_result", "blocks"),
         (extract_module, "refine", "refine"),
         (extract_module, "typed_blocks", "typed"),
         (process_module, "clean_blocks", "clean"),
@@ -150,13 +159,15 @@ IMPORT_AND_FIRST_PAGE = (
     "import article_extractor.handler\n"
     "from article_extractor.inputs import FetchedObject, ObjectRef\n"
     "from article_extractor.aws.runtime import s3_client\n"
+    "from article_extractor.options import ProcessingOptions\n"
     "from article_extractor.pipeline import process_object\n"
     "s3_client()\n"
     f"body = open({str(COLD_START_PAGE)!r}, 'rb').read()\n"
     "class Reader:\n"
     "    def read(self, ref, max_bytes):\n"
     "        return FetchedObject(body=body, size=len(body))\n"
-    f"process_object(ObjectRef(None, 'page.html'), Reader(), {MAX_INPUT_BYTES}).to_bytes()\n"
+    "options = ProcessingOptions(max_input_bytes=" + str(MAX_INPUT_BYTES) + ")\n"
+    "process_object(ObjectRef(None, 'page.html'), Reader(), options).to_bytes()\n"
 )
 
 

@@ -39,7 +39,8 @@ from typing import Any
 import trafilatura
 
 from article_extractor.inputs import ObjectRef
-from article_extractor.pipeline import content_model, page_type
+from article_extractor.options import ProcessingOptions
+from article_extractor.pipeline.model import content_model, page_type
 from article_extractor.pipeline.process import process_object
 from article_extractor_tools.files import LocalFileReader
 
@@ -193,9 +194,9 @@ def product(page: Page) -> Extracted:
     document = process_object(
         ObjectRef(bucket=None, key=str(page.path)),
         LocalFileReader(source_url=page.url or None),
-        MAX_INPUT_BYTES,
+        ProcessingOptions(max_input_bytes=MAX_INPUT_BYTES),
     )
-    article = document.document
+    article = document.article
     if article is None:
         return Extracted(cleaning=document.extraction.cleaning)
     return Extracted(

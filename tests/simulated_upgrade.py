@@ -142,10 +142,17 @@ def main(scenario: str, pages: list[str]) -> None:
     logging.getLogger("article_extractor").addHandler(warnings)
     SCENARIOS[scenario]()
     from article_extractor.inputs import ObjectRef
+    from article_extractor.options import ProcessingOptions
     from article_extractor.pipeline import process_object
 
     documents = [
-        json.loads(process_object(ObjectRef(None, path.name), PageReader(path), 10 << 20).to_json())
+        json.loads(
+            process_object(
+                ObjectRef(None, path.name),
+                PageReader(path),
+                ProcessingOptions(max_input_bytes=10 << 20),
+            ).to_json()
+        )
         for path in map(Path, pages)
     ]
     replaced = [

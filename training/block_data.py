@@ -29,7 +29,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from article_extractor.pipeline.content_model import (
+from article_extractor.pipeline.model.content_model import (
     _token_string,
     block_features,
     page_blocks,

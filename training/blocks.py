@@ -42,7 +42,7 @@ from data import (
 CHECKS = Path(__file__).resolve().parents[1] / "tests/fixtures/models"
 EXPORT = (
     Path(__file__).resolve().parents[1]
-    / "functions/article_extractor/article_extractor/pipeline/models/content_model.json"
+    / "functions/article_extractor/article_extractor/pipeline/model/content_model.json"
 )
 
 

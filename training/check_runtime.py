@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from article_extractor.pipeline.content_model import refine
+from article_extractor.pipeline.model.content_model import refine
 from data import load_cache, pages
 from trees import parse_page
 

@@ -24,8 +24,9 @@ import trafilatura
 from lxml.html import HtmlElement
 
 from article_extractor.inputs import FetchedObject, ObjectRef
-from article_extractor.pipeline import content_model, page_type
-from article_extractor.pipeline.kept_blocks import typed_blocks
+from article_extractor.options import ProcessingOptions
+from article_extractor.pipeline.model import content_model, page_type
+from article_extractor.pipeline.model.kept_blocks import typed_blocks
 from article_extractor.pipeline.process import process_object
 from data import load_cache, pages
 from trees import parse_page
@@ -48,7 +49,9 @@ def ms(function: Callable[..., object], *args: object, **kwargs: object) -> floa
 def product(body: bytes, model_on: bool) -> str:
     reader = MemoryReader(body)
     return process_object(
-        ObjectRef(None, "p.html"), reader, 10 << 20, content_model=model_on
+        ObjectRef(None, "p.html"),
+        reader,
+        ProcessingOptions(max_input_bytes=10 << 20, content_model=model_on),
     ).to_json()
 
 

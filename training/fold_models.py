@@ -9,7 +9,7 @@ other 4 folds only. The rules are chosen with nested cross-validation inside tho
 Writes <out>/<k>/page_type.json, <out>/<k>/content_model.json and <out>/folds.json
 ({page id: fold}); training/oof_product.py runs the product on each fold with its files.
 Then chooses the shipped rules the same way over all pages (on the outer folds' out-of-fold
-predictions) and, with --export, writes them into pipeline/models/content_model.json.
+predictions) and, with --export, writes them into pipeline/model/content_model.json.
 """
 
 from __future__ import annotations

@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 import quality  # noqa: E402
 import wcxb  # noqa: E402
 from article_extractor.inputs import ObjectRef  # noqa: E402
+from article_extractor.options import ProcessingOptions  # noqa: E402
 from article_extractor.pipeline.process import process_object  # noqa: E402
 from article_extractor_tools.files import LocalFileReader  # noqa: E402
 
@@ -37,8 +38,7 @@ def run(page: wcxb.Page, model_on: bool):  # type: ignore[no-untyped-def]
     return process_object(
         ObjectRef(bucket=None, key=str(page.path)),
         LocalFileReader(source_url=page.url or None),
-        wcxb.MAX_INPUT_BYTES,
-        content_model=model_on,
+        ProcessingOptions(max_input_bytes=wcxb.MAX_INPUT_BYTES, content_model=model_on),
     )
 
 
@@ -53,10 +53,9 @@ def trafeval(dataset: Path, limit: int) -> None:
             document = process_object(
                 ObjectRef(bucket=None, key=str(page.path)),
                 LocalFileReader(source_url=page.url),
-                wcxb.MAX_INPUT_BYTES,
-                content_model=arm == "on",
+                ProcessingOptions(max_input_bytes=wcxb.MAX_INPUT_BYTES, content_model=arm == "on"),
             )
-            article = document.document
+            article = document.article
             texts[arm] = (article.text, article.markdown) if article else ("", "")
             totals[arm].add(quality.score(texts[arm][0], page)[0])
             if arm == "on":
@@ -104,8 +103,8 @@ def main() -> None:
             on, off = run(page, True), run(page, False)
             texts = {}
             for arm, document in (("oof", on), ("off", off)):
-                text = document.document.text if document.document else ""
-                texts[arm] = (text, document.document.markdown if document.document else "")
+                text = document.article.text if document.article else ""
+                texts[arm] = (text, document.article.markdown if document.article else "")
                 f1 = wcxb.word_scores(text, page.main_content)[2]
                 scores[arm][page.page_type].append(f1)
                 scores[arm]["all"].append(f1)
@@ -118,7 +117,7 @@ def main() -> None:
                     changed_not_applied.append(page.file_id)
             dump[page.file_id] = {
                 "type": page.page_type,
-                "predicted": on.document.page_type if on.document else None,
+                "predicted": on.article.page_type if on.article else None,
                 "outcome": outcome,
                 "f1_off": scores["off"]["all"][-1],
                 "f1_oof": scores["oof"]["all"][-1],

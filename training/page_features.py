@@ -12,7 +12,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from article_extractor.pipeline.page_type import page_features
+from article_extractor.pipeline.model.page_type import page_features
 from data import load_cache, pages, save_cache
 from trees import parse_page
 

@@ -54,7 +54,7 @@ def main() -> None:
         "--export",
         type=Path,
         default=Path(__file__).resolve().parents[1]
-        / "functions/article_extractor/article_extractor/pipeline/models/page_type.json",
+        / "functions/article_extractor/article_extractor/pipeline/model/page_type.json",
     )
     args = parser.parse_args()
     pages = wcxb_pages()

@@ -21,6 +21,7 @@ import trafilatura
 from trafilatura import bare_extraction
 
 from article_extractor.inputs import ObjectRef
+from article_extractor.options import ProcessingOptions
 from article_extractor.pipeline import extract
 from article_extractor.pipeline.process import process_object
 from article_extractor_tools.files import LocalFileReader
@@ -59,9 +60,9 @@ def run(args: tuple[str, Page]) -> tuple[str, str, float]:
         document = process_object(
             ObjectRef(bucket=None, key=str(page.path)),
             LocalFileReader(source_url=page.url or None),
-            MAX_INPUT_BYTES,
+            ProcessingOptions(max_input_bytes=MAX_INPUT_BYTES),
         )
-        text = document.document.text if document.document else ""
+        text = document.article.text if document.article else ""
     return page.id, text, (time.perf_counter() - started) * 1000
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from article_extractor.pipeline.decoding import decode_html
-from article_extractor.pipeline.parsing import parse_html
-from article_extractor.pipeline.sanitize import sanitize_html
+from article_extractor.pipeline.read.decoding import decode_html
+from article_extractor.pipeline.read.parsing import parse_html
+from article_extractor.pipeline.read.sanitize import sanitize_html
 
 
 def parse_page(html: bytes) -> HtmlElement | None:

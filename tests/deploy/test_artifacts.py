@@ -111,9 +111,9 @@ def test_function_package_is_only_the_code_and_its_bytecode() -> None:
         for p in (FUNCTION_DIR / "article_extractor").rglob("*")
         if p.is_file() and p.suffix != ".pyc"
     )
-    source_files = sorted(  # the code, and the models it evaluates (pipeline/models/*.json)
+    source_files = sorted(  # the code, and the models it evaluates (pipeline/model/*.json)
         p.relative_to(PACKAGE_SOURCE).as_posix()
-        for p in (*PACKAGE_SOURCE.rglob("*.py"), *PACKAGE_SOURCE.glob("pipeline/models/*.json"))
+        for p in (*PACKAGE_SOURCE.rglob("*.py"), *PACKAGE_SOURCE.glob("pipeline/model/*.json"))
     )
     assert built_files == source_files
     assert bytecode_problems(FUNCTION_DIR) == []
@@ -204,7 +204,7 @@ with lambda_environment(stack):
     upload(stack, "forum/thread.html", Path(forum).read_bytes(), {"source-url": forum_url})
     drain(stack, lambda_handler)
     results = read_results(stack)
-from article_extractor.pipeline import content_model, page_type
+from article_extractor.pipeline.model import content_model, page_type
 forum_result = results.pop("forum/thread.html")
 origins = sorted({getattr(m, "__file__", None) or "" for m in list(sys.modules.values())})
 print(json.dumps({

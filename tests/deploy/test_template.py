@@ -11,13 +11,13 @@ from typing import Any
 from cfnlint.api import lint_file
 from cfnlint.decode import decode
 
-from article_extractor.aws.keys import SUPPORTED_SUFFIXES
 from article_extractor.config import (
     DEFAULT_OUTPUT_PREFIX,
     MAX_INPUT_BYTES_LIMIT,
     MAX_OBJECT_SECONDS_LIMIT,
     OUTPUT_PREFIX_MAX_BYTES,
 )
+from article_extractor.keys import SUPPORTED_SUFFIXES
 from article_extractor_tools.local import NOTIFIED_EVENTS
 from tests.conftest import ROOT
 

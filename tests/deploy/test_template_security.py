@@ -11,8 +11,8 @@ import pytest
 from samtranslator.translator.managed_policy_translator import ManagedPolicyLoader
 from samtranslator.translator.transform import transform
 
-from article_extractor.aws.keys import SUPPORTED_SUFFIXES
 from article_extractor.aws.runtime import tracing_enabled
+from article_extractor.keys import SUPPORTED_SUFFIXES
 from tests.conftest import ROOT
 from tests.deploy.template_checks import (
     Template,

@@ -18,9 +18,9 @@ import boto3
 import pytest
 from botocore.validate import ParamValidator
 
-from article_extractor.aws.keys import is_supported_key
 from article_extractor.config import Settings
 from article_extractor.inputs import ObjectRef
+from article_extractor.keys import is_supported_key
 from article_extractor_tools import backfill, progress
 from article_extractor_tools.backfill import ManifestLocation, S3Location, batch_job_request
 from article_extractor_tools.cli import main

@@ -9,8 +9,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from article_extractor.aws.keys import SUPPORTED_SUFFIXES
 from article_extractor.handler import lambda_handler
+from article_extractor.keys import SUPPORTED_SUFFIXES
 from article_extractor_tools.local import (
     NOTIFIED_EVENTS,
     LocalPipeline,

@@ -159,7 +159,7 @@ def test_backfill_of_objects_whose_result_is_current_never_loads_trafilatura() -
         "from article_extractor_tools.backfill import backfill_object\n"
         "from article_extractor.config import Settings\n"
         "from article_extractor.aws.events import ObjectRef\n"
-        "from article_extractor.aws.ordering import ResultStamp, SourceStamp\n"
+        "from article_extractor.aws.result_stamps import ResultStamp, SourceStamp\n"
         "from article_extractor.aws.storage import S3ObjectReader, put_result\n"
         "settings = Settings(output_bucket='article-output')\n"
         "stamp = ResultStamp(SourceStamp(etag='0123abcd'))\n"

@@ -12,13 +12,14 @@ import boto3
 import pytest
 
 from article_extractor import __version__
-from article_extractor.aws.ordering import Producer, ResultStamp, SourceStamp, format_time
+from article_extractor.aws.result_stamps import Producer, ResultStamp, SourceStamp
 from article_extractor.aws.results import Written, process_and_store
 from article_extractor.aws.runtime import runtime
 from article_extractor.aws.storage import S3ObjectReader, put_result
 from article_extractor.config import Settings
 from article_extractor.handler import lambda_handler
 from article_extractor.inputs import ObjectRef
+from article_extractor.timestamps import format_time
 from article_extractor_tools.local import LocalLambdaContext
 from tests.conftest import FIXTURES
 from tests.events import s3_event, s3_record, sqs_event, sqs_record

@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from bench.wcxb import fold_of_pages, use_fold
 
-from article_extractor.pipeline import content_model, page_type
+from article_extractor.pipeline.model import content_model, page_type
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDS = ROOT / "training" / "folds"
-SHIPPED = Path(content_model.__file__).with_name("models")
+SHIPPED = Path(content_model.__file__).parent
 MODELS = ("page_type.json", "content_model.json")
 
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from article_extractor.pipeline.clean import (
+from article_extractor.pipeline.blocks.clean import (
     RULES,
     clean_text,
     count_words,
@@ -291,8 +291,8 @@ def test_case_sensitive_patterns_are_lower_case() -> None:
     """A capital letter in a pattern matched against lower-cased lines could never match."""
     import re
 
-    import article_extractor.pipeline.clean as clean
-    from article_extractor.pipeline.wording import Wording
+    import article_extractor.pipeline.blocks.clean as clean
+    from article_extractor.pipeline.literal_prefilter import Wording
 
     case_sensitive = [
         value.pattern if isinstance(value, Wording) else value

@@ -6,7 +6,12 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from article_extractor.pipeline.clean import _WORD, clean_text, count_words, normalize_whitespace
+from article_extractor.pipeline.blocks.clean import (
+    _WORD,
+    clean_text,
+    count_words,
+    normalize_whitespace,
+)
 
 PROPERTIES = settings(max_examples=300)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from article_extractor.pipeline import clean
+from article_extractor.pipeline.blocks import clean
 
 PROSE: dict[str, tuple[str, ...]] = {
     "template_token": (

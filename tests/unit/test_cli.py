@@ -15,8 +15,9 @@ from markdown_it import MarkdownIt
 from markdown_it.tree import SyntaxTreeNode
 
 from article_extractor import __version__
-from article_extractor.config import DEFAULT_MAX_INPUT_BYTES, DEFAULT_OUTPUT_PREFIX
+from article_extractor.config import DEFAULT_OUTPUT_PREFIX
 from article_extractor.document import CLEANING_RULES
+from article_extractor.options import DEFAULT_MAX_INPUT_BYTES
 from article_extractor_tools import cli, progress
 from article_extractor_tools.cli import DEFAULT_JOB_PRIORITY, main
 from tests.conftest import FIXTURES, SAMPLES, assert_valid_output

@@ -22,7 +22,8 @@ from lxml import html
 
 from article_extractor.document import OutputDocument, Status
 from article_extractor.inputs import ObjectRef
-from article_extractor.pipeline.clean import clean_text, normalize_whitespace
+from article_extractor.options import ProcessingOptions
+from article_extractor.pipeline.blocks.clean import clean_text, normalize_whitespace
 from article_extractor.pipeline.extract import extract_article
 from article_extractor.pipeline.process import process_object
 from article_extractor_tools.files import LocalFileReader
@@ -366,13 +367,17 @@ def _squash(text: str) -> str:
 @cache
 def _processed(name: str) -> OutputDocument:
     path = CLUTTER_PAGES / f"{name}.html"
-    return process_object(ObjectRef(bucket=None, key=str(path)), LocalFileReader(), MAX_INPUT_BYTES)
+    return process_object(
+        ObjectRef(bucket=None, key=str(path)),
+        LocalFileReader(),
+        ProcessingOptions(max_input_bytes=MAX_INPUT_BYTES),
+    )
 
 
 def _text(page: Page) -> str:
     document = _processed(page.name)
-    assert document.document is not None, document.error
-    return document.document.text
+    assert document.article is not None, document.error
+    return document.article.text
 
 
 def _leaks(clutter: str, text: str) -> bool:

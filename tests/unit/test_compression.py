@@ -7,7 +7,7 @@ import zlib
 import pytest
 
 from article_extractor.errors import ErrorCode, ProcessingError
-from article_extractor.pipeline.compression import gunzip_bounded, looks_gzipped
+from article_extractor.pipeline.read.compression import gunzip_bounded, looks_gzipped
 from tests.conftest import SAMPLES
 
 MIB = 1024 * 1024

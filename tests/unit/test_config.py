@@ -5,7 +5,6 @@ from hypothesis import given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from article_extractor.aws.keys import S3_MAX_KEY_BYTES, output_key
 from article_extractor.config import (
     DEFAULT_MAX_INPUT_BYTES,
     DEFAULT_OUTPUT_PREFIX,
@@ -16,6 +15,7 @@ from article_extractor.config import (
     ConfigurationError,
     Settings,
 )
+from article_extractor.keys import S3_MAX_KEY_BYTES, output_key
 
 
 def test_output_bucket_is_required() -> None:
@@ -195,7 +195,7 @@ def test_disabled_cleaning_rules_are_named_rules() -> None:
 
 def test_the_rule_names_are_the_cleaning_code_s() -> None:
     from article_extractor.document import CLEANING_RULES
-    from article_extractor.pipeline.clean import RULES
+    from article_extractor.pipeline.blocks.clean import RULES
 
     assert tuple(RULES) == CLEANING_RULES
 

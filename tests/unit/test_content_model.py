@@ -1,5 +1,5 @@
-"""The learned runtime pieces: page-type classifier and block model (pipeline/page_type.py,
-pipeline/content_model.py and their JSON under pipeline/models/), fitted by training/."""
+"""The learned runtime pieces: page-type classifier and block model (pipeline/model/page_type.py,
+pipeline/model/content_model.py and their JSON under pipeline/model/), fitted by training/."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import math
 import pytest
 from lxml.html import document_fromstring
 
-from article_extractor.pipeline import content_model, page_type
-from article_extractor.pipeline.kept_blocks import typed_blocks
+from article_extractor.pipeline.model import content_model, page_type
+from article_extractor.pipeline.model.kept_blocks import typed_blocks
 from tests.conftest import FIXTURES
 
 # Feature vectors with scikit-learn's probabilities, written by the training exports next to

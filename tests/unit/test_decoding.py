@@ -5,7 +5,7 @@ import codecs
 import pytest
 
 from article_extractor.errors import ErrorCode, ProcessingError
-from article_extractor.pipeline.decoding import (
+from article_extractor.pipeline.read.decoding import (
     charset_from_content_type,
     charset_from_meta,
     decode_html,

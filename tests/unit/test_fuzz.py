@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from article_extractor.document import OutputDocument, Status
 from article_extractor.inputs import FetchedObject, ObjectRef, too_large
+from article_extractor.options import ProcessingOptions
 from article_extractor.pipeline.process import process_object
 from tests.conftest import FIXTURES, SAMPLES, assert_valid_output
 
@@ -99,7 +100,9 @@ INPUTS = st.one_of(mutated_pages(), st.binary(max_size=5000))
 
 
 def process(body: bytes, key: str) -> OutputDocument:
-    document = process_object(ObjectRef("fuzz", key), MemoryReader(body), MAX)
+    document = process_object(
+        ObjectRef("fuzz", key), MemoryReader(body), ProcessingOptions(max_input_bytes=MAX)
+    )
     assert isinstance(document, OutputDocument)
     assert_valid_output(document.to_dict())
     assert (document.error is None) == (document.status is Status.OK)

@@ -21,8 +21,10 @@ from trafilatura import bare_extraction
 from article_extractor.aws.storage import S3ObjectReader
 from article_extractor.document import OutputDocument, Status
 from article_extractor.inputs import FetchedObject, ObjectRef, too_large
-from article_extractor.pipeline import extract, parsing
+from article_extractor.options import ProcessingOptions
+from article_extractor.pipeline import extract
 from article_extractor.pipeline.process import process_object
+from article_extractor.pipeline.read import parsing
 from tests.conftest import FIXTURES, assert_valid_output
 
 MAX = 1024 * 1024
@@ -144,7 +146,11 @@ class MemoryReader:
 def run(
     body: bytes, key: str = "page.html", max_bytes: int = MAX, **options: Any
 ) -> OutputDocument:
-    document = process_object(ObjectRef("in", key), MemoryReader(body), max_bytes, **options)
+    document = process_object(
+        ObjectRef("in", key),
+        MemoryReader(body),
+        ProcessingOptions(max_input_bytes=max_bytes, **options),
+    )
     assert_valid_output(document.to_dict())
     return document
 
@@ -155,8 +161,8 @@ def assert_outcome(document: OutputDocument, status: Status, code: str | None) -
 
 
 def text_of(document: OutputDocument) -> str:
-    assert document.document is not None
-    return document.document.text
+    assert document.article is not None
+    return document.article.text
 
 
 # --------------------------------------------------------------------------- empty and binary
@@ -209,7 +215,11 @@ def test_gzip_bomb_stops_at_the_bound_without_inflating() -> None:
     tracemalloc.start()
     try:
         tracemalloc.reset_peak()
-        document = process_object(ObjectRef("in", "bomb.html.gz"), MemoryReader(bomb), MAX)
+        document = process_object(
+            ObjectRef("in", "bomb.html.gz"),
+            MemoryReader(bomb),
+            ProcessingOptions(max_input_bytes=MAX),
+        )
         _, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
@@ -406,9 +416,9 @@ def test_external_entity_is_never_resolved() -> None:
     doctype = '<!DOCTYPE x [<!ENTITY ext SYSTEM "file:///etc/passwd">]>\n'
     document = run((doctype + page([*ENGLISH, "Account: &ext; end."])).encode())
     assert document.status in (Status.OK, Status.FAILED), document.error
-    if document.document is not None:
-        assert "root:" not in document.document.text
-        assert "/bin/" not in document.document.text
+    if document.article is not None:
+        assert "root:" not in document.article.text
+        assert "/bin/" not in document.article.text
     if document.status is Status.OK:
         assert SENTENCE in text_of(document)
 
@@ -533,7 +543,9 @@ def client_error(code: str, message: str, http_status: int) -> ClientError:
 
 def s3_run(s3: StubS3, max_bytes: int = MAX) -> OutputDocument:
     reader = S3ObjectReader(s3)  # type: ignore[arg-type]
-    document = process_object(ObjectRef("in", "page.html"), reader, max_bytes)
+    document = process_object(
+        ObjectRef("in", "page.html"), reader, ProcessingOptions(max_input_bytes=max_bytes)
+    )
     assert_valid_output(document.to_dict())
     return document
 

@@ -14,8 +14,12 @@ import pytest
 import trafilatura
 
 from article_extractor.inputs import FetchedObject, ObjectRef
-from article_extractor.pipeline import metadata, parsing, process_object, trafilatura_speedups
-from article_extractor.pipeline.internals import (
+from article_extractor.options import ProcessingOptions
+from article_extractor.pipeline import process_fetched, process_object
+from article_extractor.pipeline.metadata import page_metadata as metadata
+from article_extractor.pipeline.read import parsing
+from article_extractor.pipeline.upstream import speedups as trafilatura_speedups
+from article_extractor.pipeline.upstream.checked_internals import (
     VERIFIED_TRAFILATURA,
     NotAsVerifiedError,
     internal,
@@ -156,7 +160,13 @@ class PageReader:
 def documents_here(paths: list[Path]) -> list[dict[str, Any]]:
     return [
         without_timings(
-            json.loads(process_object(ObjectRef(None, p.name), PageReader(p), 10 << 20).to_json())
+            json.loads(
+                process_object(
+                    ObjectRef(None, p.name),
+                    PageReader(p),
+                    ProcessingOptions(max_input_bytes=10 << 20),
+                ).to_json()
+            )
         )
         for p in paths
     ]
@@ -219,3 +229,62 @@ def test_without_any_internal_extraction_is_stock(
     monkeypatch.undo()
     # ours: no comment author; the tag's single word, since nothing else names an author
     assert documents_here([tmp_path / "metadata.html"])[0]["document"]["author"] == "Jroe"
+
+
+# ------------------------------------------------------------ trafilatura's result-tree names
+LIST_PAGE = (
+    "<html><body><article><h2>What the works bring</h2>"
+    + "<p>The harbour board approved the works on Tuesday after a long debate about cost.</p>" * 3
+    + "<ul><li>Two new berths for the island ferries</li><li>A wider walkway</li></ul>"
+    + "<table><tr><th>Berth</th><th>Length</th></tr><tr><td>North</td><td>120 m</td></tr></table>"
+    + "</article></body></html>"
+)
+
+
+def renamed_tags(extract: Any) -> Any:
+    """trafilatura's `bare_extraction`, as a release that names list items and table rows
+    otherwise would give it (its text unchanged)."""
+
+    def extraction(*args: Any, **kwargs: Any) -> Any:
+        result = extract(*args, **kwargs)
+        body = getattr(result, "body", None)
+        for element in body.iter() if body is not None else ():
+            element.tag = {"item": "entry", "row": "line"}.get(element.tag, element.tag)
+        return result
+
+    return extraction
+
+
+def test_a_release_that_renames_result_tags_loses_structure_never_text(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from article_extractor.pipeline import extract
+    from article_extractor.pipeline.blocks import typed_blocks
+
+    monkeypatch.setattr(trafilatura, "bare_extraction", renamed_tags(trafilatura.bare_extraction))
+    monkeypatch.setattr(extract, "bare_extraction", renamed_tags(extract.bare_extraction))
+    typed_blocks.reads_trafilatura.cache_clear()
+    body = LIST_PAGE.encode()
+    fetched = FetchedObject(body=body, size=len(body))
+    try:
+        with caplog.at_level(logging.WARNING):
+            document = process_fetched(ObjectRef(None, "page.html"), fetched)
+        assert typed_blocks.reads_trafilatura() is False
+        assert any("result tree" in r.getMessage() for r in caplog.records), caplog.records
+    finally:
+        typed_blocks.reads_trafilatura.cache_clear()
+    assert document.article is not None
+    for words in ("Two new berths for the island ferries", "A wider walkway", "North", "120 m"):
+        assert words in document.article.text
+    # Read with the names as verified, the renamed tree would have lost them.
+    result = trafilatura.bare_extraction(parsing.parse_html(LIST_PAGE), include_tables=True)
+    text = typed_blocks.to_text(typed_blocks.blocks_from_tree(result.body))
+    assert "120 m" not in text
+
+
+def test_the_result_tree_reads_as_verified_on_this_release() -> None:
+    from article_extractor.pipeline.blocks import typed_blocks
+
+    if trafilatura.__version__ != VERIFIED_TRAFILATURA:
+        pytest.skip(f"trafilatura {trafilatura.__version__}: the check decides")
+    assert typed_blocks.reads_trafilatura() is True

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from article_extractor.aws.keys import (
+from article_extractor.keys import (
     SUPPORTED_SUFFIXES,
     is_gzip_key,
     is_supported_key,

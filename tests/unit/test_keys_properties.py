@@ -13,7 +13,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from article_extractor.aws.events import refs_from_s3_event
-from article_extractor.aws.keys import LONG_KEYS_FOLDER, S3_MAX_KEY_BYTES, output_key, source_key
+from article_extractor.keys import LONG_KEYS_FOLDER, S3_MAX_KEY_BYTES, output_key, source_key
 from tests.events import s3_event, s3_record
 
 PROPERTIES = settings(max_examples=300)

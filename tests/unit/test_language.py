@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from article_extractor.pipeline.language import detect_language
+from article_extractor.pipeline.metadata.language import detect_language
 
 SENTENCES = {
     "en": "The council voted on Thursday night to approve the new tram line, which will link the "

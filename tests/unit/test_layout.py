@@ -4,7 +4,11 @@ an import inside a function runs when that function does).
 - `article_extractor.pipeline` is the only part that imports lxml, trafilatura and their kin;
 - nothing outside it imports it at module level (so the handler's cold start never loads it);
 - boto3 is imported only inside functions (created with the first S3 call);
-- the function's package never imports the tools (CLI, backfill, local stack).
+- the function's package never imports the tools (CLI, backfill, local stack);
+- its floors, counting every import (in functions too): the modules at the package's root
+  (settings, inputs, keys, the document...) import neither `aws` nor `pipeline`; `pipeline`
+  never imports `aws`; neither imports the handler. So no arrow runs back up and no loop hides
+  inside a function.
 """
 
 from __future__ import annotations
@@ -44,6 +48,28 @@ def module_level_imports(path: Path) -> set[str]:
     return names
 
 
+def every_import(path: Path) -> set[str]:
+    """Every module a module's source imports, wherever the statement stands."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            assert node.level == 0, f"{path}: relative import"
+            assert node.module is not None
+            names |= {node.module} | {f"{node.module}.{alias.name}" for alias in node.names}
+    return names
+
+
+def importing(path: Path, *packages: str) -> set[str]:
+    return {
+        name
+        for name in every_import(path)
+        if any(name == p or name.startswith(p + ".") for p in packages)
+    }
+
+
 def modules(root: Path) -> list[Path]:
     return sorted(root.rglob("*.py"))
 
@@ -76,3 +102,35 @@ def test_the_pipeline_does_not_reach_for_aws_services() -> None:
 def test_tools_live_outside_the_function_package() -> None:
     assert (TOOLS / "cli.py").is_file()
     assert not {"cli.py", "backfill.py", "local.py"} & {p.name for p in PACKAGE.rglob("*.py")}
+
+
+ROOT_MODULES = sorted(p for p in PACKAGE.glob("*.py") if p.name not in ("handler.py",))
+
+
+@pytest.mark.parametrize("path", ROOT_MODULES, ids=lambda p: p.name)
+def test_the_root_modules_stand_below_aws_and_the_pipeline(path: Path) -> None:
+    assert not importing(
+        path,
+        "article_extractor.aws",
+        "article_extractor.pipeline",
+        "article_extractor.handler",
+    )
+
+
+@pytest.mark.parametrize("path", modules(PACKAGE / "pipeline"), ids=lambda p: p.name)
+def test_the_pipeline_never_imports_aws_or_the_handler(path: Path) -> None:
+    assert not importing(path, "article_extractor.aws", "article_extractor.handler")
+
+
+@pytest.mark.parametrize("path", modules(PACKAGE / "aws"), ids=lambda p: p.name)
+def test_aws_never_imports_the_handler(path: Path) -> None:
+    assert not importing(path, "article_extractor.handler")
+
+
+def test_the_pipeline_is_grouped_by_stage() -> None:
+    """Each stage a room of its own; at the pipeline's top only what runs them in order."""
+    pipeline = PACKAGE / "pipeline"
+    rooms = {p.name for p in pipeline.iterdir() if (p / "__init__.py").is_file()}
+    assert rooms == {"read", "upstream", "metadata", "blocks", "model"}
+    top = {p.name for p in pipeline.glob("*.py")}
+    assert top == {"__init__.py", "process.py", "extract.py", "deadline.py", "literal_prefilter.py"}

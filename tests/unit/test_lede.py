@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from trafilatura.utils import load_html
 
-from article_extractor.pipeline.blocks import Block, BlockKind
+from article_extractor.pipeline.blocks.lede import find_lede, insert_lede, opening_standfirst
+from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind
 from article_extractor.pipeline.extract import extract_article
-from article_extractor.pipeline.lede import find_lede, insert_lede, opening_standfirst
 
 LEDE = (
     "The city will spend four hundred million pounds on a riverside tram line, the largest "

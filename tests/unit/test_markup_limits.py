@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from article_extractor.errors import ErrorCode, ProcessingError
-from article_extractor.pipeline import markup_limits
-from article_extractor.pipeline.markup_limits import (
+from article_extractor.pipeline.read import markup_limits
+from article_extractor.pipeline.read.markup_limits import (
     HEAVY_TAG_ATTRIBUTES,
     MAX_ANGLE_BRACKETS,
     MAX_ATTRIBUTE_PAIRS,

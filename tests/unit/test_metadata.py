@@ -3,19 +3,19 @@ from __future__ import annotations
 import pytest
 
 from article_extractor.pipeline.extract import extract_article
-from article_extractor.pipeline.linked_data import read_linked_data
-from article_extractor.pipeline.metadata import (
+from article_extractor.pipeline.metadata.linked_data import read_linked_data
+from article_extractor.pipeline.metadata.page_metadata import (
     microdata_posting_date,
     stated_date,
 )
-from article_extractor.pipeline.parsing import parse_html
-from article_extractor.pipeline.title_author import (
+from article_extractor.pipeline.metadata.title_author import (
     choose_title,
     clean_author,
     clean_title,
     looks_like_name,
     says_title,
 )
+from article_extractor.pipeline.read.parsing import parse_html
 from tests.conftest import FIXTURES
 
 
@@ -368,9 +368,9 @@ def test_says_title(text: str, title: str, expected: bool) -> None:
 
 
 def test_a_first_heading_with_the_sites_name_after_the_title_is_not_repeated_in_the_text() -> None:
-    from article_extractor.pipeline.blocks import Block, BlockKind
-    from article_extractor.pipeline.clean import clean_blocks
-    from article_extractor.pipeline.lede import insert_lede
+    from article_extractor.pipeline.blocks.clean import clean_blocks
+    from article_extractor.pipeline.blocks.lede import insert_lede
+    from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind
 
     body = Block(BlockKind.PARAGRAPH, text="Plan for more guests than you expect.")
     heading = Block(BlockKind.HEADING, text="Catering tips | Cookshack", level=1)

@@ -11,10 +11,14 @@ import trafilatura.metadata
 from lxml.html import HtmlElement
 from trafilatura.metadata import extract_catstags, extract_metadata
 
-from article_extractor.pipeline import metadata
-from article_extractor.pipeline.internals import verified
-from article_extractor.pipeline.metadata import byline_author, categories_and_tags, page_metadata
-from article_extractor.pipeline.parsing import parse_html
+from article_extractor.pipeline.metadata import page_metadata as metadata
+from article_extractor.pipeline.metadata.page_metadata import (
+    byline_author,
+    categories_and_tags,
+    page_metadata,
+)
+from article_extractor.pipeline.read.parsing import parse_html
+from article_extractor.pipeline.upstream.checked_internals import verified
 
 HEAD = """<head><title>Tram line approved | Harbour Gazette</title>
 <meta name="description" content="The council voted for the tram.">

@@ -18,9 +18,11 @@ from lxml.html import document_fromstring
 
 from article_extractor.document import PAGE_TYPES, OutputDocument
 from article_extractor.inputs import ObjectRef
-from article_extractor.pipeline import content_model, page_type, process_object
-from article_extractor.pipeline.blocks import BlockKind
-from article_extractor.pipeline.kept_blocks import typed_blocks
+from article_extractor.options import ProcessingOptions
+from article_extractor.pipeline import process_object
+from article_extractor.pipeline.blocks.typed_blocks import BlockKind
+from article_extractor.pipeline.model import content_model, page_type
+from article_extractor.pipeline.model.kept_blocks import typed_blocks
 from article_extractor_tools.files import LocalFileReader
 from tests.conftest import ROOT, assert_valid_output
 from tests.unit.test_structure import assert_round_trip
@@ -90,7 +92,9 @@ def run(tmp_path: Path, html: str, url: str, model: bool = True) -> OutputDocume
     path.write_text(html, encoding="utf-8")
     reader = LocalFileReader(source_url=url)
     document = process_object(
-        ObjectRef(None, str(path)), reader, 10 << 20, include_blocks=True, content_model=model
+        ObjectRef(None, str(path)),
+        reader,
+        ProcessingOptions(max_input_bytes=10 << 20, include_blocks=True, content_model=model),
     )
     assert_valid_output(document.to_dict())
     return document
@@ -106,29 +110,29 @@ def comparable(document: OutputDocument) -> dict[str, Any]:
 
 def test_a_forum_thread_keeps_its_posts(tmp_path: Path) -> None:
     document = run(tmp_path, FORUM, FORUM_URL)
-    assert document.document is not None
-    assert document.document.page_type == "forum"
+    assert document.article is not None
+    assert document.article.page_type == "forum"
     report = document.extraction.content_model
     assert report is not None and report.applied and report.outcome == "applied"
     assert report.page_type_confidence is not None and report.page_type_confidence >= 0.6
     assert report.blocks is not None and report.kept is not None and report.added is not None
-    lines = document.document.text.splitlines()
+    lines = document.article.text.splitlines()
     for post in POSTS:
         assert post in lines
     assert "Look at the relief valve discharge pipe outside." in lines  # trafilatura drops it
     assert not any("Copyright" in line or line == "Log in" for line in lines)
     assert_round_trip(document)
-    kinds = [block["type"] for block in document.document.blocks or []]
+    kinds = [block["type"] for block in document.article.blocks or []]
     assert "list" in kinds  # the reply's items are one list, not loose paragraphs
 
 
 def test_a_listing_keeps_its_cards(tmp_path: Path) -> None:
     document = run(tmp_path, LISTING, LISTING_URL)
-    assert document.document is not None
-    assert document.document.page_type == "listing"
+    assert document.article is not None
+    assert document.article.page_type == "listing"
     assert document.extraction.content_model is not None
     assert document.extraction.content_model.applied
-    text = document.document.text
+    text = document.article.text
     for _, summary in JOBS:
         assert summary in text
     assert "Privacy" not in text.splitlines()
@@ -138,14 +142,14 @@ def test_a_listing_keeps_its_cards(tmp_path: Path) -> None:
 def test_a_declared_article_is_what_it_is_with_the_model_off(tmp_path: Path) -> None:
     on = run(tmp_path, ARTICLE, "https://harbour.example/news/works")
     off = run(tmp_path, ARTICLE, "https://harbour.example/news/works", model=False)
-    assert on.document is not None and off.document is not None
-    assert on.document.page_type == "article" and off.document.page_type is None
+    assert on.article is not None and off.article is not None
+    assert on.article.page_type == "article" and off.article.page_type is None
     assert on.extraction.content_model is not None and off.extraction.content_model is not None
     assert on.extraction.content_model.outcome == "declared_article"
     assert not on.extraction.content_model.applied
     assert off.extraction.content_model.outcome == "off"
     for field in ("text", "markdown", "blocks", "title", "word_count"):
-        assert getattr(on.document, field) == getattr(off.document, field)
+        assert getattr(on.article, field) == getattr(off.article, field)
     assert on.extraction.cleaning == off.extraction.cleaning
 
 
@@ -160,8 +164,8 @@ def test_cleaning_rules_still_run_on_the_model_s_blocks(tmp_path: Path) -> None:
         '<p class="results-count">Showing 6 jobs</p><p>Sign up for our newsletter</p>',
     )
     document = run(tmp_path, html, LISTING_URL)
-    assert document.document is not None
-    assert "Sign up for our newsletter" not in document.document.text
+    assert document.article is not None
+    assert "Sign up for our newsletter" not in document.article.text
 
 
 # --------------------------------------------------------------------------- typed blocks
@@ -270,8 +274,8 @@ def test_the_handler_import_reads_no_model_and_loads_no_trafilatura() -> None:
         "import sys\n"
         "import article_extractor.handler\n"
         "assert 'trafilatura' not in sys.modules\n"
-        "assert 'article_extractor.pipeline.content_model' not in sys.modules\n"
-        "from article_extractor.pipeline import content_model, page_type\n"
+        "assert 'article_extractor.pipeline.model.content_model' not in sys.modules\n"
+        "from article_extractor.pipeline.model import content_model, page_type\n"
         "assert content_model._model.cache_info().currsize == 0\n"
         "assert page_type._model.cache_info().currsize == 0\n"
     )

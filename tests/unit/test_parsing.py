@@ -12,9 +12,9 @@ from lxml import etree
 from lxml.html import FormElement, HtmlElement, HtmlElementClassLookup, InputElement
 from trafilatura.utils import load_html
 
-from article_extractor.pipeline import parsing
-from article_extractor.pipeline.internals import verified
-from article_extractor.pipeline.parsing import element_count, parse_html
+from article_extractor.pipeline.read import parsing
+from article_extractor.pipeline.read.parsing import element_count, parse_html
+from article_extractor.pipeline.upstream.checked_internals import verified
 
 PAGES = [
     "<!DOCTYPE html><html lang='en'><head><title>T</title></head>"

@@ -9,6 +9,7 @@ import pytest
 from article_extractor.document import Status
 from article_extractor.errors import ErrorCode, ProcessingError
 from article_extractor.inputs import FetchedObject, ObjectRef, too_large
+from article_extractor.options import ProcessingOptions
 from article_extractor.pipeline.process import process_object
 from tests.conftest import FIXTURES, SAMPLES, assert_valid_output
 
@@ -37,7 +38,11 @@ class MissingReader:
 
 
 def run(body: bytes, key: str = "page.html", max_bytes: int = MAX, **attributes: object):  # type: ignore[no-untyped-def]
-    document = process_object(ObjectRef("in", key), MemoryReader(body, **attributes), max_bytes)
+    document = process_object(
+        ObjectRef("in", key),
+        MemoryReader(body, **attributes),
+        ProcessingOptions(max_input_bytes=max_bytes),
+    )
     assert_valid_output(document.to_dict())
     return document
 
@@ -46,9 +51,9 @@ def test_article_is_ok_with_text_metadata_and_source() -> None:
     document = run(ARTICLE, etag="e1", version_id="v1", content_type="text/html")
     assert document.status is Status.OK
     assert document.error is None
-    assert document.document is not None
-    assert document.document.title == "A quiet morning at the observatory"
-    assert document.document.word_count > 150
+    assert document.article is not None
+    assert document.article.title == "A quiet morning at the observatory"
+    assert document.article.word_count > 150
     assert (document.source.etag, document.source.version_id, document.source.size) == (
         "e1",
         "v1",
@@ -65,7 +70,7 @@ def test_source_url_metadata_becomes_the_url_hint() -> None:
     )
     document = run(page, metadata={"source-url": "https://example.com/a"})
     assert document.source.url == "https://example.com/a"
-    assert document.document is not None and document.document.url == "https://example.com/a"
+    assert document.article is not None and document.article.url == "https://example.com/a"
 
 
 @pytest.mark.parametrize("body", [b"", b"   \n\t  ", gzip.compress(b"  ")])
@@ -87,7 +92,7 @@ def test_page_without_text_is_no_text() -> None:
 )
 def test_unsupported_keys_are_skipped_without_reading(key: str) -> None:
     reader = MemoryReader(ARTICLE)
-    document = process_object(ObjectRef("in", key), reader, MAX)
+    document = process_object(ObjectRef("in", key), reader, ProcessingOptions(max_input_bytes=MAX))
     assert document.status is Status.SKIPPED
     assert document.error is not None and document.error.code == "unsupported_key"
     assert document.error.message == "key does not end in .html, .htm, .html.gz or .htm.gz"
@@ -130,7 +135,9 @@ def test_binary_file_with_html_name_is_not_html() -> None:
 
 
 def test_missing_object_is_object_not_found() -> None:
-    document = process_object(ObjectRef("in", "gone.html"), MissingReader(), MAX)
+    document = process_object(
+        ObjectRef("in", "gone.html"), MissingReader(), ProcessingOptions(max_input_bytes=MAX)
+    )
     assert document.status is Status.FAILED
     assert document.error is not None and document.error.code == "object_not_found"
     assert_valid_output(document.to_dict())
@@ -139,9 +146,9 @@ def test_missing_object_is_object_not_found() -> None:
 def test_legacy_charset_page_is_decoded() -> None:
     document = run((SAMPLES / "russian-windows-1251.html").read_bytes())
     assert document.status is Status.OK
-    assert document.document is not None
-    assert "Осенняя ярмарка" in document.document.text
-    assert document.document.language == "ru"
+    assert document.article is not None
+    assert "Осенняя ярмарка" in document.article.text
+    assert document.article.language == "ru"
     assert document.extraction.input_encoding == "cp1251"
 
 
@@ -155,10 +162,10 @@ def test_clutter_lines_are_removed_and_reported() -> None:
         "<p>)</p></article></body></html>"
     ).encode()
     document = run(page)
-    assert document.document is not None
-    assert "free_limit" not in document.document.text
-    assert not any(line == ")" for line in document.document.text.splitlines())
-    assert "Paragraph 5 of the story" in document.document.text
+    assert document.article is not None
+    assert "free_limit" not in document.article.text
+    assert not any(line == ")" for line in document.article.text.splitlines())
+    assert "Paragraph 5 of the story" in document.article.text
     assert document.extraction.cleaning == {"template_token": 1, "stray_punctuation": 1}
 
 
@@ -168,7 +175,9 @@ def test_unexpected_reader_errors_propagate_for_retry() -> None:
             raise ConnectionError("reset by peer")
 
     with pytest.raises(ConnectionError):
-        process_object(ObjectRef("in", "a.html"), FlakyReader(), MAX)
+        process_object(
+            ObjectRef("in", "a.html"), FlakyReader(), ProcessingOptions(max_input_bytes=MAX)
+        )
 
 
 WESTERN_PARAGRAPHS = (
@@ -218,9 +227,9 @@ def test_charset_labels_only_python_knows_are_ignored_and_the_text_detected(
     document = run(page.encode(codec), content_type=content_type)
     assert document.status is Status.OK
     assert document.extraction.input_encoding == codec
-    assert document.document is not None
+    assert document.article is not None
     for paragraph in paragraphs:
-        assert paragraph in document.document.text
+        assert paragraph in document.article.text
 
 
 @pytest.mark.parametrize(
@@ -244,7 +253,7 @@ def test_source_url_that_is_no_absolute_http_url_is_dropped(source_url: str) -> 
     document = run(page, metadata={"source-url": source_url})
     assert document.status is Status.OK
     assert document.source.url is None
-    assert document.document is not None and document.document.url is None
+    assert document.article is not None and document.article.url is None
 
 
 def test_rfc_2047_encoded_source_url_is_decoded() -> None:
@@ -257,4 +266,4 @@ def test_rfc_2047_encoded_source_url_is_decoded() -> None:
         page, metadata={"source-url": "=?UTF-8?B?aHR0cHM6Ly9leGFtcGxlLmNvbS9jYWbDqQ==?="}
     )
     assert document.source.url == "https://example.com/café"
-    assert document.document is not None and document.document.url == "https://example.com/café"
+    assert document.article is not None and document.article.url == "https://example.com/café"

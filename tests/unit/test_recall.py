@@ -6,6 +6,7 @@ import pytest
 
 from article_extractor.document import Status
 from article_extractor.inputs import FetchedObject, ObjectRef
+from article_extractor.options import ProcessingOptions
 from article_extractor.pipeline.process import process_object
 
 PARAGRAPHS = [
@@ -68,9 +69,11 @@ class PageReader:
 @pytest.mark.parametrize("shape", sorted(PAGES))
 def test_whole_body_and_no_clutter(shape: str) -> None:
     html, clutter = PAGES[shape]
-    document = process_object(ObjectRef("in", "page.html"), PageReader(html), 1 << 20)
+    document = process_object(
+        ObjectRef("in", "page.html"), PageReader(html), ProcessingOptions(max_input_bytes=1 << 20)
+    )
     assert document.status is Status.OK
-    assert document.document is not None
-    text = document.document.text
+    assert document.article is not None
+    text = document.article.text
     assert [p for p in PARAGRAPHS if p not in text] == []
     assert [c for c in clutter if c in text] == []

@@ -7,8 +7,8 @@ from lxml.etree import tostring
 from trafilatura.utils import load_html, repair_faulty_html
 
 from article_extractor.errors import ErrorCode, ProcessingError
-from article_extractor.pipeline.parsing import _REPAIRS, _repair_markup, parse_html
-from article_extractor.pipeline.sanitize import (
+from article_extractor.pipeline.read.parsing import _REPAIRS, _repair_markup, parse_html
+from article_extractor.pipeline.read.sanitize import (
     _CONTROL_CHARACTERS,
     has_control_characters,
     sanitize_html,

@@ -11,6 +11,7 @@ import pytest
 from article_extractor.document import SCHEMA_VERSION, Status
 from article_extractor.errors import ErrorCode
 from article_extractor.inputs import ObjectRef
+from article_extractor.options import ProcessingOptions
 from article_extractor.pipeline.process import process_object
 from article_extractor_tools.files import LocalFileReader
 from tests.conftest import FIXTURES, SCHEMA_VALIDATOR, assert_valid_output, load_schema
@@ -18,7 +19,9 @@ from tests.conftest import FIXTURES, SCHEMA_VALIDATOR, assert_valid_output, load
 
 def ok_document() -> dict[str, Any]:
     ref = ObjectRef(bucket=None, key=str(FIXTURES / "minimal-article.html"))
-    return process_object(ref, LocalFileReader(), 1 << 20).to_dict()
+    return process_object(
+        ref, LocalFileReader(), ProcessingOptions(max_input_bytes=1 << 20)
+    ).to_dict()
 
 
 def test_status_and_error_code_enums_match_the_code() -> None:

@@ -9,10 +9,11 @@ from typing import Any
 
 import pytest
 
-from article_extractor.aws.keys import output_key
 from article_extractor.config import ConfigurationError, Settings
 from article_extractor.document import Status
 from article_extractor.inputs import FetchedObject, ObjectRef
+from article_extractor.keys import output_key
+from article_extractor.options import ProcessingOptions
 from article_extractor.pipeline.process import process_object
 
 STORY = "The observatory on Marrow Hill reopened after two winters of careful restoration work. "
@@ -55,12 +56,14 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
 
 @pytest.mark.parametrize("html", [NETWORK_BAIT, EXTERNAL_ENTITY], ids=["references", "entities"])
 def test_processing_opens_no_connection(html: str, no_network: list[Any]) -> None:
-    document = process_object(ObjectRef("in", "page.html"), PageReader(html), 1 << 20)
+    document = process_object(
+        ObjectRef("in", "page.html"), PageReader(html), ProcessingOptions(max_input_bytes=1 << 20)
+    )
     assert no_network == []
     assert document.status is Status.OK
-    assert document.document is not None
-    assert "Marrow Hill" in document.document.text
-    assert "root:" not in document.document.text
+    assert document.article is not None
+    assert "Marrow Hill" in document.article.text
+    assert "root:" not in document.article.text
 
 
 @pytest.mark.parametrize(

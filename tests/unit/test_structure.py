@@ -17,9 +17,10 @@ from markdown_it.tree import SyntaxTreeNode
 
 from article_extractor.document import OutputDocument
 from article_extractor.inputs import ObjectRef
+from article_extractor.options import ProcessingOptions
 from article_extractor.pipeline import process_object
-from article_extractor.pipeline.blocks import Block, BlockKind, ListItem, to_text
-from article_extractor.pipeline.markdown import to_markdown
+from article_extractor.pipeline.blocks.markdown import to_markdown
+from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind, ListItem, to_text
 from article_extractor_tools.files import LocalFileReader
 from tests.conftest import assert_valid_output
 
@@ -48,9 +49,13 @@ def extract(tmp_path: Path, html: str) -> OutputDocument:
     path = tmp_path / "page.html"
     path.write_text(html, encoding="utf-8")
     reader = LocalFileReader(source_url="https://harbour.example/news/works")
-    document = process_object(ObjectRef(None, str(path)), reader, 10 << 20, include_blocks=True)
+    document = process_object(
+        ObjectRef(None, str(path)),
+        reader,
+        ProcessingOptions(max_input_bytes=10 << 20, include_blocks=True),
+    )
     assert_valid_output(document.to_dict())
-    assert document.document is not None
+    assert document.article is not None
     return document
 
 
@@ -145,9 +150,9 @@ def list_item(item: dict[str, Any]) -> Any:
 
 
 def assert_round_trip(document: OutputDocument) -> list[Any]:
-    assert document.document is not None and document.document.blocks is not None
-    expected = blocks_structure(document.document.blocks)
-    assert markdown_structure(document.document.markdown) == expected
+    assert document.article is not None and document.article.blocks is not None
+    expected = blocks_structure(document.article.blocks)
+    assert markdown_structure(document.article.markdown) == expected
     return expected
 
 
@@ -161,8 +166,8 @@ def test_headings_keep_their_levels_and_the_title_is_not_repeated(tmp_path: Path
     structure = assert_round_trip(document)
     headings = [item for item in structure if item[0] == "heading"]
     assert headings == [("heading", n, f"Section at level {n}") for n in range(2, 7)]
-    assert document.document is not None
-    text = document.document.text
+    assert document.article is not None
+    text = document.article.text
     assert "Harbour works explained" not in text.split("\n")[0]  # the title has its own field
     assert "#" not in text
     for level in range(2, 7):
@@ -204,9 +209,9 @@ def test_nested_lists_keep_their_order_kind_and_nesting(tmp_path: Path) -> None:
         True,
         [("First step of the plan", []), ("Second step of the plan", [])],
     )
-    assert document.document is not None
-    assert "\n  Call the depot\n    By e-mail" not in document.document.text  # items, then
-    assert "    By e-mail" in document.document.text  # nested items are indented
+    assert document.article is not None
+    assert "\n  Call the depot\n    By e-mail" not in document.article.text  # items, then
+    assert "    By e-mail" in document.article.text  # nested items are indented
 
 
 @pytest.mark.parametrize("with_thead", [True, False])
@@ -227,8 +232,8 @@ def test_tables_keep_header_rows_and_empty_cells(tmp_path: Path, with_thead: boo
     data_rows = [["North 1", "9.5", ""], ["North 2", "", "dredging | in progress"]]
     header = ["Berth", "Depth (m)", "Notes"] if with_thead else ["", "", ""]
     assert table_structure == ("table", header, data_rows)
-    assert document.document is not None
-    text = document.document.text
+    assert document.article is not None
+    text = document.article.text
     for cell in ("North 1", "9.5", "North 2", "dredging | in progress"):
         assert cell in text
     assert "---" not in text
@@ -245,14 +250,14 @@ def test_a_layout_table_s_cell_is_paragraphs_not_a_one_cell_table(tmp_path: Path
         "<p>© Harbour News</p></body></html>"
     )
     document = extract(tmp_path, html)
-    assert document.document is not None
-    lines = document.document.text.splitlines()
+    assert document.article is not None
+    lines = document.article.text.splitlines()
     assert [s for s in SENTENCES if s not in lines] == []
-    assert "|" not in document.document.markdown
+    assert "|" not in document.article.markdown
     assert_round_trip(document)
     berths = "".join(f"<tr><td>North berth {n}</td></tr>" for n in range(1, 5))
     data = extract(tmp_path, page(f"<table><tr><th>Berth</th></tr>{berths}</table>"))
-    assert any(block["type"] == "table" for block in data.document.blocks or [])
+    assert any(block["type"] == "table" for block in data.article.blocks or [])
 
 
 def test_code_blocks_stay_verbatim_with_their_language(tmp_path: Path) -> None:
@@ -267,9 +272,9 @@ def test_code_blocks_stay_verbatim_with_their_language(tmp_path: Path) -> None:
     document = extract(tmp_path, page(body))
     structure = assert_round_trip(document)
     assert ("code", "bash", code) in structure
-    assert document.document is not None
+    assert document.article is not None
     for line in code.split("\n"):
-        assert line in document.document.text.split("\n")
+        assert line in document.article.text.split("\n")
     assert "template_token" not in document.extraction.cleaning
 
 
@@ -302,11 +307,11 @@ def test_right_to_left_text_round_trips(tmp_path: Path) -> None:
 def test_boilerplate_stays_out_of_text_and_markdown(tmp_path: Path) -> None:
     body = "<p>Also Read</p><p>Subscribe now for unlimited access</p><p>)</p>"
     document = extract(tmp_path, page(body))
-    assert document.document is not None
+    assert document.article is not None
     for leftover in ("Also Read", "Subscribe now", "Home", "© Harbour News"):
-        assert leftover not in document.document.text
-        assert leftover not in document.document.markdown
-    assert "\n)\n" not in f"\n{document.document.markdown}\n"
+        assert leftover not in document.article.text
+        assert leftover not in document.article.markdown
+    assert "\n)\n" not in f"\n{document.article.markdown}\n"
 
 
 # --------------------------------------------------------------------------- any text

@@ -31,9 +31,9 @@ from trafilatura.xpaths import (
     REMOVE_COMMENTS_XPATH,
 )
 
-from article_extractor.pipeline import trafilatura_speedups as fast
-from article_extractor.pipeline.internals import verified
-from article_extractor.pipeline.parsing import parse_html
+from article_extractor.pipeline.read.parsing import parse_html
+from article_extractor.pipeline.upstream import speedups as fast
+from article_extractor.pipeline.upstream.checked_internals import verified
 
 ROOT = Path(__file__).resolve().parents[2]
 BASELINE = sys.modules["trafilatura.baseline"]

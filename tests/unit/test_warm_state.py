@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 from article_extractor.inputs import FetchedObject, ObjectRef
+from article_extractor.options import ProcessingOptions
 from article_extractor.pipeline.process import process_object
 from tests.conftest import ROOT
 
@@ -41,9 +42,11 @@ class Reader:
 
 
 def text_of(body: bytes) -> str:
-    document = process_object(ObjectRef("in", "page.html"), Reader(body), 1 << 20)
-    assert document.document is not None
-    return document.document.text
+    document = process_object(
+        ObjectRef("in", "page.html"), Reader(body), ProcessingOptions(max_input_bytes=1 << 20)
+    )
+    assert document.article is not None
+    return document.article.text
 
 
 def test_shared_paragraphs_survive_in_both_orders_in_one_process() -> None:

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from article_extractor.pipeline import clean
-from article_extractor.pipeline.wording import Wording, required_literals
+from article_extractor.pipeline.blocks import clean
+from article_extractor.pipeline.literal_prefilter import Wording, required_literals
 
 CLEAN_WORDINGS = {name: value for name, value in vars(clean).items() if isinstance(value, Wording)}
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"

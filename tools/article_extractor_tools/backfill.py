@@ -37,12 +37,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 
 from article_extractor.aws import runtime
 from article_extractor.aws.events import REPROCESS_ARGUMENT
-from article_extractor.aws.keys import is_supported_key
 from article_extractor.aws.results import process_and_store, result_is_current
 from article_extractor.aws.storage import S3ObjectReader
 from article_extractor.config import Settings
 from article_extractor.document import Status
 from article_extractor.inputs import ObjectRef
+from article_extractor.keys import is_supported_key
 from article_extractor_tools.progress import terminal_bar
 
 if TYPE_CHECKING:

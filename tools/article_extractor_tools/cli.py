@@ -18,15 +18,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
 from article_extractor import __version__
-from article_extractor.aws.keys import OUTPUT_SUFFIX, is_supported_key, supported_suffixes_text
 from article_extractor.config import (
-    DEFAULT_MAX_INPUT_BYTES,
     DEFAULT_OUTPUT_PREFIX,
     MAX_INPUT_BYTES_LIMIT,
     ConfigurationError,
@@ -35,6 +33,8 @@ from article_extractor.config import (
 from article_extractor.document import CLEANING_RULES, OutputDocument, Status
 from article_extractor.errors import ProcessingError
 from article_extractor.inputs import ObjectRef
+from article_extractor.keys import OUTPUT_SUFFIX, is_supported_key, supported_suffixes_text
+from article_extractor.options import DEFAULT_MAX_INPUT_BYTES, ProcessingOptions
 from article_extractor_tools.files import LocalFileReader, StreamReader
 from article_extractor_tools.progress import terminal_bar
 
@@ -198,20 +198,17 @@ def version_text() -> str:
 def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if not 1 <= args.max_input_bytes <= MAX_INPUT_BYTES_LIMIT:
         parser.error(f"--max-input-bytes must be from 1 to {MAX_INPUT_BYTES_LIMIT}")
+    options = ProcessingOptions(
+        max_input_bytes=args.max_input_bytes,
+        disabled_rules=frozenset(args.disable_rule),
+        content_model=args.content_model,
+    )
     if STDIN_PATH in args.paths:
         if len(args.paths) > 1:
             parser.error(f"{STDIN_PATH} (standard input) must be the only PATH")
         if args.output_dir is not None:
             parser.error(f"{STDIN_PATH} (standard input) prints its document: no --output-dir")
-        return extract_stream(
-            sys.stdin.buffer,
-            sys.stdout,
-            args.url,
-            args.max_input_bytes,
-            args.disable_rule,
-            args.format,
-            args.content_model,
-        )
+        return extract_stream(sys.stdin.buffer, sys.stdout, args.url, options, args.format)
     inputs = list(collect_inputs(args.paths))
     if not inputs:
         parser.error(f"no {supported_suffixes_text()} files found in the given paths")
@@ -223,7 +220,6 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     from article_extractor.pipeline import process_object
 
     reader = LocalFileReader(source_url=args.url)
-    disabled_rules = frozenset(args.disable_rule)
     many = len(inputs) >= PROGRESS_MIN_FILES
     bar = terminal_bar(sys.stderr, total=len(inputs), unit="file") if many else None
 
@@ -236,13 +232,7 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     any_failed = False
     try:
         for path, relative in inputs:
-            document = process_object(
-                ObjectRef(bucket=None, key=str(path)),
-                reader,
-                args.max_input_bytes,
-                disabled_rules,
-                content_model=args.content_model,
-            )
+            document = process_object(ObjectRef(bucket=None, key=str(path)), reader, options)
             any_failed |= document.status is Status.FAILED
             if args.format != "json" and document.status is not Status.OK:
                 show(f"{path}: {summary(document)}", sys.stderr)  # no text to print or write
@@ -272,29 +262,25 @@ def extract_stream(
     stream: BinaryIO,
     out: TextIO,
     url: str | None,
-    max_input_bytes: int,
-    disabled_rules: Collection[str] = (),
+    options: ProcessingOptions,
     output_format: str = "json",
-    content_model: bool = True,
 ) -> int:
     """`extract -`: the page's bytes from `stream`, its indented JSON document (or its text or
     Markdown, see `rendered`) on `out`.
 
     Returns 1 when the document is `failed`, else 0. Example::
 
-        extract_stream(io.BytesIO(b"<html>...</html>"), sys.stdout, None, 10 << 20)
+        extract_stream(io.BytesIO(b"<html>...</html>"), sys.stdout, None, ProcessingOptions())
     """
     from article_extractor.pipeline import error_document, process_fetched
 
     ref = ObjectRef(bucket=None, key=STDIN_PATH)
     try:
-        fetched = StreamReader(stream, source_url=url).read(ref, max_input_bytes)
+        fetched = StreamReader(stream, source_url=url).read(ref, options.max_input_bytes)
     except ProcessingError as error:
         document = error_document(ref, error)
     else:
-        document = process_fetched(
-            ref, fetched, max_input_bytes, frozenset(disabled_rules), content_model=content_model
-        )
+        document = process_fetched(ref, fetched, options)
     if output_format != "json" and document.status is not Status.OK:
         print(f"{STDIN_PATH}: {summary(document)}", file=sys.stderr)
     else:
@@ -311,10 +297,10 @@ def rendered(document: OutputDocument, output_format: str, indent: int | None = 
     """
     if output_format == "json":
         return document.to_json(indent=indent)
-    from article_extractor.pipeline.blocks import Block, BlockKind
-    from article_extractor.pipeline.markdown import to_markdown
+    from article_extractor.pipeline.blocks.markdown import to_markdown
+    from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind
 
-    article = document.document
+    article = document.article
     assert article is not None  # only ok documents are rendered as text
     body = article.markdown if output_format == "markdown" else article.text
     if not article.title:
@@ -460,7 +446,7 @@ def summary(document: OutputDocument) -> str:
     """One line: status, then words and title, or the error code."""
     if document.error is not None:
         return f"{document.status} ({document.error.code}: {document.error.message})"
-    article = document.document
+    article = document.article
     assert article is not None
     return f"{document.status}, {article.word_count} words, title {article.title!r}"
 

@@ -26,13 +26,13 @@ from typing import TYPE_CHECKING, Any, TextIO
 import boto3
 
 from article_extractor.aws.events import UnsupportedEventError, refs_from_sqs_record
-from article_extractor.aws.keys import (
+from article_extractor.aws.runtime import s3_client
+from article_extractor.keys import (
     SUPPORTED_SUFFIXES,
     is_supported_key,
     output_key,
     supported_suffixes_text,
 )
-from article_extractor.aws.runtime import s3_client
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client

@@ -2,11 +2,14 @@
 
 The path of one document::
 
-    event -> ObjectRef -> bounded read -> decode -> extract -> clean
-          -> OutputDocument -> JSON -> write
+    event -> ObjectRef -> bounded read -> decode -> parse -> extract blocks
+          -> classify and clean blocks -> OutputDocument -> JSON -> conditional write
 
-Each step lives in its own module; `processing.process_object` runs them in order and is the one
-entry point shared by the Lambda handler, the CLI and the local demo.
+`handler` tells the event kind apart; `aws/` holds the two ends (events in, S3 out);
+`pipeline.process_object` runs every step between them and is the one entry point shared by the
+Lambda handler, the CLI and the local demo. Below both: settings (`config`), processing options
+(`options`), inputs (`inputs`), key mapping (`keys`), the output document (`document`), errors,
+URLs and timestamps.
 """
 
 # The one place the version is set (pyproject reads it): no importlib.metadata at cold start.

@@ -6,11 +6,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from article_extractor.aws.keys import LONG_KEYS_FOLDER, OUTPUT_SUFFIX, S3_MAX_KEY_BYTES
 from article_extractor.document import CLEANING_RULES
+from article_extractor.keys import LONG_KEYS_FOLDER, OUTPUT_SUFFIX, S3_MAX_KEY_BYTES
+from article_extractor.options import DEFAULT_MAX_INPUT_BYTES, ProcessingOptions
 
 DEFAULT_OUTPUT_PREFIX = "extracted/"
-DEFAULT_MAX_INPUT_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_OBJECT_SECONDS = 30.0
 DEFAULT_READ_CONCURRENCY = 4
 # Upper bounds; a value past one fails at cold start, naming its variable.
@@ -107,6 +107,21 @@ class Settings:
             ),
             output_blocks=_flag(environ, "OUTPUT_BLOCKS", default=False),
             content_model=_flag(environ, "CONTENT_MODEL", default=True),
+        )
+
+    def processing_options(self, time_budget: float | None = None) -> ProcessingOptions:
+        """How this function processes each object; `time_budget` is that object's own.
+
+        Example::
+
+            process_fetched(ref, fetched, settings.processing_options(time_budget=12.5))
+        """
+        return ProcessingOptions(
+            max_input_bytes=self.max_input_bytes,
+            disabled_rules=self.disabled_cleaning_rules,
+            time_budget=time_budget,
+            include_blocks=self.output_blocks,
+            content_model=self.content_model,
         )
 
 

@@ -129,7 +129,7 @@ class OutputDocument:
     status: Status
     source: Source
     extraction: Extraction
-    document: Article | None = None
+    article: Article | None = None  # written as "document"
     error: Error | None = None
     schema_version: str = SCHEMA_VERSION
 
@@ -138,7 +138,7 @@ class OutputDocument:
             "schema_version": self.schema_version,
             "status": str(self.status),
             "source": asdict(self.source),
-            "document": self.document.to_dict() if self.document else None,
+            "document": self.article.to_dict() if self.article else None,
             "extraction": asdict(self.extraction),
         }
         if self.error is not None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import warnings
 from collections.abc import Callable, Mapping
-from contextlib import nullcontext, suppress
+from contextlib import suppress
 from dataclasses import dataclass
 from functools import partial, wraps
 from typing import TYPE_CHECKING, Any
@@ -27,8 +27,6 @@ from article_extractor.aws.events import (
     classify_event,
     ref_from_s3_record,
     refs_from_eventbridge_event,
-    refs_from_sqs_message,
-    refs_from_sqs_record,
     tasks_from_batch_operations_event,
 )
 from article_extractor.aws.read_ahead import ReadAhead
@@ -38,7 +36,6 @@ from article_extractor.aws.runtime import (
     decorators_for_tracing,
     import_deferred_modules,
     initialised_ahead_of_traffic,
-    process_sqs_batch,
     runtime,
 )
 from article_extractor.config import ConfigurationError, Settings
@@ -169,47 +166,31 @@ def handle_object(
             "output_key": stored.output_key,
             "write": str(stored.written),
             "error_code": document.error.code if document.error else None,
-            "word_count": document.document.word_count if document.document else None,
+            "word_count": document.article.word_count if document.article else None,
         },
     )
     return Outcome(ref.key, status, stored.output_key)
 
 
-def handle_sqs_record(
-    record: SQSRecord,
-    rt: Runtime,
-    context: LambdaContext | None = None,
-    read_ahead: ReadAhead[ObjectRef, Snapshot] | None = None,
-) -> list[dict[str, str | None]]:
-    """One message of an SQS batch, as Powertools' batch utility hands it; raising reports it in
-    `batchItemFailures`."""
-    return [
-        handle_object(ref, rt, context, read_ahead).to_dict()
-        for ref in refs_from_sqs_message(record.message_id, record.body)
-    ]
-
-
 def handle_sqs_batch(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    """Each message is parsed and processed alone (a malformed one is reported in
+    """Each message is parsed once and handled alone (a malformed one is reported in
     `batchItemFailures` by itself); the batch's objects are read ahead, a few at a time, while
     each is extracted in turn."""
+    from article_extractor.aws.sqs_batch import ObjectBatch
+
     rt = runtime()
-    refs: list[ObjectRef] = []
-    for record in event.get("Records", []):
-        try:
-            refs += refs_from_sqs_record(record)
-        except Exception:  # its record handler reports it, alone
-            continue
-    to_read = [ref.current() for ref in refs if ref.change in (Change.CREATED, Change.RESTORED)]
-    concurrency = rt.settings.read_concurrency
-    if concurrency == 0 or len(to_read) < 2:
-        scope: Any = nullcontext(None)
-    else:
-        snapshot = partial(take_snapshot, s3=rt.s3, reader=rt.reader, settings=rt.settings)
-        scope = ReadAhead(snapshot, to_read, concurrency)
-    with scope as read_ahead:
-        record_handler = partial(handle_sqs_record, rt=rt, context=context, read_ahead=read_ahead)
-        return process_sqs_batch(event, record_handler, context)
+    batch = ObjectBatch(
+        lambda ref: take_snapshot(ref, rt.s3, rt.reader, rt.settings),
+        rt.settings.read_concurrency,
+    )
+
+    def handle_message(record: SQSRecord) -> list[dict[str, str | None]]:
+        return [
+            handle_object(ref, rt, context, batch.read_ahead).to_dict()
+            for ref in batch.refs(record)
+        ]
+
+    return batch.respond(event, handle_message, context)
 
 
 def handle_refs(event: Mapping[str, Any], context: LambdaContext | None) -> dict[str, Any]:

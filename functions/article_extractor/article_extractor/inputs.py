@@ -11,8 +11,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
-from article_extractor.aws.keys import is_supported_key, supported_suffixes_text
 from article_extractor.errors import ErrorCode, ProcessingError
+from article_extractor.keys import is_supported_key, supported_suffixes_text
 from article_extractor.urls import absolute_web_url, decode_metadata_value
 
 SOURCE_URL_METADATA_KEY = "source-url"

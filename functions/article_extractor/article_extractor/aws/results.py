@@ -24,8 +24,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from article_extractor import __version__
-from article_extractor.aws.keys import output_key
-from article_extractor.aws.ordering import (
+from article_extractor.aws.result_stamps import (
     Producer,
     ResultStamp,
     SourceStamp,
@@ -49,6 +48,7 @@ from article_extractor.config import Settings
 from article_extractor.document import OutputDocument
 from article_extractor.errors import ErrorCode, ProcessingError
 from article_extractor.inputs import FetchedObject, ObjectReader, ObjectRef, read_input
+from article_extractor.keys import output_key
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
@@ -216,15 +216,7 @@ def _record(
         if identity is not None:  # the record names the version HEAD saw, not the event's
             ref = replace(ref, etag=identity.etag, version_id=identity.version_id)
         return error_document(ref, snapshot.problem)
-    return process_fetched(
-        ref,
-        snapshot.fetched,
-        settings.max_input_bytes,
-        disabled_rules=settings.disabled_cleaning_rules,
-        time_budget=time_budget,
-        include_blocks=settings.output_blocks,
-        content_model=settings.content_model,
-    )
+    return process_fetched(ref, snapshot.fetched, settings.processing_options(time_budget))
 
 
 def _look_up(s3: S3Client, ref: ObjectRef) -> tuple[bool, SourceStamp | None]:

@@ -8,7 +8,7 @@ logger and metrics, settings, event parsing. The rest waits for its first use:
 - trafilatura and lxml (`article_extractor.pipeline`): `results.process_and_store`, called by the
   first document actually processed. An `s3:TestEvent`, a removal, an event for the
   function's own output, or a result already current (`backfill`) never loads them;
-- Powertools' batch utility (and its event data classes): `process_sqs_batch`, on the first SQS
+- Powertools' batch utility (and its event data classes): `aws.sqs_batch`, on the first SQS
   event;
 - Powertools' Tracer and the X-Ray SDK: `tracing`, at import when tracing is on (then every
   invocation is traced), never when it is off.
@@ -39,8 +39,6 @@ from article_extractor.config import Settings, is_true
 from article_extractor.inputs import ObjectReader
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.utilities.batch import BatchProcessor
-    from aws_lambda_powertools.utilities.typing import LambdaContext
     from boto3 import Session
     from mypy_boto3_s3 import S3Client
 
@@ -52,7 +50,7 @@ AHEAD_OF_TRAFFIC = frozenset({"provisioned-concurrency", "snap-start"})
 DEFERRED_MODULES = (
     "boto3",
     "article_extractor.pipeline",
-    "aws_lambda_powertools.utilities.batch",
+    "article_extractor.aws.sqs_batch",
 )
 
 
@@ -110,30 +108,6 @@ def s3_client(endpoint_url: str | None = None, session: Session | None = None) -
         retries={"mode": "standard", "max_attempts": 5}, connect_timeout=5, read_timeout=30
     )
     return (session or boto3).client("s3", endpoint_url=endpoint_url, config=config)
-
-
-@cache
-def _sqs_batch_processor() -> BatchProcessor:
-    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType
-
-    # Failing every record of a batch is reported like any partial failure, not as an exception.
-    return BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-
-
-def process_sqs_batch(
-    event: dict[str, Any], record_handler: Callable[..., Any], context: LambdaContext | None
-) -> dict[str, Any]:
-    """Powertools' partial batch response over an SQS event: `record_handler` gets each record
-    (an `SQSRecord`); the response names only the messages whose handler raised."""
-    from aws_lambda_powertools.utilities.batch import process_partial_response
-
-    response = process_partial_response(
-        event=event,
-        record_handler=record_handler,
-        processor=_sqs_batch_processor(),
-        context=context,
-    )
-    return dict(response)
 
 
 @dataclass(frozen=True)

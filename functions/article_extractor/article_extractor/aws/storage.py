@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from article_extractor.aws.ordering import ResultStamp, SourceStamp
+from article_extractor.aws.result_stamps import ResultStamp, SourceStamp
 from article_extractor.errors import ErrorCode, ProcessingError
 from article_extractor.inputs import FetchedObject, ObjectRef, too_large
 

@@ -12,22 +12,25 @@ from trafilatura import bare_extraction
 
 from article_extractor.document import ContentModelReport
 from article_extractor.errors import ErrorCode, ProcessingError
-from article_extractor.pipeline.blocks import Block, blocks_from_tree, to_text
-from article_extractor.pipeline.content_model import Refined, refine
-from article_extractor.pipeline.figures import with_figures
-from article_extractor.pipeline.kept_blocks import typed_blocks
-from article_extractor.pipeline.language import detect_language
-from article_extractor.pipeline.lede import find_lede, insert_lede, opening_standfirst
-from article_extractor.pipeline.linked_data import read_linked_data
-from article_extractor.pipeline.metadata import (
+from article_extractor.pipeline.blocks.figures import with_figures
+from article_extractor.pipeline.blocks.lede import find_lede, insert_lede, opening_standfirst
+from article_extractor.pipeline.blocks.typed_blocks import Block, blocks_from_result, to_text
+from article_extractor.pipeline.metadata.language import detect_language
+from article_extractor.pipeline.metadata.linked_data import read_linked_data
+from article_extractor.pipeline.metadata.page_metadata import (
     microdata_posting_date,
     page_metadata,
     stated_date,
 )
-from article_extractor.pipeline.parsing import document_elements, element_count, parse_html
-from article_extractor.pipeline.sanitize import sanitize_html
-from article_extractor.pipeline.title_author import choose_title, clean_author
-from article_extractor.pipeline.trafilatura_speedups import fast_paths, install_fast_paths
+from article_extractor.pipeline.metadata.title_author import (
+    choose_title,
+    clean_author,
+)
+from article_extractor.pipeline.model.content_model import Refined, refine
+from article_extractor.pipeline.model.kept_blocks import typed_blocks
+from article_extractor.pipeline.read.parsing import document_elements, element_count, parse_html
+from article_extractor.pipeline.read.sanitize import sanitize_html
+from article_extractor.pipeline.upstream.speedups import fast_paths, install_fast_paths
 from article_extractor.urls import absolute_web_url
 
 install_fast_paths()
@@ -113,8 +116,7 @@ def extract_article(
             ErrorCode.EXTRACTION_ERROR, f"{type(error).__name__}: {error}"
         ) from error
     fields = _metadata(tree, url)
-    body = None if result is None or isinstance(result, dict) else result.body
-    blocks = blocks_from_tree(body)
+    blocks = blocks_from_result(result)
     sitename = _clean_str(fields.get("sitename"))
     hostname = _clean_str(fields.get("hostname"))
     title = choose_title(

@@ -7,13 +7,10 @@ else (S3 throttling, network, bugs) propagates so the platform retries the objec
 from __future__ import annotations
 
 import time
-from collections.abc import Collection
 from datetime import UTC, datetime
 from typing import Any
 
 from article_extractor import __version__
-from article_extractor.aws.keys import is_gzip_key
-from article_extractor.aws.ordering import format_time
 from article_extractor.document import (
     CONTENT_MODEL_OFF,
     Article,
@@ -26,19 +23,23 @@ from article_extractor.document import (
 )
 from article_extractor.errors import ErrorCode, ProcessingError
 from article_extractor.inputs import FetchedObject, ObjectReader, ObjectRef, read_input
-from article_extractor.pipeline.blocks import to_text
-from article_extractor.pipeline.clean import clean_blocks, count_words
-from article_extractor.pipeline.compression import gunzip_bounded, looks_gzipped
+from article_extractor.keys import is_gzip_key
+from article_extractor.options import ProcessingOptions
+from article_extractor.pipeline.blocks.clean import clean_blocks, count_words
+from article_extractor.pipeline.blocks.markdown import to_markdown
+from article_extractor.pipeline.blocks.typed_blocks import to_text
 from article_extractor.pipeline.deadline import time_limit
-from article_extractor.pipeline.decoding import decode_html
 from article_extractor.pipeline.extract import (
     EXTRACTOR_NAME,
     ExtractedArticle,
     extract_article,
     extractor_version,
 )
-from article_extractor.pipeline.markdown import to_markdown
+from article_extractor.pipeline.read.compression import gunzip_bounded, looks_gzipped
+from article_extractor.pipeline.read.decoding import decode_html
+from article_extractor.timestamps import format_time
 
+DEFAULT_OPTIONS = ProcessingOptions()
 STATUS_BY_ERROR = {
     ErrorCode.EMPTY_INPUT: Status.EMPTY,
     ErrorCode.NO_TEXT: Status.EMPTY,
@@ -50,41 +51,21 @@ STATUS_BY_ERROR = {
 
 
 def process_object(
-    ref: ObjectRef,
-    reader: ObjectReader,
-    max_input_bytes: int,
-    disabled_rules: Collection[str] = (),
-    time_budget: float | None = None,
-    include_blocks: bool = False,
-    content_model: bool = True,
+    ref: ObjectRef, reader: ObjectReader, options: ProcessingOptions = DEFAULT_OPTIONS
 ) -> OutputDocument:
-    """Read, decode, extract and clean one object into its result record.
-
-    `disabled_rules` names cleaning rules to switch off; `time_budget` (seconds) bounds the
-    CPU-bound part (past it the record says `timeout`); `include_blocks` adds
-    `document.blocks`; `content_model` off keeps trafilatura's content on every page (no page
-    type, no block model).
+    """Read, decode, extract and clean one object into its result record, as `options` say.
 
     Example::
 
-        document = process_object(ObjectRef("in", "page.html"), S3ObjectReader(s3), 10 << 20)
-        document.status, document.document.title
+        document = process_object(ObjectRef("in", "page.html"), S3ObjectReader(s3))
+        document.status, document.article.title
     """
     started = time.perf_counter()
     try:
-        fetched = read_input(ref, reader, max_input_bytes)
+        fetched = read_input(ref, reader, options.max_input_bytes)
     except ProcessingError as error:
         return error_document(ref, error, started=started)
-    return process_fetched(
-        ref,
-        fetched,
-        max_input_bytes,
-        disabled_rules,
-        time_budget,
-        started,
-        include_blocks,
-        content_model,
-    )
+    return process_fetched(ref, fetched, options, started)
 
 
 def error_document(
@@ -116,29 +97,25 @@ def error_document(
 def process_fetched(
     ref: ObjectRef,
     fetched: FetchedObject,
-    max_input_bytes: int,
-    disabled_rules: Collection[str] = (),
-    time_budget: float | None = None,
+    options: ProcessingOptions = DEFAULT_OPTIONS,
     started: float | None = None,
-    include_blocks: bool = False,
-    content_model: bool = True,
 ) -> OutputDocument:
     """Decode, extract and clean bytes already read into the object's result record
-    (`include_blocks`: with `document.blocks`; `content_model`: as `process_object`)."""
+    (`started`: when the work on it began, for `extraction.duration_ms`)."""
     started = time.perf_counter() if started is None else started
     source = _source_of(ref, fetched)
     encoding: str | None = None
     try:
-        with time_limit(time_budget):
-            html_bytes = _payload(ref, fetched, max_input_bytes)
+        with time_limit(options.time_budget):
+            html_bytes = _payload(ref, fetched, options.max_input_bytes)
             decoded = decode_html(html_bytes, fetched.content_type)
             encoding = decoded.encoding
             if not decoded.text.strip():
                 raise ProcessingError(ErrorCode.EMPTY_INPUT, "object holds only whitespace")
-            article = extract_article(decoded.text, fetched.source_url, content_model)
+            article = extract_article(decoded.text, fetched.source_url, options.content_model)
             cleaned = clean_blocks(
                 article.blocks,
-                disabled_rules,
+                options.disabled_rules,
                 title=article.title,
                 site=(article.sitename, article.hostname),
             )
@@ -151,8 +128,8 @@ def process_fetched(
             extraction=_extraction(started, encoding, {}),
             error=Error(code=str(error.code), message=error.message),
         )
-    blocks = [block.to_dict() for block in cleaned.blocks] if include_blocks else None
-    document = _article(article, text, markdown, blocks)
+    blocks = [block.to_dict() for block in cleaned.blocks] if options.include_blocks else None
+    extracted = _article(article, text, markdown, blocks)
     extraction = _extraction(
         started,
         encoding,
@@ -164,11 +141,11 @@ def process_fetched(
         return OutputDocument(
             status=Status.EMPTY,
             source=source,
-            document=document,
+            article=extracted,
             extraction=extraction,
             error=Error(code=str(ErrorCode.NO_TEXT), message="no article text found in the page"),
         )
-    return OutputDocument(status=Status.OK, source=source, document=document, extraction=extraction)
+    return OutputDocument(status=Status.OK, source=source, article=extracted, extraction=extraction)
 
 
 def _payload(ref: ObjectRef, fetched: FetchedObject, max_input_bytes: int) -> bytes:

@@ -2,7 +2,7 @@
 documentation), from cheap signals: URL path words, schema.org types (JSON-LD, microdata),
 og:type, and DOM statistics (element counts, generic class/id vocabulary, repeated sibling
 structures, prices). A multinomial logistic regression over those features, fitted offline
-(training/page_type.py) and shipped as JSON (models/page_type.json), evaluated in pure Python.
+(training/page_type.py) and shipped as JSON (model/page_type.json), evaluated in pure Python.
 
 Inputs: the page's lxml tree (as `parsing.parse_html` returns it, before trafilatura copies
 and prunes it) and the page URL (or None). Output: `PageType(label, probabilities)`.
@@ -29,9 +29,9 @@ from urllib.parse import urlsplit
 from lxml.etree import XPath, _Element
 from lxml.html import HtmlElement
 
-from article_extractor.pipeline.wording import vocabulary
+from article_extractor.pipeline.literal_prefilter import vocabulary
 
-MODEL_PATH = Path(__file__).with_name("models") / "page_type.json"
+MODEL_PATH = Path(__file__).with_name("page_type.json")
 
 
 # Generic vocabulary (URL path words, schema.org types, class/id words): nothing here names a

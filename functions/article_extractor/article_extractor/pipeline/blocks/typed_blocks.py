@@ -1,11 +1,17 @@
-"""The content model: the extracted main content as typed blocks (heading, paragraph, list,
-table, code, quote, figure), built from the tree trafilatura keeps. Cleaning decides about
-blocks; the plain text, the Markdown and the JSON blocks of a document are all written from the
-same blocks, so they agree.
+"""The extracted main content as typed blocks (heading, paragraph, list, table, code, quote,
+figure), read from the result tree trafilatura keeps. Cleaning decides about blocks; the plain
+text, the Markdown and the JSON blocks of a document are all written from the same blocks, so
+they agree.
+
+The result tree's element names (`head`, `list`/`item`, `table`/`row`/`cell`, `lb`...) are
+trafilatura's own, not its public API: `reads_trafilatura` checks them once, at first use, on a
+sample page through trafilatura's public `bare_extraction`. When they are not as verified, one
+warning says so and the blocks are the lines of trafilatura's own text: the structure is lost,
+never the text.
 
 Example::
 
-    blocks = blocks_from_tree(extracted_body)
+    blocks = blocks_from_result(trafilatura_document)
     [block.kind for block in blocks]  # [HEADING, PARAGRAPH, LIST, ...]
 """
 
@@ -15,9 +21,12 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from typing import Any
 
 from lxml.etree import _Element
+
+from article_extractor.pipeline.upstream.checked_internals import require, verified
 
 
 class BlockKind(StrEnum):
@@ -94,6 +103,19 @@ _CODE_LANGUAGE = re.compile(r"(?:^|\s)(?:language|lang|highlight-source|brush:)-
 _SPACES = re.compile(r"[^\S\n]+")
 
 
+def blocks_from_result(result: Any) -> list[Block]:
+    """The blocks of trafilatura's result (`bare_extraction`'s `Document`; None or a dict when
+    it found nothing), in document order: read from its tree when `reads_trafilatura()`, else
+    one paragraph per line of its text."""
+    body = getattr(result, "body", None)
+    if body is None:
+        return []
+    if reads_trafilatura():
+        return blocks_from_tree(body)
+    text = getattr(result, "text", None) or ""
+    return [block for line in text.split("\n") for block in _paragraph(line)]
+
+
 def blocks_from_tree(body: _Element | None) -> list[Block]:
     """The blocks of trafilatura's result tree (`Document.body`), in document order. Elements it
     uses: head (rend h1-h6), p, list (rend ul/ol/dl) with item, table with row and cell (role
@@ -101,6 +123,67 @@ def blocks_from_tree(body: _Element | None) -> list[Block]:
     if body is None:
         return []
     return list(_blocks(body))
+
+
+# One of each structure the reader knows, and the blocks it must read from trafilatura's tree.
+VOCABULARY_SAMPLE = """<html><head><title>Harbour works</title></head><body><article>
+<h2>The new quay opens in spring</h2>
+<p>The harbour board approved the plan for the new quay on Tuesday evening, after a long debate
+about its cost and about the noise of the works.<br>Building starts in March.</p>
+<ul><li>Two new berths for ferries</li><li>A wider walkway along the water</li></ul>
+<ol><li>Dredging the channel first</li><li>Then the piles and the deck</li></ol>
+<table><tr><th>Berth</th><th>Length</th></tr><tr><td>North</td><td>120 m</td></tr></table>
+<pre><code class="language-python">quay.length = 210</code></pre>
+<blockquote><p>We have waited for this quay for twenty years, said the chair.</p></blockquote>
+<p>The works are paid for by the port's own reserves and a loan from the regional bank.</p>
+</article></body></html>"""
+
+
+def _vocabulary_as_verified() -> bool:
+    import trafilatura
+    from lxml.html import fromstring
+
+    result = trafilatura.bare_extraction(
+        fromstring(VOCABULARY_SAMPLE),
+        include_comments=False,
+        include_tables=True,
+        with_metadata=False,
+        deduplicate=False,
+    )
+    body = getattr(result, "body", None)
+    require(body is not None, "the sample page gives no result tree")
+    blocks = blocks_from_tree(body)
+    kinds = [block.kind for block in blocks]
+    expected = [
+        BlockKind.HEADING,
+        BlockKind.PARAGRAPH,
+        BlockKind.LIST,
+        BlockKind.LIST,
+        BlockKind.TABLE,
+        BlockKind.CODE,
+        BlockKind.QUOTE,
+        BlockKind.PARAGRAPH,
+    ]
+    require(kinds == expected, f"the sample page reads as {[str(k) for k in kinds]}")
+    heading, paragraph, bullets, numbers, table, code, quote, _ = blocks
+    require(heading.level == 2, "a heading's level is not read")
+    require("\nBuilding starts" in paragraph.text, "a line break is not read")
+    require(not bullets.ordered and bool(numbers.ordered), "list kinds are not read")
+    require(len(bullets.items) == len(numbers.items) == 2, "list items are not read")
+    require(table.header == ("Berth", "Length"), "a table's header is not read")
+    require(table.rows == (("North", "120 m"),), "a table's rows are not read")
+    require(code.text == "quay.length = 210", "code is not read")
+    require(
+        [child.kind for child in quote.children] == [BlockKind.PARAGRAPH], "quotes are not read"
+    )
+    return True
+
+
+@cache
+def reads_trafilatura() -> bool:
+    """True when trafilatura's result tree reads as the sample says (checked once per process:
+    a warning names what differs otherwise)."""
+    return bool(verified("typed blocks from trafilatura's result tree", _vocabulary_as_verified))
 
 
 def _blocks(container: _Element) -> Iterator[Block]:

@@ -57,7 +57,7 @@ from typing import Any
 from lxml.etree import XPath, tostring
 from lxml.html import HtmlElement, document_fromstring
 
-from article_extractor.pipeline.internals import (
+from article_extractor.pipeline.upstream.checked_internals import (
     NotAsVerifiedError,
     internal,
     require,

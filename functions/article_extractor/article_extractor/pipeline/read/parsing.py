@@ -41,14 +41,14 @@ from lxml.html import (
 from trafilatura import load_html
 
 from article_extractor.errors import ErrorCode, ProcessingError
-from article_extractor.pipeline.internals import (
+from article_extractor.pipeline.read.markup_limits import check_markup
+from article_extractor.pipeline.upstream.checked_internals import (
     NotAsVerifiedError,
     internal,
     require,
     signature_is,
     verified,
 )
-from article_extractor.pipeline.markup_limits import check_markup
 
 CLASS_LOOKUP = "parsing with a C-level element class lookup"
 TRAFILATURA_REPAIRS = "parsing with trafilatura's repairs"

@@ -25,7 +25,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from article_extractor.pipeline.parsing import document_elements
+from article_extractor.pipeline.read.parsing import document_elements
 
 # schema.org types whose author is the person who opened a thread or asked a question.
 _POSTING_TYPES = frozenset({"DiscussionForumPosting", "SocialMediaPosting", "Question"})

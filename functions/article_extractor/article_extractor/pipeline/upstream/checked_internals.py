@@ -1,13 +1,14 @@
 """Checked use of trafilatura's and lxml's internals: an upgrade may make extraction slower,
 never broken and never different.
 
-`trafilatura_speedups`, `metadata` and `parsing` rely on names that are not part of
-trafilatura's public API (`trafilatura.extract`, `bare_extraction`, `extract_metadata`,
-`load_html`...) or lxml's. None of them imports such a name at module level: each step resolves
-what it relies on with `internal`, checks the signatures it calls or replaces with
-`signature_is`, runs a cheap behaviour check where one exists, all inside `verified`, once, at
-import. When everything is as verified the step uses it; otherwise `verified` logs one warning
-naming the step and the reason and the step is left to trafilatura's public behaviour.
+`upstream.speedups`, `metadata.page_metadata`, `read.parsing` and `blocks.typed_blocks` rely on
+names that are not part of trafilatura's public API (`trafilatura.extract`, `bare_extraction`,
+`extract_metadata`, `load_html`...) or lxml's, or on the element names of trafilatura's result
+tree. None of them imports such a name at module level: each step resolves what it relies on
+with `internal`, checks the signatures it calls or replaces with `signature_is`, runs a cheap
+behaviour check where one exists, all inside `verified`, once (at import, or at first use).
+When everything is as verified the step uses it; otherwise `verified` logs one warning naming
+the step and the reason and the step is left to trafilatura's public behaviour.
 tests/unit/test_trafilatura_speedups.py checks that every step is enabled on
 `VERIFIED_TRAFILATURA` and that a trafilatura without those names still extracts.
 

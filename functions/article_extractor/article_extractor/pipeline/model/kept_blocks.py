@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from lxml.html import HtmlElement
 
-from article_extractor.pipeline.blocks import Block, BlockKind, ListItem, code_language
-from article_extractor.pipeline.content_model import BLOCK_TAGS, PageBlock
+from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind, ListItem, code_language
+from article_extractor.pipeline.model.content_model import BLOCK_TAGS, PageBlock
 
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
 _LISTS = frozenset({"ul", "ol", "menu"})

@@ -18,8 +18,8 @@ from __future__ import annotations
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from article_extractor.pipeline.blocks import Block, BlockKind
-from article_extractor.pipeline.title_author import says_title
+from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind
+from article_extractor.pipeline.metadata.title_author import says_title
 
 MIN_DESCRIPTION_WORDS = 8  # shorter descriptions are slogans or site blurbs, not ledes
 _PROBE_CHARS = 60  # compare on the description's start: it is often truncated with "..."

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-from article_extractor.pipeline.wording import vocabulary
+from article_extractor.pipeline.literal_prefilter import vocabulary
 
 _TITLE_SEPARATOR = re.compile(r"\s+[|\u2013\u2014\u00b7\u2022\u00bb:/-]{1,2}\s+|:\s+")
 _BYLINE_PREFIX = re.compile(

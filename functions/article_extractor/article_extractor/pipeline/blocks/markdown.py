@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
-from article_extractor.pipeline.blocks import Block, BlockKind, ListItem
+from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind, ListItem
 
 # Characters that start or end inline constructs anywhere in a line (code spans, emphasis,
 # links and images, autolinks and raw HTML, GFM strikethrough).

@@ -24,9 +24,9 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from article_extractor.pipeline.blocks import Block, BlockKind, ListItem
-from article_extractor.pipeline.title_author import says_title
-from article_extractor.pipeline.wording import Wording
+from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind, ListItem
+from article_extractor.pipeline.literal_prefilter import Wording
+from article_extractor.pipeline.metadata.title_author import says_title
 
 LineRule = Callable[[str], bool]
 

@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import IntEnum
-from typing import overload
 
 from article_extractor.inputs import FetchedObject
+from article_extractor.timestamps import format_time, parse_time
 
 _SOURCE_PREFIX = "source-"
 # Results stored with these codes are made again when their source is seen again: the cause
@@ -184,28 +184,6 @@ def release(version: str | None) -> tuple[int, ...]:
     """
     match = _RELEASE.match(version or "")
     return tuple(int(part) for part in match.group().split(".")) if match else ()
-
-
-def parse_time(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-@overload
-def format_time(value: datetime) -> str: ...
-@overload
-def format_time(value: datetime | None) -> str | None: ...
-def format_time(value: datetime | None) -> str | None:
-    """The one timestamp format of results and their metadata: ISO 8601, UTC, milliseconds,
-    `Z` (`2026-11-24T16:20:01.118Z`)."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def _whole_seconds(value: datetime) -> datetime:

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from lxml.html import HtmlElement
 
-from article_extractor.pipeline.blocks import Block, BlockKind
-from article_extractor.pipeline.parsing import document_elements
+from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind
+from article_extractor.pipeline.read.parsing import document_elements
 from article_extractor.urls import absolute_web_url
 
 _ANCHOR_KINDS = (BlockKind.PARAGRAPH, BlockKind.HEADING)

@@ -49,9 +49,18 @@ from lxml.html import HtmlElement, document_fromstring
 from trafilatura import extract_metadata
 
 from article_extractor.errors import ProcessingError
-from article_extractor.pipeline.internals import internal, require, signature_is, verified
-from article_extractor.pipeline.linked_data import iso_day
-from article_extractor.pipeline.title_author import BYLINE_WORDS, clean_author, looks_like_name
+from article_extractor.pipeline.metadata.linked_data import iso_day
+from article_extractor.pipeline.metadata.title_author import (
+    BYLINE_WORDS,
+    clean_author,
+    looks_like_name,
+)
+from article_extractor.pipeline.upstream.checked_internals import (
+    internal,
+    require,
+    signature_is,
+    verified,
+)
 
 if TYPE_CHECKING:
     from trafilatura.settings import Document

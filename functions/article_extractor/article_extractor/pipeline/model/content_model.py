@@ -4,7 +4,7 @@ The page is cut into text blocks (the own text of each block-level element, nest
 excluded); each block gets generic features (length, link density, punctuation, tag and
 ancestor tags, generic class/id words, position, repetition of its structure, whether
 trafilatura kept it, the page type's probabilities), and a logistic regression fitted offline
-(training/blocks.py, models/content_model.json) scores it. `refine` applies the per-type rule.
+(training/blocks.py, model/content_model.json) scores it. `refine` applies the per-type rule.
 
 Example::
 
@@ -26,9 +26,9 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from article_extractor.pipeline.wording import vocabulary
+from article_extractor.pipeline.literal_prefilter import vocabulary
 
-MODEL_PATH = Path(__file__).with_name("models") / "content_model.json"
+MODEL_PATH = Path(__file__).with_name("content_model.json")
 
 
 BLOCK_TAGS = vocabulary(
@@ -515,7 +515,7 @@ def refine(
     without a rule, below `min_confidence`, or when the kept blocks hold under `min_tokens`
     words; else the blocks the type's rule (t_keep, t_add) keeps. `tree`: the page as parsed
     before trafilatura (which works on a copy), `url` or None."""
-    from article_extractor.pipeline.page_type import article_declaration, classify_page
+    from article_extractor.pipeline.model.page_type import article_declaration, classify_page
 
     model = model or _model()
     schema = None  # the page's schema.org types, once read: the gate's are the classifier's
