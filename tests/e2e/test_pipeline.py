@@ -148,3 +148,7 @@ def test_demo_prints_the_table_with_correct_statuses() -> None:
     assert "empty_input" in rows["demo/empty.html"]
     assert " ok " in rows["demo/Straßenbahn"]
     assert "Осенняя ярмарка" in rows["demo/russian-windows-1251.html"]
+    # One message more than uploads, and the output says which one.
+    assert "the worker received 7 SQS messages and passed them to lambda_handler:" in table
+    assert "\n  6 upload notifications\n  1 s3:TestEvent (S3 sends one when" in table
+    assert "\n6 results in s3://article-output/extracted/:\n" in table
