@@ -66,7 +66,7 @@ RESULT_STATUS = {
     Written.ABSENT: "removed:absent",
     Written.KEPT: "removed:kept",
 }
-# CloudWatch metric names (README lists them): one per record status and per result outcome.
+# CloudWatch metric names (docs/operations.md lists them): per record status, per result outcome.
 DOCUMENT_METRICS = {
     Status.OK: "DocumentsOk",
     Status.EMPTY: "DocumentsEmpty",
