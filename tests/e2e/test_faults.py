@@ -21,3 +21,7 @@ def test_nothing_is_lost_under_faults() -> None:
     assert report.ok == 960
     assert report.error_records == 20  # the broken uploads: empty / invalid gzip records
     assert report.statuses == {"ok": 960, "empty": 10, "failed": 10}
+    # The faults happened: each kind injected (by each worker that ran to the end).
+    assert report.workers_reported == 2
+    assert report.faults_missing() == [], report.injected
+    assert report.injected["poison_403"] >= 20 * 3  # every receive of every poison upload
