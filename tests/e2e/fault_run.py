@@ -36,6 +36,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectionClosedError
 
 from article_extractor.aws.events import refs_from_s3_event
+from article_extractor.keys import output_key
 from article_extractor_tools.local import (
     LocalPipeline,
     Poll,
@@ -44,7 +45,6 @@ from article_extractor_tools.local import (
     lambda_environment,
     moto_server,
     poll,
-    read_results,
 )
 
 if TYPE_CHECKING:
@@ -82,6 +82,7 @@ class Report:
     dead_lettered: int = 0
     lost: int = 0
     faults_into_error_records: int = 0
+    misfiled_results: int = 0  # stored under another key than their key's (or a second one)
     unexpected_dead_letters: int = 0
     seconds: float = 0.0
     statuses: dict[str, int] = field(default_factory=dict)
@@ -94,7 +95,8 @@ class Report:
             f"uploaded={self.uploaded} ok={self.ok} error_records={self.error_records} "
             f"dead_lettered={self.dead_lettered} lost={self.lost} "
             f"faults_into_error_records={self.faults_into_error_records} "
-            f"unexpected_dead_letters={self.unexpected_dead_letters} seconds={self.seconds:.1f}"
+            f"unexpected_dead_letters={self.unexpected_dead_letters} "
+            f"misfiled_results={self.misfiled_results} seconds={self.seconds:.1f}"
             f"\ninjected: {injected} (workers reporting: {self.workers_reported})"
         )
 
@@ -211,6 +213,33 @@ def _dead_lettered_keys(pipeline: LocalPipeline) -> list[str]:
             )
 
 
+def _stored_results(pipeline: LocalPipeline) -> dict[str, dict[str, Any]]:
+    """Every result document in the output bucket, by the key it is stored under."""
+    stored = {}
+    paginator = pipeline.s3.get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=pipeline.output_bucket, Prefix=pipeline.output_prefix):
+        for item in page.get("Contents", []):
+            body = pipeline.s3.get_object(Bucket=pipeline.output_bucket, Key=item["Key"])["Body"]
+            stored[item["Key"]] = json.loads(body.read())
+    return stored
+
+
+def file_results(
+    stored: dict[str, dict[str, Any]], prefix: str
+) -> tuple[dict[str, dict[str, Any]], int]:
+    """The results by the source key their records name, and how many are misfiled: stored
+    elsewhere than the key mapping puts that key's result (a second result for a key is)."""
+    results = {}
+    misfiled = 0
+    for stored_at, document in sorted(stored.items()):
+        key = document["source"]["key"]
+        if stored_at == output_key(prefix, key):
+            results[key] = document
+        else:
+            misfiled += 1
+    return results, misfiled
+
+
 def _result_count(pipeline: LocalPipeline) -> int:
     paginator = pipeline.s3.get_paginator("list_objects_v2")
     pages = paginator.paginate(Bucket=pipeline.output_bucket, Prefix=pipeline.output_prefix)
@@ -283,7 +312,9 @@ def run(
                 break
             report.workers_reported += 1
         report.injected = dict(injected)
-        results = read_results(pipeline)
+        results, report.misfiled_results = file_results(
+            _stored_results(pipeline), pipeline.output_prefix
+        )
         dead = _dead_lettered_keys(pipeline)
 
     statuses = Counter(doc["status"] for doc in results.values())
@@ -310,7 +341,13 @@ def main(argv: list[str] | None = None) -> int:
     report = run(args.objects, args.workers, args.poison, args.broken)
     print(report.line())
     print(json.dumps(asdict(report)))
-    ok = report.lost == report.faults_into_error_records == report.unexpected_dead_letters == 0
+    ok = (
+        report.lost
+        == report.faults_into_error_records
+        == report.unexpected_dead_letters
+        == report.misfiled_results
+        == 0
+    )
     every_fault = not report.faults_missing() and report.workers_reported == args.workers
     return 0 if ok and every_fault else 1
 
