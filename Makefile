@@ -87,8 +87,8 @@ DATASET ?= ../shared/data/trafilatura-eval
 WCXB ?= ../shared/data/wcxb-dev
 
 bench: $(STAMP) ## benchmarks (never run in CI): quality on both sets (WCXB out-of-fold), then speed, against stock trafilatura
-	$(BIN)/python bench/quality.py --dataset $(DATASET)
-	$(BIN)/python bench/wcxb.py --dataset $(WCXB) --folds training/folds
+	$(BIN)/python -m bench.quality --dataset $(DATASET)
+	$(BIN)/python -m bench.wcxb --dataset $(WCXB) --folds training/folds
 	$(BIN)/python bench/speed.py --dataset $(DATASET)
 
 fuzz: $(STAMP) ## long fuzz run of the whole processing path (not in CI)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 
 from article_extractor.handler import lambda_handler
-from article_extractor.keys import SUPPORTED_SUFFIXES
+from article_extractor.keys import SUPPORTED_SUFFIXES, output_key
 from article_extractor_tools.local import (
     NOTIFIED_EVENTS,
     LocalPipeline,
@@ -80,6 +80,11 @@ def test_uploads_become_records_through_notification_and_queue(pipeline: LocalPi
     results = read_results(pipeline)
     assert received == len(uploads) + 1  # plus the s3:TestEvent sent when notifications are set
     assert sorted(results) == sorted(uploads)
+    stored = pipeline.s3.list_objects_v2(Bucket=pipeline.output_bucket)["Contents"]
+    assert sorted(item["Key"] for item in stored) == sorted(
+        output_key(pipeline.output_prefix, key) for key in uploads
+    )  # each record where its key's result goes (read_results files them by the key they name)
+    assert "extracted/news/quiet morning+more.html.json" in {item["Key"] for item in stored}
     for document in results.values():
         assert_valid_output(document)
     assert {key: doc["status"] for key, doc in results.items()} == {
