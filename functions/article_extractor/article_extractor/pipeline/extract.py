@@ -295,11 +295,12 @@ _LOWER_CANONICAL = str.maketrans("CANONICAL", "canonical")
 
 
 def _language_code(value: object) -> str | None:
-    """'en-GB' / 'de_DE' / 'FR' -> 'en' / 'de' / 'fr'; None for anything else."""
+    """'en-GB' / 'de_DE' / 'FR' -> 'en' / 'de' / 'fr'; None for anything else (a language
+    subtag is ASCII letters: 'эн' is none)."""
     if not isinstance(value, str):
         return None
     primary = value.strip().replace("_", "-").split("-")[0].lower()
-    return primary if 2 <= len(primary) <= 3 and primary.isalpha() else None
+    return primary if 2 <= len(primary) <= 3 and primary.isascii() and primary.isalpha() else None
 
 
 def _clean_str(value: object) -> str | None:
