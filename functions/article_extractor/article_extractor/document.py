@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 # The cleaning rules, by the names `extraction.cleaning` reports and DISABLED_CLEANING_RULES
 # takes (pipeline.clean holds their code; a test keeps the two in step).
 CLEANING_RULES = (
@@ -184,6 +184,9 @@ class Extraction:
     cleaning: dict[str, int] = field(default_factory=dict)
     recovered: list[str] = field(default_factory=list)
     content_model: ContentModelReport | None = None  # None when nothing was extracted (1.2)
+    # Subtrees nested deeper than libxml2's 256 levels, kept as their text; None (the key left
+    # out) when the page has none (1.4).
+    flattened_subtrees: int | None = None
 
 
 @dataclass(frozen=True)
@@ -219,6 +222,8 @@ class OutputDocument:
             "document": self.article.to_dict() if self.article else None,
             "extraction": asdict(self.extraction),
         }
+        if self.extraction.flattened_subtrees is None:
+            del data["extraction"]["flattened_subtrees"]
         if self.error is not None:
             data["error"] = asdict(self.error)
         return data

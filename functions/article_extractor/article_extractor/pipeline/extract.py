@@ -28,7 +28,7 @@ from article_extractor.pipeline.metadata.title_author import (
 )
 from article_extractor.pipeline.model.content_model import Refined, refine
 from article_extractor.pipeline.model.kept_blocks import typed_blocks
-from article_extractor.pipeline.read.parsing import document_elements, element_count, parse_html
+from article_extractor.pipeline.read.parsing import document_elements, element_count, parse_page
 from article_extractor.pipeline.read.sanitize import sanitize_html
 from article_extractor.pipeline.upstream.speedups import fast_paths, install_fast_paths
 from article_extractor.urls import absolute_web_url
@@ -62,6 +62,7 @@ class ExtractedArticle:
     content_model: ContentModelReport | None = None  # what the block model did (None: off)
     page_type: str | None = None  # the page type (None when the content model is off)
     standfirst: str | None = None  # the deck under the headline, when the page shows one
+    flattened_subtrees: int = 0  # subtrees nested too deep, kept as their text (parsing)
 
 
 def extractor_version() -> str:
@@ -91,13 +92,14 @@ def extract_article(
     """
     url = absolute_web_url(url)
     try:
-        tree = parse_html(sanitize_html(html))
+        parsed = parse_page(sanitize_html(html))
     except ProcessingError:
         raise  # not_html, too_complex: already the record's error
     except Exception as error:  # lxml raises several unrelated types on hostile input
         raise ProcessingError(
             ErrorCode.EXTRACTION_ERROR, f"HTML could not be parsed: {error}"
         ) from error
+    tree = parsed.tree
     if tree is None:
         raise ProcessingError(ErrorCode.EXTRACTION_ERROR, "HTML could not be parsed")
     elements = element_count(tree)
@@ -147,6 +149,7 @@ def extract_article(
             blocks = with_figures(tree, typed_blocks(decision.kept_blocks), url)
             text, recovered = to_text(blocks), ()
     return ExtractedArticle(
+        flattened_subtrees=parsed.flattened_subtrees,
         content_model=report,
         page_type=page_type,
         text=text,
