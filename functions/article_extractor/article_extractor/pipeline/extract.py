@@ -13,6 +13,7 @@ from trafilatura import bare_extraction
 from article_extractor.document import ContentModelReport
 from article_extractor.errors import ErrorCode, ProcessingError
 from article_extractor.pipeline.blocks.figures import with_figures
+from article_extractor.pipeline.blocks.images import image_url
 from article_extractor.pipeline.blocks.lede import find_lede, insert_lede, opening_standfirst
 from article_extractor.pipeline.blocks.typed_blocks import Block, blocks_from_result, to_text
 from article_extractor.pipeline.metadata.language import detect_language
@@ -109,6 +110,7 @@ def extract_article(
         )
     declared_language = page_language(tree)
     canonical = canonical_url(tree, url)
+    base = page_base_url(tree, url or canonical)
     try:
         result = _extract(tree, url)
     except ProcessingError:
@@ -128,7 +130,7 @@ def extract_article(
         hostname,
     )
     description = _clean_str(fields.get("description"))
-    blocks = with_figures(tree, blocks, url)
+    blocks = with_figures(tree, blocks, base)
     text = to_text(blocks)
     recovered: tuple[str, ...] = ()
     linked = read_linked_data(tree)
@@ -146,7 +148,7 @@ def extract_article(
         decision = refine(tree, url, text)
         report, page_type = _report(decision), decision.page_type
         if decision.replaced:
-            blocks = with_figures(tree, typed_blocks(decision.kept_blocks), url)
+            blocks = with_figures(tree, typed_blocks(decision.kept_blocks), base)
             text, recovered = to_text(blocks), ()
     return ExtractedArticle(
         flattened_subtrees=parsed.flattened_subtrees,
@@ -172,7 +174,7 @@ def extract_article(
         url=absolute_web_url(_clean_str(fields.get("url")), base=url) or canonical or url,
         canonical_url=canonical,
         hostname=hostname,
-        image=_clean_str(fields.get("image")),
+        image=image_url(_clean_str(fields.get("image")), base),
         categories=_str_tuple(fields.get("categories")),
         tags=_str_tuple(fields.get("tags")),
     )
@@ -267,6 +269,23 @@ def page_language(tree: HtmlElement) -> str | None:
         if code:
             return code
     return None
+
+
+def page_base_url(tree: HtmlElement, page_url: str | None) -> str | None:
+    """The URL relative URLs of the page resolve against, as a browser's: its first `<base
+    href>` made absolute against `page_url`, else `page_url` (an absolute http(s) URL or None).
+
+    Example::
+
+        page_base_url(parse_html('<base href="/en/">'), "https://example.com/a")
+        # "https://example.com/en/"
+    """
+    declared = next((b for b in document_elements(tree, "base") if b.get("href")), None)
+    if declared is not None:
+        resolved = absolute_web_url(declared.get("href"), base=page_url)
+        if resolved:
+            return resolved
+    return page_url
 
 
 def canonical_url(tree: HtmlElement, base_url: str | None) -> str | None:
