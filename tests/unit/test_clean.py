@@ -4,6 +4,7 @@ import pytest
 
 from article_extractor.pipeline.blocks.clean import (
     RULES,
+    clean_blocks,
     clean_text,
     count_words,
     first_rule,
@@ -13,6 +14,7 @@ from article_extractor.pipeline.blocks.clean import (
     is_stray_punctuation,
     normalize_whitespace,
 )
+from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind
 
 ARTICLE_LINES = [
     "The harbour master said the ferry would resume service on Monday.",
@@ -334,3 +336,14 @@ def test_case_sensitive_patterns_are_lower_case() -> None:
 def test_alert_sign_ups_and_policy_update_notices_are_clutter(line: str, rule: str) -> None:
     """Promos without the word "newsletter" and consent notices several sentences long."""
     assert first_rule(line) == rule
+
+
+def test_the_title_heading_goes_after_a_lead_figure_too() -> None:
+    figure = Block(BlockKind.FIGURE, src="https://example.com/lead.jpg")
+    heading = Block(BlockKind.HEADING, text="Ferry service resumes", level=1)
+    body = Block(BlockKind.PARAGRAPH, text=ARTICLE_LINES[0])
+    title = "Ferry service resumes"
+    assert clean_blocks([figure, heading, body], title=title).blocks == (figure, body)
+    assert clean_blocks([heading, body], title=title).blocks == (body,)
+    # only the opening block: the same words further down are the page's own heading
+    assert clean_blocks([figure, body, heading], title=title).blocks == (figure, body, heading)

@@ -59,6 +59,8 @@ def test_page_without_article_text_keeps_its_metadata() -> None:
         ('<html xmlns="http://www.w3.org/1999/xhtml" xml:lang="fr"><body></body></html>', "fr"),
         ('<html lang=""><body></body></html>', None),
         ('<html lang="x-klingon-1"><body></body></html>', None),
+        ('<html lang="эн-RU"><body></body></html>', None),  # letters, but no language subtag
+        ('<html lang="ελ"><head><meta property="og:locale" content="el_GR"></head></html>', "el"),
     ],
 )
 def test_page_language_from_declarations(html: str, expected: str | None) -> None:

@@ -323,17 +323,84 @@ def test_hundred_thousand_levels_of_nesting_are_too_complex(document: bool) -> N
     assert_outcome(result, Status.FAILED, "too_complex")
 
 
-def test_nesting_past_the_parser_limit_is_too_complex() -> None:
+def test_an_article_nested_past_the_parser_limit_is_kept_as_text() -> None:
+    """Below 256 levels the page is flattened to its text: the article's words stay, and the
+    record says a subtree was flattened."""
     result = run(_nested(300, True))
-    assert_outcome(result, Status.FAILED, "too_complex")
-    assert result.error is not None
-    assert "Excessive depth in document: 256" in result.error.message
+    assert_outcome(result, Status.OK, None)
+    assert all(paragraph in text_of(result) for paragraph in ENGLISH[:3])
+    assert result.extraction.flattened_subtrees == 1
+    assert result.to_dict()["extraction"]["flattened_subtrees"] == 1
 
 
 def test_nesting_within_the_parser_limit_is_extracted() -> None:
     result = run(_nested(200, True))
     assert_outcome(result, Status.OK, None)
     assert SENTENCE in text_of(result)
+    assert result.extraction.flattened_subtrees is None
+    assert "flattened_subtrees" not in result.to_dict()["extraction"]
+
+
+# Widgets nested a few hundred levels deep, as pages carry them (ads, embeds, broken templates).
+DEEP_WIDGETS = {
+    "200-nested-tables": "<table><tr><td>" * 200 + "Sponsored" + "</td></tr></table>" * 200,
+    "300-nested-divs": "<div class='w'>" * 300 + "Sponsored" + "</div>" * 300,
+    "300-unclosed-spans": "<span>" * 300 + "Sponsored",
+    "150-nested-lists": "<ul><li>" * 150 + "Sponsored" + "</li></ul>" * 150,
+    "300-divs-with-a-script": "<div>" * 300
+    + "<script>var leaked = 'SCRIPT';</script>Ad"
+    + "</div>" * 300,
+}
+
+
+@pytest.mark.parametrize("widget", DEEP_WIDGETS.values(), ids=DEEP_WIDGETS.keys())
+@pytest.mark.parametrize("where", ["after", "before"])
+@pytest.mark.parametrize("content_model", [True, False], ids=["model", "no-model"])
+def test_an_article_beside_a_deep_widget_keeps_every_paragraph(
+    widget: str, where: str, content_model: bool
+) -> None:
+    if where == "after":
+        html = page(ENGLISH).replace("</article>", "</article>" + widget)
+    else:
+        html = page(ENGLISH).replace("<article>", widget + "<article>")
+    result = run(html.encode(), content_model=content_model)
+    assert_outcome(result, Status.OK, None)
+    text = text_of(result)
+    assert all(paragraph in text for paragraph in ENGLISH)
+    assert "SCRIPT" not in text
+    assert result.extraction.flattened_subtrees == 1
+
+
+def test_nesting_past_two_thousand_levels_is_too_complex() -> None:
+    """libxml2 goes no deeper than 2048 levels even with huge_tree: an error, never a page cut
+    where the parser stopped."""
+    result = run(page(ENGLISH).replace("</article>", "</article>" + "<div>" * 3000).encode())
+    assert_outcome(result, Status.FAILED, "too_complex")
+    assert result.error is not None
+    assert "Excessive depth in document: 2048" in result.error.message
+
+
+@pytest.mark.parametrize("searching_tag", ["</span>", "<body>", "<BODY class=x>"])
+def test_deep_nesting_with_many_stack_searches_is_too_complex_without_a_deep_parse(
+    searching_tag: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each end tag and <body> tag searches the open elements, up to 2048 with huge_tree: past
+    25,000 of them the page is refused before libxml2 parses it that deep."""
+    parsers: list[Any] = []
+    real_parse = parsing._parse
+
+    def recording_parse(text: str, parser: Any) -> Any:
+        parsers.append(parser)
+        return real_parse(text, parser)
+
+    monkeypatch.setattr(parsing, "_parse", recording_parse)
+    searches = parsing.MAX_HUGE_TREE_END_TAGS + 1
+    deep = "<div>" * 300 + searching_tag * searches
+    result = run(page(ENGLISH).replace("</article>", "</article>" + deep).encode())
+    assert_outcome(result, Status.FAILED, "too_complex")
+    assert result.error is not None
+    assert "parsed with huge_tree" in result.error.message
+    assert parsers == [parsing._PARSER]
 
 
 @pytest.mark.parametrize(

@@ -108,3 +108,26 @@ def test_opening_standfirst_is_one_of_the_first_blocks() -> None:
     assert opening_standfirst([Block(BlockKind.CODE, text=LEDE), *body], LEDE) is None
     assert opening_standfirst([*paragraphs(LEDE), *body], "Harbour news") is None  # too short
     assert opening_standfirst([*paragraphs(LEDE), *body], None) is None
+
+
+LEAD_FIGURE = Block(BlockKind.FIGURE, src="https://example.com/lead.jpg")
+
+
+def test_a_lead_figure_comes_before_the_title_and_the_lede() -> None:
+    title = Block(BlockKind.HEADING, text="Title", level=1)
+    assert insert_lede([LEAD_FIGURE, title, *paragraphs("Body")], "Lede", "Title") == [
+        LEAD_FIGURE,
+        title,
+        *paragraphs("Lede", "Body"),
+    ]
+    assert insert_lede([LEAD_FIGURE, *paragraphs("Body")], "Lede", "Title") == [
+        LEAD_FIGURE,
+        *paragraphs("Lede", "Body"),
+    ]
+
+
+def test_a_lead_figure_does_not_count_among_the_opening_blocks() -> None:
+    body = paragraphs(*(f"Body paragraph {n}, with enough words to be prose." for n in range(6)))
+    opening = [LEAD_FIGURE, *body[:2], *paragraphs(LEDE), *body[2:]]
+    assert opening_standfirst(opening, LEDE) == LEDE
+    assert opening_standfirst([LEAD_FIGURE, *body[:3], *paragraphs(LEDE)], LEDE) is None

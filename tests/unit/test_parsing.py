@@ -12,8 +12,15 @@ from lxml import etree
 from lxml.html import FormElement, HtmlElement, HtmlElementClassLookup, InputElement
 from trafilatura.utils import load_html
 
+from article_extractor.errors import ProcessingError
 from article_extractor.pipeline.read import parsing
-from article_extractor.pipeline.read.parsing import element_count, parse_html
+from article_extractor.pipeline.read.parsing import (
+    MAX_DEPTH,
+    element_count,
+    flatten_deep_subtrees,
+    parse_html,
+    parse_page,
+)
 from article_extractor.pipeline.upstream.checked_internals import verified
 
 PAGES = [
@@ -61,6 +68,60 @@ def test_element_count(page: str) -> None:
     tree = parse_html(page)
     assert tree is not None
     assert element_count(tree) == sum(1 for _ in tree.iter())
+
+
+# ------------------------------------------------------------------ nesting past libxml2's limit
+def _depth(tree: HtmlElement) -> int:
+    """Levels of elements below and including the root."""
+    return max(sum(1 for _ in element.iterancestors()) + 1 for element in tree.iter())
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_a_page_within_the_limits_is_flattened_nowhere(page: str) -> None:
+    assert parse_page(page).flattened_subtrees == 0
+
+
+def test_a_page_at_the_deepest_level_libxml2_builds_is_parsed_as_ever() -> None:
+    page = "<html><body>" + "<div>" * (MAX_DEPTH - 2) + "deepest</body></html>"
+    parsed = parse_page(page)
+    assert parsed.tree is not None and parsed.flattened_subtrees == 0
+    assert _depth(parsed.tree) == MAX_DEPTH
+    assert etree.tostring(parsed.tree) == etree.tostring(load_html(page))
+
+
+def test_subtrees_below_the_limit_are_flattened_to_their_text() -> None:
+    deep = "<div><p>one <b>two</b></p><script>var s = 'hidden';</script><td>three</td>"
+    page = f"<html><body><p>before</p>{'<div>' * 300}{deep * 5}{'</div>' * 400}<p>after</p>"
+    parsed = parse_page(page)
+    assert parsed.tree is not None
+    assert parsed.flattened_subtrees == 1
+    assert _depth(parsed.tree) == MAX_DEPTH
+    text = " ".join(" ".join(parsed.tree.itertext()).split())
+    assert text == "before " + "one two three " * 5 + "after"
+
+
+def test_a_tree_without_deep_subtrees_is_left_as_it_is() -> None:
+    tree = parse_html(PAGES[0])
+    assert tree is not None
+    before = etree.tostring(tree)
+    assert flatten_deep_subtrees(tree) == 0
+    assert etree.tostring(tree) == before
+
+
+def test_each_deep_subtree_is_flattened_on_its_own() -> None:
+    branch = "<div>" * 300 + "leaf" + "</div>" * 300
+    parsed = parse_page(f"<html><body>{branch}<p>middle</p>{branch}</body></html>")
+    assert parsed.flattened_subtrees == 2
+    assert parsed.tree is not None
+    assert " ".join(" ".join(parsed.tree.itertext()).split()) == "leaf middle leaf"
+
+
+@pytest.mark.parametrize("searching", ["</i>", "<body>"])
+def test_a_deep_page_with_too_many_stack_searches_is_too_complex(searching: str) -> None:
+    page = "<html><body>" + "<div>" * 300 + searching * (parsing.MAX_HUGE_TREE_END_TAGS + 1)
+    with pytest.raises(ProcessingError, match="huge_tree") as raised:
+        parse_page(page)
+    assert raised.value.code == "too_complex"
 
 
 # ------------------------------------------------------------------ the checks at import

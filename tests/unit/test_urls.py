@@ -53,6 +53,8 @@ def test_absolute_http_urls_are_kept_as_given(url: str) -> None:
         "https://exa mple.com/",
         "https://example.com/a\nSet-Cookie: x=1",
         "https://example.com/\x00",
+        "https://example.com/\ud800",  # a lone surrogate (a JSON escape): no UTF-8 form
+        "https://ex\udcffample.com/",
         "",
         "   ",
         None,
@@ -80,7 +82,11 @@ def test_relative_values_resolve_against_an_absolute_http_base(
     assert absolute_web_url(value, base=base) == expected
 
 
-@given(st.one_of(st.none(), st.text()), st.one_of(st.none(), st.text()))
+# Any code point, surrogates included (st.text() leaves them out).
+ANY_TEXT = st.text(alphabet=st.characters(exclude_categories=()))
+
+
+@given(st.one_of(st.none(), ANY_TEXT), st.one_of(st.none(), ANY_TEXT))
 def test_a_kept_url_always_has_a_web_scheme_and_a_host(value: str | None, base: str | None) -> None:
     url = absolute_web_url(value, base=base)
     if url is not None:
@@ -88,6 +94,7 @@ def test_a_kept_url_always_has_a_web_scheme_and_a_host(value: str | None, base: 
         assert parts.scheme in ("http", "https")
         assert parts.hostname
         assert url == url.strip()
+        url.encode("utf-8")  # never a lone surrogate
 
 
 @given(st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), min_size=1))

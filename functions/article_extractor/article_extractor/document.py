@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+import re
+from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-SCHEMA_VERSION = "1.3"
+SCHEMA_VERSION = "1.4"
 # The cleaning rules, by the names `extraction.cleaning` reports and DISABLED_CLEANING_RULES
 # takes (pipeline.clean holds their code; a test keeps the two in step).
 CLEANING_RULES = (
@@ -27,6 +28,75 @@ CLEANING_RULES = (
     "app_prompt",
     "javascript_notice",
 )
+
+
+# Surrogate code points are no Unicode scalar values: UTF-8 (and so the record) cannot hold one
+# alone, yet JSON escapes (`"\\ud800"`), RFC 2047 values and file names can put one in a str.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+REPLACEMENT_CHARACTER = "\ufffd"
+
+
+def scalar_values(text: str) -> str:
+    """`text` with each surrogate code point replaced by U+FFFD, as a UTF-8 decoder replaces a
+    byte it cannot read: what is left encodes in UTF-8.
+
+    Example::
+
+        scalar_values("Ann \\ud800 Lee")  # "Ann \\ufffd Lee"
+    """
+    return text if _encodes(text) else _SURROGATES.sub(REPLACEMENT_CHARACTER, text)
+
+
+def with_scalar_values(value: Any) -> Any:
+    """`value` (a str, or lists, tuples, dicts and dataclasses of them) with every string passed
+    through `scalar_values`; `value` itself when no string changes.
+
+    Example::
+
+        with_scalar_values({"author": "Ann \\ud800"})  # {"author": "Ann \\ufffd"}
+    """
+    return value if _all_encode(value) else _with_scalar_values(value)
+
+
+def _encodes(text: str) -> bool:
+    if text.isascii():  # reads a flag: no scan
+        return True
+    try:
+        text.encode("utf-8")  # in C, several times faster than a regular expression's search
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _all_encode(value: Any) -> bool:
+    """Whether every string in `value` encodes in UTF-8: a walk that copies nothing of the
+    record, all that a clean record pays."""
+    kind = type(value)
+    if kind is str:
+        return _encodes(value)
+    if kind is list or kind is tuple:
+        return all(map(_all_encode, value))
+    if kind is dict:
+        return all(map(_all_encode, value)) and all(map(_all_encode, value.values()))
+    if isinstance(value, str):  # a StrEnum
+        return _encodes(value)
+    names = getattr(value, "__dataclass_fields__", None)
+    if names is None or isinstance(value, type):
+        return True
+    return all(_all_encode(getattr(value, name)) for name in names)
+
+
+def _with_scalar_values(value: Any) -> Any:
+    if isinstance(value, str):
+        return scalar_values(value)
+    if isinstance(value, list | tuple):
+        return type(value)(map(_with_scalar_values, value))
+    if isinstance(value, dict):
+        return {_with_scalar_values(k): _with_scalar_values(v) for k, v in value.items()}
+    names = getattr(value, "__dataclass_fields__", None)
+    if names is None or isinstance(value, type):
+        return value
+    return replace(value, **{name: _with_scalar_values(getattr(value, name)) for name in names})
 
 
 # The page types `document.page_type` takes (pipeline.page_type's classes; a test keeps them in
@@ -114,6 +184,9 @@ class Extraction:
     cleaning: dict[str, int] = field(default_factory=dict)
     recovered: list[str] = field(default_factory=list)
     content_model: ContentModelReport | None = None  # None when nothing was extracted (1.2)
+    # Subtrees nested deeper than libxml2's 256 levels, kept as their text; None (the key left
+    # out) when the page has none (1.4).
+    flattened_subtrees: int | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +206,14 @@ class OutputDocument:
     error: Error | None = None
     schema_version: str = SCHEMA_VERSION
 
+    def __post_init__(self) -> None:
+        # Every string of a record passes here, whatever built it: none can stop its JSON.
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            cleaned = with_scalar_values(value)
+            if cleaned is not value:
+                object.__setattr__(self, name, cleaned)
+
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
             "schema_version": self.schema_version,
@@ -141,6 +222,8 @@ class OutputDocument:
             "document": self.article.to_dict() if self.article else None,
             "extraction": asdict(self.extraction),
         }
+        if self.extraction.flattened_subtrees is None:
+            del data["extraction"]["flattened_subtrees"]
         if self.error is not None:
             data["error"] = asdict(self.error)
         return data

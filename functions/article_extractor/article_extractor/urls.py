@@ -9,6 +9,8 @@ from urllib.parse import urljoin, urlsplit
 _WEB_SCHEMES = frozenset({"http", "https"})
 # Control characters (tab and newlines included) are never part of a URL as written.
 _CONTROL_CHARACTERS = frozenset(chr(code) for code in (*range(0x20), 0x7F))
+# A lone surrogate (from a JSON escape or a file name) has no UTF-8 form: no one can request it.
+_SURROGATE = "[\ud800-\udfff]"
 # What S3 returns for a non-ASCII user-metadata value: the whole value as RFC 2047 encoded words.
 # A pattern string, not compiled at import: this module is on the cold-start path.
 _ENCODED_WORDS = r"(?:=\?[^?\s]+\?[bBqQ]\?[^?\s]*\?=\s*)+"
@@ -25,9 +27,12 @@ def absolute_web_url(value: str | None, base: str | None = None) -> str | None:
         absolute_web_url("https://example.com/a")  # "https://example.com/a"
         absolute_web_url("/a", base="https://example.com/x")  # "https://example.com/a"
         absolute_web_url("javascript:alert(1)")  # None
+        absolute_web_url("https://example.com/\\ud800")  # None: no UTF-8 form
     """
     candidate = (value or "").strip(" \t\n\r\f")
     if not candidate or not _CONTROL_CHARACTERS.isdisjoint(candidate):
+        return None
+    if not candidate.isascii() and re.search(_SURROGATE, candidate):
         return None
     base_url = absolute_web_url(base) if base else None
     try:

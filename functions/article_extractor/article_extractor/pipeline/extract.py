@@ -13,6 +13,7 @@ from trafilatura import bare_extraction
 from article_extractor.document import ContentModelReport
 from article_extractor.errors import ErrorCode, ProcessingError
 from article_extractor.pipeline.blocks.figures import with_figures
+from article_extractor.pipeline.blocks.images import image_url
 from article_extractor.pipeline.blocks.lede import find_lede, insert_lede, opening_standfirst
 from article_extractor.pipeline.blocks.typed_blocks import Block, blocks_from_result, to_text
 from article_extractor.pipeline.metadata.language import detect_language
@@ -28,7 +29,7 @@ from article_extractor.pipeline.metadata.title_author import (
 )
 from article_extractor.pipeline.model.content_model import Refined, refine
 from article_extractor.pipeline.model.kept_blocks import typed_blocks
-from article_extractor.pipeline.read.parsing import document_elements, element_count, parse_html
+from article_extractor.pipeline.read.parsing import document_elements, element_count, parse_page
 from article_extractor.pipeline.read.sanitize import sanitize_html
 from article_extractor.pipeline.upstream.speedups import fast_paths, install_fast_paths
 from article_extractor.urls import absolute_web_url
@@ -62,6 +63,7 @@ class ExtractedArticle:
     content_model: ContentModelReport | None = None  # what the block model did (None: off)
     page_type: str | None = None  # the page type (None when the content model is off)
     standfirst: str | None = None  # the deck under the headline, when the page shows one
+    flattened_subtrees: int = 0  # subtrees nested too deep, kept as their text (parsing)
 
 
 def extractor_version() -> str:
@@ -91,13 +93,14 @@ def extract_article(
     """
     url = absolute_web_url(url)
     try:
-        tree = parse_html(sanitize_html(html))
+        parsed = parse_page(sanitize_html(html))
     except ProcessingError:
         raise  # not_html, too_complex: already the record's error
     except Exception as error:  # lxml raises several unrelated types on hostile input
         raise ProcessingError(
             ErrorCode.EXTRACTION_ERROR, f"HTML could not be parsed: {error}"
         ) from error
+    tree = parsed.tree
     if tree is None:
         raise ProcessingError(ErrorCode.EXTRACTION_ERROR, "HTML could not be parsed")
     elements = element_count(tree)
@@ -107,6 +110,7 @@ def extract_article(
         )
     declared_language = page_language(tree)
     canonical = canonical_url(tree, url)
+    base = page_base_url(tree, url or canonical)
     try:
         result = _extract(tree, url)
     except ProcessingError:
@@ -126,7 +130,7 @@ def extract_article(
         hostname,
     )
     description = _clean_str(fields.get("description"))
-    blocks = with_figures(tree, blocks, url)
+    blocks = with_figures(tree, blocks, base)
     text = to_text(blocks)
     recovered: tuple[str, ...] = ()
     linked = read_linked_data(tree)
@@ -144,9 +148,10 @@ def extract_article(
         decision = refine(tree, url, text)
         report, page_type = _report(decision), decision.page_type
         if decision.replaced:
-            blocks = with_figures(tree, typed_blocks(decision.kept_blocks), url)
+            blocks = with_figures(tree, typed_blocks(decision.kept_blocks), base)
             text, recovered = to_text(blocks), ()
     return ExtractedArticle(
+        flattened_subtrees=parsed.flattened_subtrees,
         content_model=report,
         page_type=page_type,
         text=text,
@@ -169,7 +174,7 @@ def extract_article(
         url=absolute_web_url(_clean_str(fields.get("url")), base=url) or canonical or url,
         canonical_url=canonical,
         hostname=hostname,
-        image=_clean_str(fields.get("image")),
+        image=image_url(_clean_str(fields.get("image")), base),
         categories=_str_tuple(fields.get("categories")),
         tags=_str_tuple(fields.get("tags")),
     )
@@ -266,6 +271,23 @@ def page_language(tree: HtmlElement) -> str | None:
     return None
 
 
+def page_base_url(tree: HtmlElement, page_url: str | None) -> str | None:
+    """The URL relative URLs of the page resolve against, as a browser's: its first `<base
+    href>` made absolute against `page_url`, else `page_url` (an absolute http(s) URL or None).
+
+    Example::
+
+        page_base_url(parse_html('<base href="/en/">'), "https://example.com/a")
+        # "https://example.com/en/"
+    """
+    declared = next((b for b in document_elements(tree, "base") if b.get("href")), None)
+    if declared is not None:
+        resolved = absolute_web_url(declared.get("href"), base=page_url)
+        if resolved:
+            return resolved
+    return page_url
+
+
 def canonical_url(tree: HtmlElement, base_url: str | None) -> str | None:
     """The page's <link rel="canonical">, or og:url, made absolute against `base_url`: the first
     that is an absolute http(s) URL with a host."""
@@ -295,11 +317,12 @@ _LOWER_CANONICAL = str.maketrans("CANONICAL", "canonical")
 
 
 def _language_code(value: object) -> str | None:
-    """'en-GB' / 'de_DE' / 'FR' -> 'en' / 'de' / 'fr'; None for anything else."""
+    """'en-GB' / 'de_DE' / 'FR' -> 'en' / 'de' / 'fr'; None for anything else (a language
+    subtag is ASCII letters: 'эн' is none)."""
     if not isinstance(value, str):
         return None
     primary = value.strip().replace("_", "-").split("-")[0].lower()
-    return primary if 2 <= len(primary) <= 3 and primary.isalpha() else None
+    return primary if 2 <= len(primary) <= 3 and primary.isascii() and primary.isalpha() else None
 
 
 def _clean_str(value: object) -> str | None:

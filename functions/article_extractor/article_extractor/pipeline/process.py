@@ -136,6 +136,7 @@ def process_fetched(
         cleaned.removed,
         list(article.recovered),
         article.content_model or ContentModelReport(applied=False, outcome=CONTENT_MODEL_OFF),
+        article.flattened_subtrees,
     )
     if not text:
         return OutputDocument(
@@ -204,6 +205,7 @@ def _extraction(
     removed: dict[str, int],
     recovered: list[str] | None = None,
     content_model: ContentModelReport | None = None,
+    flattened_subtrees: int = 0,
 ) -> Extraction:
     return Extraction(
         extractor=EXTRACTOR_NAME,
@@ -215,4 +217,5 @@ def _extraction(
         cleaning=removed,
         recovered=recovered or [],
         content_model=content_model,
+        flattened_subtrees=flattened_subtrees or None,  # the key only on the pages it concerns
     )

@@ -24,7 +24,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind, ListItem
+from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind, ListItem, text_start
 from article_extractor.pipeline.literal_prefilter import Wording
 from article_extractor.pipeline.metadata.title_author import says_title
 
@@ -605,17 +605,19 @@ def clean_blocks(
 
     Rules judge lines: each line of a paragraph or quote, a heading, a list item (with the lists
     nested in it), a figure's caption. They never look inside a code block, whose text stays as
-    it is, or a table, whose cells only have their whitespace normalised. A first block that
-    repeats the title goes (perhaps followed by the site's name: `site` is the site's name and
-    host): the title has a field of its own.
+    it is, or a table, whose cells only have their whitespace normalised. A first block (after
+    a lead figure) that repeats the title goes (perhaps followed by the site's name: `site` is
+    the site's name and host): the title has a field of its own.
     """
     judge = _Judge(disabled)
     kept: list[Block] = []
+    blocks = list(blocks)
+    opening = text_start(blocks)  # a lead figure comes before the title's heading
     for index, block in enumerate(blocks):
         cleaned = _clean_block(block, judge)
         if cleaned is None:
             continue
-        if index == 0 and _repeats_title(cleaned, title, site):
+        if index == opening and _repeats_title(cleaned, title, site):
             continue
         kept.append(cleaned)
     return CleanedBlocks(tuple(kept), dict(judge.removed))

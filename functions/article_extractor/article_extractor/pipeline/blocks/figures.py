@@ -1,7 +1,14 @@
 """Figures of the main content: trafilatura leaves images out of its text (keeping them changes
 what it extracts, for the worse on the benchmarks), so the page's `<figure>` elements are put
 back as figure blocks, each after the extracted block that precedes it on the page. A figure
-with no extracted block before it (a header image, a sidebar, a gallery elsewhere) stays out.
+before the first extracted block is the article's lead figure when the article opens right
+after it: only a few headings or short lines (title, byline, date) between them, none of them a
+list item, and the figure no icon. Any other figure with no extracted block before it (a header
+image, a sidebar, a gallery elsewhere) stays out, as does one far past the last block (related
+stories) and every figure in the page around the article (a `<nav>` or `<footer>`, a `<header>`
+or `<aside>` outside the article's `<article>` or `<main>`). A figure's picture is its real
+source (`images.first_shown_image`), made absolute: a figure whose images have no http(s)
+source keeps only its caption.
 
 Example::
 
@@ -10,16 +17,35 @@ Example::
 
 from __future__ import annotations
 
+from itertools import takewhile
+
 from lxml.html import HtmlElement
 
+from article_extractor.pipeline.blocks.images import IMAGE_TAGS, first_shown_image
 from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind
 from article_extractor.pipeline.read.parsing import document_elements
-from article_extractor.urls import absolute_web_url
 
 _ANCHOR_KINDS = (BlockKind.PARAGRAPH, BlockKind.HEADING)
 _MAX_FIGURES = 50  # galleries beyond this are not the article's figures
 _TEXT_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre")
 _LOOK_BACK = 200  # elements looked at before a figure for its anchor
+# A figure this many text elements past the article's last block is after its end: related
+# stories, recommendations, the site's partners.
+_PAST_THE_END = 10
+# Between a lead figure and the article's first block: the title, a standfirst, a byline, a date.
+_LEAD_LOOK_AHEAD = 6
+_LEAD_LINE_WORDS = 40  # longer text between them is content the extraction left out
+# Containers of the page around the article (a figure in one is none of the article's): a nav or
+# footer below the article's own container too, a header or aside only outside any.
+_NAVIGATION = ("nav", "footer")
+_PAGE_FURNITURE = ("header", "aside")
+_CONTENT = ("article", "main")
+# A lead figure is a picture, not an icon: declared no larger than this (pixels) it is a logo,
+# an avatar or a button, as is one inside a link or marked as a logo.
+_ICON_PIXELS = 100
+_LOGO = "logo"
+_ICON_LEVELS = 3  # the figure's containers looked at for a link or a logo's name
+_LEAD = -1  # the place of a lead figure: before the first block
 
 
 def _normalized(text: str | None) -> str:
@@ -27,8 +53,11 @@ def _normalized(text: str | None) -> str:
 
 
 def with_figures(tree: HtmlElement, blocks: list[Block], base_url: str | None) -> list[Block]:
-    """`blocks` with a figure block after the block that precedes each page figure."""
-    figures = [f for f in document_elements(tree, "figure") if f.find(".//img") is not None]
+    """`blocks` with a figure block after the block that precedes each page figure, and the
+    lead figure, if any, before the first block."""
+    figures = [
+        f for f in document_elements(tree, "figure") if next(f.iter(*IMAGE_TAGS), None) is not None
+    ]
     if not figures or not blocks:
         return blocks
     anchors = {
@@ -36,24 +65,34 @@ def with_figures(tree: HtmlElement, blocks: list[Block], base_url: str | None) -
         for index, block in enumerate(blocks)
         if block.kind in _ANCHOR_KINDS and block.text
     }
+    last = max(anchors.values(), default=None)
     after: dict[int, list[Block]] = {}
     for figure in figures[:_MAX_FIGURES]:
-        index = _preceding_block(figure, anchors)
-        block = _figure_block(figure, base_url)
+        if _in_page_furniture(figure):
+            continue
+        index, distance = _preceding_block(figure, anchors)
+        if index is not None and index == last and distance > _PAST_THE_END:
+            continue
+        lead = index is None and not after and _opens_the_article(figure, anchors)
+        shown = first_shown_image(figure, base_url)
+        if lead and shown and not _looks_like_an_icon(figure, shown[0]):
+            index = _LEAD
+        block = _figure_block(figure, shown)
         if index is not None and block is not None:
             after.setdefault(index, []).append(block)
     if not after:
         return blocks
-    result: list[Block] = []
+    result: list[Block] = list(after.get(_LEAD, ()))
     for index, block in enumerate(blocks):
         result.append(block)
         result.extend(after.get(index, ()))
     return result
 
 
-def _preceding_block(figure: HtmlElement, anchors: dict[str, int]) -> int | None:
+def _preceding_block(figure: HtmlElement, anchors: dict[str, int]) -> tuple[int | None, int]:
     """The index of the extracted block whose text is that of the nearest paragraph, heading or
-    list item before the figure on the page (looking back a bounded number of elements)."""
+    list item before the figure on the page (looking back a bounded number of elements), and
+    how many other such elements lie between them."""
     looked = 0
     for element in (figure, *figure.iterancestors()):
         for sibling in element.itersiblings(preceding=True):
@@ -65,19 +104,73 @@ def _preceding_block(figure: HtmlElement, anchors: dict[str, int]) -> int | None
             for candidate in reversed(candidates):
                 index = anchors.get(_normalized(candidate.text_content()))
                 if index is not None:
-                    return index
+                    return index, looked
                 looked += 1
                 if looked > _LOOK_BACK:
-                    return None
-    return None
+                    return None, looked
+    return None, looked
 
 
-def _figure_block(figure: HtmlElement, base_url: str | None) -> Block | None:
-    image = figure.find(".//img")
-    if image is None:
-        return None
-    source = image.get("src") or image.get("data-src") or ""
-    src = absolute_web_url(source, base=base_url) or (source if source else None)
+def _opens_the_article(figure: HtmlElement, anchors: dict[str, int]) -> bool:
+    """Whether the first text the page shows after `figure` that was extracted is the first
+    block, with no more than a title, a standfirst and a byline's few short lines between
+    them."""
+    looked = 0
+    for element in (figure, *figure.iterancestors()):
+        for sibling in element.itersiblings():
+            if not isinstance(sibling.tag, str):
+                continue
+            for candidate in sibling.iter(*_TEXT_TAGS):  # itself first, then within, lazily
+                text = _normalized(candidate.text_content())
+                if not text:
+                    continue
+                index = anchors.get(text)
+                if index is not None:
+                    return index == 0
+                looked += 1
+                too_long = len(text.split()) > _LEAD_LINE_WORDS
+                if candidate.tag == "li" or too_long or looked > _LEAD_LOOK_AHEAD:
+                    return False
+    return False
+
+
+def _in_page_furniture(figure: HtmlElement) -> bool:
+    """In a nav or footer, or in a header or aside that no `<article>` or `<main>` holds: the
+    site's, around the article (the article's own header or aside holds its figures)."""
+    for ancestor in figure.iterancestors():
+        if ancestor.tag in _CONTENT:
+            return False
+        if ancestor.tag in _NAVIGATION:
+            return True
+        if ancestor.tag in _PAGE_FURNITURE:
+            return next(ancestor.iterancestors(*_CONTENT), None) is None
+    return False
+
+
+def _looks_like_an_icon(figure: HtmlElement, image: HtmlElement) -> bool:
+    """Declared small, named a logo (by the class or id of the image, the figure or what is
+    between them), or inside a link (a logo linking home, a teaser card) or an element named a
+    logo a few levels above the figure, never past the article's container."""
+    sizes = [image.get(dimension, "") for dimension in ("width", "height")]
+    if all(size.isdigit() for size in sizes) and max(map(int, sizes)) <= _ICON_PIXELS:
+        return True
+    inside = [image, *takewhile(lambda element: element is not figure, image.iterancestors())]
+    if any(_named_a_logo(element) for element in (*inside, figure)):
+        return True
+    for level, ancestor in enumerate(figure.iterancestors()):
+        if level >= _ICON_LEVELS or ancestor.tag in _CONTENT:
+            break
+        if ancestor.tag == "a" or _named_a_logo(ancestor):
+            return True
+    return False
+
+
+def _named_a_logo(element: HtmlElement) -> bool:
+    return _LOGO in f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+
+
+def _figure_block(figure: HtmlElement, shown: tuple[HtmlElement, str] | None) -> Block | None:
+    image, src = shown if shown else (next(figure.iter(*IMAGE_TAGS)), None)
     caption_element = figure.find(".//figcaption")
     caption = _normalized(caption_element.text_content()) if caption_element is not None else ""
     alt = _normalized(image.get("alt")) or None

@@ -18,7 +18,7 @@ from __future__ import annotations
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind
+from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind, text_start
 from article_extractor.pipeline.metadata.title_author import says_title
 
 MIN_DESCRIPTION_WORDS = 8  # shorter descriptions are slogans or site blurbs, not ledes
@@ -74,7 +74,8 @@ def opening_standfirst(blocks: list[Block], description: str | None) -> str | No
     if words < MIN_DESCRIPTION_WORDS:
         return None
     probe = _probe(description)
-    for block in blocks[:_OPENING_BLOCKS]:
+    start = text_start(blocks)
+    for block in blocks[start : start + _OPENING_BLOCKS]:
         if block.kind not in _STANDFIRST_KINDS:
             continue
         text = _normalize(block.text)
@@ -107,11 +108,13 @@ def insert_lede(
     title: str | None,
     site: tuple[str | None, str | None] = (None, None),
 ) -> list[Block]:
-    """Put the lede first as a paragraph, or right after a first block that repeats the title
-    (perhaps followed by the site's name: `site` is the site's name and host)."""
+    """Put the lede first as a paragraph (after a lead figure), or right after a first block
+    that repeats the title (perhaps followed by the site's name: `site` is the site's name and
+    host)."""
     if not lede:
         return blocks
-    position = 0
-    if blocks and title and blocks[0].kind in (BlockKind.HEADING, BlockKind.PARAGRAPH):
-        position = 1 if says_title(blocks[0].text, title, *site) else 0
+    position = text_start(blocks)
+    opening = blocks[position] if position < len(blocks) else None
+    if opening and title and opening.kind in (BlockKind.HEADING, BlockKind.PARAGRAPH):
+        position += 1 if says_title(opening.text, title, *site) else 0
     return [*blocks[:position], Block(BlockKind.PARAGRAPH, text=lede), *blocks[position:]]

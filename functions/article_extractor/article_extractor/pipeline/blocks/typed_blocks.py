@@ -18,7 +18,7 @@ Example::
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache
@@ -27,6 +27,7 @@ from typing import Any
 from lxml.etree import _Element
 
 from article_extractor.pipeline.upstream.checked_internals import require, verified
+from article_extractor.urls import absolute_web_url
 
 
 class BlockKind(StrEnum):
@@ -234,8 +235,9 @@ def _block(element: _Element, tag: str) -> Iterator[Block]:
         if quoted:
             yield Block(BlockKind.QUOTE, children=quoted)
     elif tag == "graphic":
-        if element.get("src"):
-            yield Block(BlockKind.FIGURE, src=element.get("src"), alt=element.get("alt") or None)
+        src = absolute_web_url(element.get("src"))  # a relative or data: source is no picture
+        if src:
+            yield Block(BlockKind.FIGURE, src=src, alt=element.get("alt") or None)
     else:  # a container trafilatura left (div): its blocks, in order
         yield from _blocks(element)
 
@@ -385,6 +387,20 @@ def code_language(element: _Element) -> str | None:
         if match:
             return match.group(1).lower()
     return None
+
+
+def text_start(blocks: Sequence[Block]) -> int:
+    """The index of the first block that is not a figure: where the text opens, after the
+    article's lead figure if it has one (`len(blocks)` when all are figures).
+
+    Example::
+
+        text_start([Block(BlockKind.FIGURE, src=url), Block(BlockKind.HEADING, text=title)])  # 1
+    """
+    return next(
+        (index for index, block in enumerate(blocks) if block.kind is not BlockKind.FIGURE),
+        len(blocks),
+    )
 
 
 # --------------------------------------------------------------------------- plain text

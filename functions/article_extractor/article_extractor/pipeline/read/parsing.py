@@ -8,11 +8,12 @@ Python lookup runs a method call for each; the C lookup returns the same classes
 (`HtmlElement`, and `FormElement`/`InputElement`/... for form tags). bench/speed.py measured
 bare extraction 12% faster in median time on the evaluation set, with identical output.
 
-Two differences for pages trafilatura cannot read whole. libxml2 cuts any text node, comment or
-attribute value over 10,000,000 bytes and stops there, unless told `huge_tree`: a page where the
-parse hit that limit is parsed again with it (every other page parses exactly as before). And a
-parse that stops at any other of libxml2's limits (nesting deeper than 256 elements) is
-`too_complex`, not a page with its end silently missing.
+Two differences for pages trafilatura cannot read whole. libxml2 stops at any text node, comment
+or attribute value over 10,000,000 bytes and at elements nested over 256 deep, unless told
+`huge_tree` (1 GB, 2048 levels): a page where the parse hit one of these limits is parsed again
+with it (every other page parses exactly as before), and the subtrees below 256 levels are
+flattened to their text, so every later step sees no deeper tree than it always did. A parse
+that still stops at a limit is `too_complex`, not a page with its end silently missing.
 
 The repairs and the not-HTML test are trafilatura's (`trafilatura.utils`), and the C-level
 lookup copies lxml.html's table of element classes; neither is public API. Both are resolved and
@@ -28,6 +29,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 from lxml import etree
 from lxml.html import (
@@ -53,13 +55,16 @@ from article_extractor.pipeline.upstream.checked_internals import (
 CLASS_LOOKUP = "parsing with a C-level element class lookup"
 TRAFILATURA_REPAIRS = "parsing with trafilatura's repairs"
 
-# libxml2's XML_MAX_TEXT_LENGTH: the longest text node, comment or attribute value it reads
-# without huge_tree (a length in UTF-8 bytes).
-MAX_NODE_BYTES = 10_000_000
-# With huge_tree, elements nest 2048 deep instead of 256, and each end tag searches the open
-# elements: end tags in such a page are bounded to keep that search short.
+# The deepest element libxml2 builds without huge_tree (the root is level 1): deeper subtrees of
+# a page parsed with huge_tree are flattened to their text at this level.
+MAX_DEPTH = 256
+# With huge_tree, elements nest 2048 deep instead of 256, and each end tag and each <body> start
+# tag searches the open elements: these are bounded so that the searches cost no more than the
+# 256 levels times MAX_MARKUP_ITEMS tags a parse without huge_tree may take.
 MAX_HUGE_TREE_END_TAGS = 25_000
-_DEPTH_LIMIT = "Excessive depth"  # how libxml2's message for nesting too deep begins
+_BODY_START_TAG = re.compile(r"<body[\t\n\x0c\r />]", re.IGNORECASE)
+# Elements whose text no reader sees: dropped, not flattened into the text of a deep subtree.
+_UNSEEN_ELEMENTS = ("script", "style", "template", "noscript")
 
 
 def _c_class_lookup(classes: dict[str, type[HtmlElement]]) -> etree.ElementNamespaceClassLookup:
@@ -121,9 +126,18 @@ _PARSER = _parser()
 _HUGE_PARSER = _parser(huge_tree=True)
 
 
+@dataclass(frozen=True)
+class ParsedPage:
+    """A parsed page: its tree (None when the text is not HTML) and how many of its subtrees,
+    nested deeper than MAX_DEPTH, were flattened to their text."""
+
+    tree: HtmlElement | None
+    flattened_subtrees: int = 0
+
+
 def parse_html(text: str) -> HtmlElement | None:
     """Parse a page from `sanitize.sanitize_html`; None when the text is not HTML (as
-    trafilatura's `load_html` decides).
+    trafilatura's `load_html` decides). `parse_page` says also what was flattened.
 
     Raises ProcessingError `too_complex` for markup libxml2 would take too long to parse (see
     `markup_limits`) or could not parse to its end.
@@ -133,11 +147,22 @@ def parse_html(text: str) -> HtmlElement | None:
         tree = parse_html("<html><body><p>Hello</p></body></html>")
         tree.findtext(".//p")  # "Hello"
     """
+    return parse_page(text).tree
+
+
+def parse_page(text: str) -> ParsedPage:
+    """`parse_html`'s tree, and the number of subtrees nested deeper than MAX_DEPTH that were
+    flattened to their text (0 for any page libxml2 parses within its default limits).
+
+    Example::
+
+        parse_page("<html><body>" + "<div>" * 300 + "deep").flattened_subtrees  # 1
+    """
     repairs = _REPAIRS
     if repairs is None:  # not as verified on this trafilatura: its public parse
         check_markup(text)
         stock: HtmlElement | None = load_html(text)
-        return stock
+        return ParsedPage(stock)
     return _parse_html(text, repairs)
 
 
@@ -150,28 +175,74 @@ class _Repairs:
     is_dubious_html: Callable[[str], bool]  # the beginning of a page that may not be HTML
 
 
-def _parse_html(text: str, repairs: _Repairs) -> HtmlElement | None:
+def _parse_html(text: str, repairs: _Repairs) -> ParsedPage:
     beginning = text[:50].lower()
     text = _repair_markup(text, beginning, repairs)
     check_markup(text)
     tree = _parse(text, _PARSER)
     limit = _limit_hit(_PARSER)
-    if limit and not limit.startswith(_DEPTH_LIMIT) and _may_hold_a_huge_node(text):
-        end_tags = text.count("</")
-        if end_tags > MAX_HUGE_TREE_END_TAGS:
-            raise ProcessingError(
-                ErrorCode.TOO_COMPLEX,
-                f"a node over {MAX_NODE_BYTES:,} bytes in a page with {end_tags:,} end tags, "
-                f"over the {MAX_HUGE_TREE_END_TAGS:,} parsed with huge_tree",
-            )
+    flattened = 0
+    if limit:  # too deep, or a node too long: parsed again, with huge_tree if it stays cheap
+        _check_huge_tree_cost(text, limit)
         tree, limit = _parse(text, _HUGE_PARSER), _limit_hit(_HUGE_PARSER)
+        if tree is not None and not limit:
+            flattened = flatten_deep_subtrees(tree)
     if limit:
         raise ProcessingError(
             ErrorCode.TOO_COMPLEX, f"the HTML parser stopped at one of its limits ({limit})"
         )
     if tree is not None and repairs.is_dubious_html(beginning) and len(tree) < 2:
-        return None
-    return tree
+        return ParsedPage(None)
+    return ParsedPage(tree, flattened)
+
+
+def _check_huge_tree_cost(text: str, limit: str) -> None:
+    """Raise `too_complex` when parsing `text` with huge_tree could search the open elements
+    for long: more than MAX_HUGE_TREE_END_TAGS end tags and <body> start tags together."""
+    searches = text.count("</")
+    if searches <= MAX_HUGE_TREE_END_TAGS:
+        searches += len(_BODY_START_TAG.findall(text))
+    if searches > MAX_HUGE_TREE_END_TAGS:
+        raise ProcessingError(
+            ErrorCode.TOO_COMPLEX,
+            f"the HTML parser stopped at one of its limits ({limit}) in a page with "
+            f"{searches:,} end tags and <body> tags, over the {MAX_HUGE_TREE_END_TAGS:,} parsed "
+            "with huge_tree",
+        )
+
+
+def flatten_deep_subtrees(tree: HtmlElement) -> int:
+    """Replace the children of each element at level MAX_DEPTH (the root is level 1) by their
+    text, as one text node (scripts and styles dropped); returns how many elements were so
+    flattened. libxml2 builds no deeper tree without huge_tree, and the extraction's recursive
+    steps are known to hold up to that depth.
+
+    Example::
+
+        tree = fromstring("<html><body>" + "<div>" * 300 + "deep</html>", parser=_HUGE_PARSER)
+        flatten_deep_subtrees(tree)  # 1; the element at level 256 now holds "deep"
+    """
+    root = tree.getroottree().getroot()
+    flattened = 0
+    for top in (root, *root.itersiblings()):
+        found = _deep_elements()(top)
+        for element in found if isinstance(found, list) else ():
+            if not isinstance(element, HtmlElement):
+                continue
+            etree.strip_elements(element, *_UNSEEN_ELEMENTS, with_tail=False)
+            text = " ".join(" ".join(element.itertext()).split())
+            for child in list(element):
+                element.remove(child)
+            element.text = text or None
+            flattened += 1
+    return flattened
+
+
+@cache
+def _deep_elements() -> etree.XPath:
+    """Elements at level MAX_DEPTH below the element it is called on, that have children: one
+    XPath step per level, which visits each element once (no ancestor count per element)."""
+    return etree.XPath("self::*" + "/*" * (MAX_DEPTH - 1) + "[*]")
 
 
 def _parse(text: str, parser: etree.HTMLParser) -> HtmlElement | None:
@@ -193,13 +264,6 @@ def _limit_hit(parser: etree.HTMLParser) -> str | None:
     follows would be missing without a word."""
     hit = parser.error_log.filter_types([etree.ErrorTypes.ERR_RESOURCE_LIMIT])
     return hit[0].message.split(",")[0].strip() if hit else None  # "Excessive depth ...: 256"
-
-
-def _may_hold_a_huge_node(text: str) -> bool:
-    """Whether the page is over MAX_NODE_BYTES in UTF-8 (a character is 4 bytes at most)."""
-    return 4 * len(text) > MAX_NODE_BYTES and (
-        len(text.encode("utf-8", "surrogatepass")) > MAX_NODE_BYTES
-    )
 
 
 def _repair_markup(text: str, beginning: str, repairs: _Repairs) -> str:
@@ -267,7 +331,7 @@ def _check_repairs() -> _Repairs:
         f"{utils}.is_dubious_html tells HTML from text otherwise",
     )
     for sample in _LOAD_HTML_SAMPLES:
-        ours, theirs = _parse_html(sample, repairs), load_html(sample)
+        ours, theirs = _parse_html(sample, repairs).tree, load_html(sample)
         require(
             (ours is None and theirs is None)
             or (
