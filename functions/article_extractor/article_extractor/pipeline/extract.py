@@ -187,9 +187,7 @@ def extract_article(
     if not explain:
         return article
     sources = {
-        "title": title_source(
-            title, _headings(tree), declared_titles(tree), sitename, hostname
-        ),
+        "title": title_source(title, _headings(tree), declared_titles(tree), sitename, hostname),
         "author": author_source(article.author, linked, _clean_str(fields.get("author"))),
         "date": date_source(article.date, linked, tree),
         "language": language_source(

@@ -10,6 +10,8 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from lxml.html import HtmlElement
 
 from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind
@@ -57,14 +59,12 @@ def _page_figures(tree: HtmlElement) -> list[HtmlElement]:
 
 
 def figure_placements(
-    tree: HtmlElement, blocks: list[Block] | tuple[Block, ...], base_url: str | None
+    tree: HtmlElement, blocks: Sequence[Block], base_url: str | None
 ) -> dict[HtmlElement, bool]:
     """Each page figure with an image, and whether `blocks` (which `with_figures` made) hold
     it: for the decisions a review shows, never on the extraction's own path."""
     placed = {block for block in blocks if block.kind is BlockKind.FIGURE}
-    return {
-        figure: _figure_block(figure, base_url) in placed for figure in _page_figures(tree)
-    }
+    return {figure: _figure_block(figure, base_url) in placed for figure in _page_figures(tree)}
 
 
 def _preceding_block(figure: HtmlElement, anchors: dict[str, int]) -> int | None:

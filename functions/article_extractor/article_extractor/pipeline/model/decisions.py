@@ -23,7 +23,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from difflib import SequenceMatcher
 
 from lxml.html import HtmlElement
@@ -45,8 +45,8 @@ from article_extractor.pipeline.metadata.title_author import says_title
 from article_extractor.pipeline.model.content_model import PageBlock, Refined, page_blocks
 
 _SCORE_DIGITS = 4
-# A content line and a page line that differ (trafilatura left out a link, joined two inline
-# boxes) still match when one holds the other and the shorter has at least this many characters.
+# A page line holds a content line trafilatura shortened (left a link out) when the content line
+# has at least this many characters (a shorter one could be any label's).
 _MIN_CONTAINED_CHARS = 20
 _KIND_OF_TAG = {
     **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), BlockKind.HEADING),
@@ -133,9 +133,7 @@ def page_decisions(
     return tuple(decision for group in entries for decision in group)
 
 
-def _content_lines(
-    blocks: Sequence[Block], base: str, lede: str | None
-) -> Iterator[_ContentLine]:
+def _content_lines(blocks: Sequence[Block], base: str, lede: str | None) -> Iterator[_ContentLine]:
     """The lines of the content as cleaning judges them, each with the step that put it there."""
     lede_text = " ".join(lede.split()) if lede else None
     for block in blocks:
@@ -202,8 +200,9 @@ def _find(lines: list[_ContentLine], text: str, start: int, stop: int) -> int | 
 
 def _line_up(page: list[_PageLine], content: list[_ContentLine]) -> None:
     """Pair page lines with content lines: the longest runs in order first (difflib), then
-    equal lines out of order (a lede moved to the top), then lines that hold one another
-    between two paired neighbours."""
+    equal lines out of order (a lede moved to the top), then, between two paired neighbours,
+    page lines a content line holds in order (trafilatura joined them) or a page line that
+    holds a content line (trafilatura left part of it out)."""
     matcher = SequenceMatcher(
         None, [line.text for line in page], [line.text for line in content], autojunk=False
     )
@@ -211,22 +210,33 @@ def _line_up(page: list[_PageLine], content: list[_ContentLine]) -> None:
         for offset in range(size):
             _pair(page, content, start_page + offset, start_content + offset)
     unpaired: dict[str, list[int]] = {}
-    for index, line in enumerate(page):
-        if line.content_line is None:
-            unpaired.setdefault(line.text, []).append(index)
+    for index, page_line in enumerate(page):
+        if page_line.content_line is None:
+            unpaired.setdefault(page_line.text, []).append(index)
     for index, line in enumerate(content):
         if line.page_line is None and unpaired.get(line.text):
             _pair(page, content, unpaired[line.text].pop(0), index)
-    previous = -1  # the page line paired with the content line before
+    # for each content line, the page line paired with the next paired content line
+    following = [len(page)] * (len(content) + 1)
+    for index in range(len(content) - 1, -1, -1):
+        paired = content[index].page_line
+        following[index] = following[index + 1] if paired is None else paired
+    previous = -1  # the last page line paired with a content line before
     for index, line in enumerate(content):
         if line.page_line is not None:
-            previous = line.page_line
+            previous = max(previous, line.page_line)
             continue
-        following = next(
-            (c.page_line for c in content[index + 1 :] if c.page_line is not None), len(page)
-        )
-        for candidate in range(previous + 1, following):
-            if page[candidate].content_line is None and _holds(page[candidate].text, line.text):
+        offset = 0
+        for candidate in range(previous + 1, following[index + 1]):
+            text = page[candidate].text
+            if page[candidate].content_line is not None:
+                continue
+            if len(text) < len(line.text):
+                found = line.text.find(text, offset)
+                if found >= 0:
+                    _pair(page, content, candidate, index)
+                    offset, previous = found + len(text), candidate
+            elif len(line.text) >= _MIN_CONTAINED_CHARS and line.text in text:
                 _pair(page, content, candidate, index)
                 previous = candidate
                 break
@@ -234,12 +244,8 @@ def _line_up(page: list[_PageLine], content: list[_ContentLine]) -> None:
 
 def _pair(page: list[_PageLine], content: list[_ContentLine], page_index: int, index: int) -> None:
     page[page_index].content_line = index
-    content[index].page_line = page_index
-
-
-def _holds(one: str, other: str) -> bool:
-    shorter, longer = sorted((one, other), key=len)
-    return len(shorter) >= _MIN_CONTAINED_CHARS and shorter in longer
+    if content[index].page_line is None:
+        content[index].page_line = page_index
 
 
 def _figure_of_blocks(
@@ -269,9 +275,12 @@ def _page_line_decision(
     model_decided: bool,
     figures: dict[int, bool],
 ) -> Decision:
-    if line.content_line is not None:
-        return _content_decision(content[line.content_line], line.text)
     score = round(block.score, _SCORE_DIGITS) if model_decided else None
+    if line.content_line is not None:
+        decided = _content_decision(content[line.content_line], line.text)
+        if decided.by == DECIDED_BY_CONTENT_MODEL:
+            return replace(decided, score=score)
+        return decided
     kind = str(BlockKind.FIGURE) if line.block in figures else _kind(block)
     if model_decided and block.keep:
         # kept by the model, though the content writes it otherwise
