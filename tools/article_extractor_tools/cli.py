@@ -7,7 +7,7 @@ demo, or serve the local stack.
     article-extractor review PAGE.html [--url URL] [--output review.html]
     article-extractor backfill s3://BUCKET/PREFIX --output-bucket B [--workers N] [--manifest F]
     article-extractor demo [SAMPLES_DIR]
-    article-extractor serve [--port PORT]
+    article-extractor serve [--port PORT] [--review-port PORT]
     article-extractor --version
 
 Each command imports what it needs when it runs: `extract` loads neither boto3 nor the backfill
@@ -77,7 +77,7 @@ def _run(argv: Sequence[str] | None) -> int:
 
     if args.command == "demo":
         return local.run_demo(Path(args.samples), out=sys.stdout)
-    return local.serve(port=args.port, out=sys.stdout, err=sys.stderr)
+    return local.serve(port=args.port, out=sys.stdout, err=sys.stderr, review_port=args.review_port)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -148,6 +148,12 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=5000,
         help="moto server port on 127.0.0.1 (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--review-port",
+        type=int,
+        default=0,
+        help="port of the review pages on 127.0.0.1 (default: any free port)",
     )
     return parser
 
