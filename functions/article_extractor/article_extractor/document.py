@@ -112,6 +112,27 @@ DECIDED_BY_LEDE = "lede"  # the lede recovery put the block back
 DECIDED_BY_FIGURES = "figures"  # the figure placement kept or left out a figure
 RULE_PREFIX = "rule:"  # + a name of CLEANING_RULES: that cleaning rule removed the lines
 DECISION_TEXT_CHARS = 200  # of each block's text written in `extraction.decisions`
+# The values of `extraction.metadata_sources` (pipeline.metadata.sources says what each means).
+METADATA_SOURCES = (
+    "h1",
+    "og:title",
+    "twitter:title",
+    "title_element",
+    "page_metadata",
+    "json_ld_posting",
+    "json_ld_author",
+    "json_ld_organization",
+    "microdata_posting",
+    "date_search",
+    "html_lang",
+    "content_language",
+    "og_locale",
+    "detected",
+    "declared_article",
+    "classifier",
+    "lede",
+    "opening_block",
+)
 
 
 @dataclass(frozen=True)
