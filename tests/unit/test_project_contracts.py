@@ -36,3 +36,16 @@ def test_sam_cli_stays_out_of_the_project_venv() -> None:
         requirements += extra
     assert not [r for r in requirements if r.lower().startswith(("aws-sam-cli", "awscrt"))]
     assert "pip install --quiet 'aws-sam-cli==" in (ROOT / "Makefile").read_text()
+
+
+def test_ci_installs_the_browser_before_the_suite() -> None:
+    """The review page's browser tests fail in CI without Chromium: `make browser` comes first."""
+    script = (ROOT / ".ci" / "run").read_text()
+    assert "make browser" in script
+    assert script.index("make browser") < script.index("make test")
+    if shutil.which("make") is not None:
+        dry_run = subprocess.run(
+            ["make", "-n", "browser"], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        assert dry_run.returncode == 0, dry_run.stderr
+        assert "apt-get install -y -qq chromium" in dry_run.stdout
