@@ -48,6 +48,9 @@ _SCORE_DIGITS = 4
 # A page line holds a content line trafilatura shortened (left a link out) when the content line
 # has at least this many characters (a shorter one could be any label's).
 _MIN_CONTAINED_CHARS = 20
+# Page lines looked at for one content line that no page line equals: a joined line's parts are
+# neighbours on the page, and a bound keeps a page whose text lines up with nothing linear.
+_LOOK_AHEAD_LINES = 200
 _KIND_OF_TAG = {
     **dict.fromkeys(("h1", "h2", "h3", "h4", "h5", "h6"), BlockKind.HEADING),
     **dict.fromkeys(("li", "dt", "dd"), BlockKind.LIST),
@@ -227,7 +230,8 @@ def _line_up(page: list[_PageLine], content: list[_ContentLine]) -> None:
             previous = max(previous, line.page_line)
             continue
         offset = 0
-        for candidate in range(previous + 1, following[index + 1]):
+        stop = min(following[index + 1], previous + 1 + _LOOK_AHEAD_LINES)
+        for candidate in range(previous + 1, stop):
             text = page[candidate].text
             if page[candidate].content_line is not None:
                 continue
