@@ -26,7 +26,15 @@ from article_extractor.pipeline import process_fetched
 from article_extractor_tools.review import review_html
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
+# shared/ beside the checkout (a worktree one level deeper: beside its parent)
+SHARED = next(
+    (
+        path
+        for path in (ROOT.parent / "shared" / "data", ROOT.parents[1] / "shared" / "data")
+        if path.is_dir()
+    ),
+    ROOT.parent / "shared" / "data",
+)
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 
 
