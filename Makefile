@@ -24,7 +24,7 @@ BUILT := .aws-sam/build/template.yaml
 .PHONY: help install browser test lint typecheck validate build deploy unit integration e2e deploy-tests demo serve bench fuzz faults clean
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 $(STAMP): pyproject.toml
 	@test -n "$(PYTHON)" || { echo "error: no Python >= 3.11 found" >&2; exit 1; }
@@ -57,7 +57,7 @@ lint: $(STAMP) ## ruff (lint + format check)
 	$(BIN)/ruff check $(CODE_DIRS)
 	$(BIN)/ruff format --check $(CODE_DIRS)
 
-typecheck: $(STAMP) ## mypy --strict over the function's code
+typecheck: $(STAMP) ## mypy --strict over the function's code and the tools
 	$(BIN)/mypy
 
 validate: $(STAMP) $(SAM_STAMP) ## sam validate --lint and cfn-lint over template.yaml (offline)
@@ -76,16 +76,16 @@ deploy: build ## sam deploy --guided (needs AWS credentials; defaults in samconf
 test: lint typecheck validate build ## the whole suite: lint, types, template, build, all tests
 	$(BIN)/python -m pytest
 
-unit: $(STAMP)
+unit: $(STAMP) ## unit tests only (tests/unit)
 	$(BIN)/python -m pytest tests/unit
 
-integration: $(STAMP)
+integration: $(STAMP) ## integration tests only (tests/integration: the handler on in-process moto)
 	$(BIN)/python -m pytest tests/integration
 
-e2e: $(STAMP)
+e2e: $(STAMP) ## end-to-end tests only (tests/e2e: moto's server on 127.0.0.1, worker processes)
 	$(BIN)/python -m pytest tests/e2e
 
-deploy-tests: build
+deploy-tests: build ## tests of the template and the built artifacts (tests/deploy; builds first)
 	$(BIN)/python -m pytest tests/deploy
 
 demo: $(STAMP) ## run the real pipeline on embedded moto over samples/ and print the results
@@ -98,8 +98,8 @@ DATASET ?= ../shared/data/trafilatura-eval
 WCXB ?= ../shared/data/wcxb-dev
 
 bench: $(STAMP) ## benchmarks (never run in CI): quality on both sets (WCXB out-of-fold), then speed, against stock trafilatura
-	$(BIN)/python bench/quality.py --dataset $(DATASET)
-	$(BIN)/python bench/wcxb.py --dataset $(WCXB) --folds training/folds
+	$(BIN)/python -m bench.quality --dataset $(DATASET)
+	$(BIN)/python -m bench.wcxb --dataset $(WCXB) --folds training/folds
 	$(BIN)/python bench/speed.py --dataset $(DATASET)
 
 fuzz: $(STAMP) ## long fuzz run of the whole processing path (not in CI)

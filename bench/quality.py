@@ -1,11 +1,10 @@
 """Extraction quality: the product's processing path against stock trafilatura, same run.
 
-    python bench/quality.py --dataset ../shared/data/trafilatura-eval [--limit N] [--jobs 2]
+    python -m bench.quality --dataset ../shared/data/trafilatura-eval [--limit N] [--jobs 2]
 
-The dataset is in trafilatura's evaluation format: `evaldata.json` maps a page URL to
-`{"file": name, "with": [snippets that must appear], "without": [snippets that must not]}`, and
-the page is `eval/<file>` or `cache/<file>`. A `with` snippet found is a true positive, missed a
-false negative; a `without` snippet found is a false positive, absent a true negative.
+(from the repository's root). The dataset is in trafilatura's evaluation format, read and
+scored by bench/datasets.py: a `with` snippet found is a true positive, missed a false negative;
+a `without` snippet found is a false positive, absent a true negative.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,17 +23,10 @@ from article_extractor.inputs import ObjectRef
 from article_extractor.options import ProcessingOptions
 from article_extractor.pipeline.process import process_object
 from article_extractor_tools.files import LocalFileReader
+from bench.datasets import EvalPage, snippet_matches, trafilatura_eval_pages
 
 EXTRACTORS = ("stock", "product")
 MAX_INPUT_BYTES = 10 * 1024 * 1024
-
-
-@dataclass(frozen=True)
-class Page:
-    url: str
-    path: Path
-    expected: tuple[str, ...]
-    unwanted: tuple[str, ...]
 
 
 @dataclass
@@ -72,59 +63,32 @@ class Score:
 
 @dataclass
 class PageResult:
-    page: Page
+    page: EvalPage
     scores: dict[str, Score]
     missed: dict[str, list[str]] = field(default_factory=dict)
     leaked: dict[str, list[str]] = field(default_factory=dict)
     cleaning: Counter[str] = field(default_factory=Counter)
 
 
-def load_pages(dataset: Path) -> Iterator[Page]:
-    evaldata = json.loads((dataset / "evaldata.json").read_text(encoding="utf-8"))
-    for url, item in evaldata.items():
-        path = next(
-            (
-                dataset / d / item["file"]
-                for d in ("eval", "cache")
-                if (dataset / d / item["file"]).is_file()
-            ),
-            None,
-        )
-        if path is None:
-            continue
-        yield Page(
-            url=url,
-            path=path,
-            expected=tuple(s for s in item.get("with", []) if s),
-            unwanted=tuple(s for s in item.get("without", []) if s),
-        )
-
-
-def normalize(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
-def score(text: str, page: Page) -> tuple[Score, list[str], list[str]]:
-    found = normalize(text)
-    missed = [s for s in page.expected if normalize(s) not in found]
-    leaked = [s for s in page.unwanted if normalize(s) in found]
+def score(text: str, page: EvalPage) -> tuple[Score, list[str], list[str]]:
+    missed, leaked = snippet_matches(text, page.with_snippets, page.without_snippets)
     return (
         Score(
-            tp=len(page.expected) - len(missed),
+            tp=len(page.with_snippets) - len(missed),
             fn=len(missed),
             fp=len(leaked),
-            tn=len(page.unwanted) - len(leaked),
+            tn=len(page.without_snippets) - len(leaked),
         ),
         missed,
         leaked,
     )
 
 
-def stock_text(page: Page) -> str:
+def stock_text(page: EvalPage) -> str:
     return trafilatura.extract(page.path.read_bytes(), include_comments=False) or ""
 
 
-def product_text(page: Page) -> tuple[str, dict[str, int]]:
+def product_text(page: EvalPage) -> tuple[str, dict[str, int]]:
     document = process_object(
         ObjectRef(bucket=None, key=str(page.path)),
         LocalFileReader(source_url=page.url),
@@ -134,7 +98,7 @@ def product_text(page: Page) -> tuple[str, dict[str, int]]:
     return text, document.extraction.cleaning
 
 
-def evaluate(page: Page) -> PageResult:
+def evaluate(page: EvalPage) -> PageResult:
     result = PageResult(page=page, scores={})
     product, cleaning = product_text(page)
     texts = {"stock": stock_text(page), "product": product}
@@ -155,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.dataset / "evaldata.json").is_file():
         print(f"no evaldata.json under {args.dataset}", file=sys.stderr)
         return 2
-    pages = list(load_pages(args.dataset))
+    pages = list(trafilatura_eval_pages(args.dataset))
     if args.limit:
         pages = pages[: args.limit]
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:

@@ -1,40 +1,32 @@
 """Extraction quality on WCXB (the Web Content eXtraction Benchmark): the product's processing
 path and stock trafilatura in the same run, with the benchmark's own word-level metric.
 
-    python bench/wcxb.py --dataset ../shared/data/wcxb-dev [--folds training/folds] [--limit N]
+    python -m bench.wcxb --dataset ../shared/data/wcxb-dev [--folds training/folds] [--limit N]
                          [--jobs 2] [--dump F]
 
-With --folds, each page is processed with the model files of the fold it is held out of
-(`training/folds/<k>/`, fitted by training/fold_models.py on the other four folds, grouped by
-registered domain): the product's figures are out-of-fold. Without it the shipped model files
-score pages they were fitted on (in-sample, optimistic).
+(from the repository's root). With --folds, each page is processed with the model files of the
+fold it is held out of (`training/folds/<k>/`, fitted by training/fold_models.py on the other
+four folds, grouped by registered domain): the product's figures are out-of-fold. Without it the
+shipped model files score pages they were fitted on (in-sample, optimistic).
 
-Per page, tokens are `re.findall(r"\\w+", text.lower())`; with multisets P (extracted) and G
-(ground truth), overlap = |P ∩ G|, precision = overlap / |P|, recall = overlap / |G|, F1 their
-harmonic mean (an empty extraction scores 0; an empty ground truth scores 1 only for an empty
-extraction). Reported: the mean over pages, overall and per page type; the share of `with`
-snippets found and of `without` snippets found; metadata exact match (title, author, date),
-counted over the pages whose ground truth gives the field, comparing their words
-(`\\w+`, case-folded) and dates by day; and the pages where the product is
-furthest below stock.
+Pages are read, and their text scored, by bench/datasets.py (WCXB's word-level metric).
+Reported: the mean over pages, overall and per page type; the share of `with` snippets found and
+of `without` snippets found; metadata exact match (title, author, date), counted over the pages
+whose ground truth gives the field, comparing their words (`\\w+`, case-folded) and dates by
+day; and the pages where the product is furthest below stock.
 """
 
 from __future__ import annotations
 
 import argparse
-import ast
 import gzip
 import json
-import re
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import asdict, dataclass, field, replace
-from functools import partial
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from statistics import mean
-from typing import Any
 
 import trafilatura
 
@@ -43,26 +35,11 @@ from article_extractor.options import ProcessingOptions
 from article_extractor.pipeline.model import content_model, page_type
 from article_extractor.pipeline.process import process_object
 from article_extractor_tools.files import LocalFileReader
+from bench.datasets import WcxbPage, tokens, wcxb_pages, word_scores
 
 EXTRACTORS = ("stock", "product")
 MAX_INPUT_BYTES = 10 * 1024 * 1024
-TOKEN = re.compile(r"\w+")
 META_FIELDS = ("title", "author", "date")
-
-
-@dataclass(frozen=True)
-class Page:
-    file_id: str
-    path: Path
-    url: str
-    page_type: str
-    main_content: str
-    with_snippets: tuple[str, ...]
-    without_snippets: tuple[str, ...]
-    title: str | None
-    author: str | None
-    date: str | None
-    fold: int | None = None  # with --folds: the fold the page is held out of
 
 
 @dataclass
@@ -94,57 +71,6 @@ class PageResult:
     cleaning: dict[str, int]
 
 
-def _snippets(value: Any) -> tuple[str, ...]:
-    if isinstance(value, list):
-        return tuple(str(v) for v in value if v)
-    if isinstance(value, str) and value.strip().startswith("["):
-        try:
-            parsed = ast.literal_eval(value)
-        except (ValueError, SyntaxError):
-            return ()
-        return tuple(str(v) for v in parsed if v)
-    return ()
-
-
-def load_pages(dataset: Path) -> Iterator[Page]:
-    for truth_path in sorted((dataset / "ground-truth").glob("*.json")):
-        data = json.loads(truth_path.read_text(encoding="utf-8"))
-        file_id = data.get("file_id") or truth_path.stem
-        path = dataset / "html" / f"{file_id}.html.gz"
-        if not path.is_file():
-            continue
-        truth = data["ground_truth"]
-        page_type = data.get("_internal", {}).get("page_type", {}).get("primary", "unknown")
-        yield Page(
-            file_id=file_id,
-            path=path,
-            url=data.get("url") or "",
-            page_type="collection" if page_type == "category" else page_type,
-            main_content=truth.get("main_content") or "",
-            with_snippets=_snippets(truth.get("with")),
-            without_snippets=_snippets(truth.get("without")),
-            title=truth.get("title"),
-            author=truth.get("author"),
-            date=truth.get("publish_date"),
-        )
-
-
-def tokens(text: str) -> Counter[str]:
-    return Counter(TOKEN.findall(text.lower()))
-
-
-def word_scores(predicted: str, truth: str) -> tuple[float, float, float]:
-    p, g = tokens(predicted), tokens(truth)
-    if not g:
-        return (1.0, 1.0, 1.0) if not p else (0.0, 0.0, 0.0)
-    if not p:
-        return 0.0, 0.0, 0.0
-    overlap = sum((p & g).values())
-    precision, recall = overlap / sum(p.values()), overlap / sum(g.values())
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return precision, recall, f1
-
-
 def _share_found(snippets: tuple[str, ...], text: str) -> float | None:
     if not snippets:
         return None
@@ -163,7 +89,7 @@ def _same(predicted: str | None, truth: str | None, field_name: str) -> bool | N
     return tokens(predicted) == tokens(truth)
 
 
-def score(extracted: Extracted, page: Page) -> PageScore:
+def score(extracted: Extracted, page: WcxbPage) -> PageScore:
     precision, recall, f1 = word_scores(extracted.text, page.main_content)
     return PageScore(
         precision=precision,
@@ -178,7 +104,7 @@ def score(extracted: Extracted, page: Page) -> PageScore:
     )
 
 
-def stock(page: Page) -> Extracted:
+def stock(page: WcxbPage) -> Extracted:
     html = gzip.decompress(page.path.read_bytes())
     document = trafilatura.bare_extraction(
         html, url=page.url or None, include_comments=False, with_metadata=True
@@ -190,7 +116,7 @@ def stock(page: Page) -> Extracted:
     )
 
 
-def product(page: Page) -> Extracted:
+def product(page: WcxbPage) -> Extracted:
     document = process_object(
         ObjectRef(bucket=None, key=str(page.path)),
         LocalFileReader(source_url=page.url or None),
@@ -224,9 +150,10 @@ def fold_of_pages(folds: Path) -> dict[str, int]:
     return loaded
 
 
-def evaluate(page: Page, folds: Path | None = None) -> PageResult:
-    if folds is not None:
-        use_fold(folds / str(page.fold))
+def evaluate(page: WcxbPage, fold: Path | None = None) -> PageResult:
+    """Both extractors on one page, the product with `fold`'s model files if given."""
+    if fold is not None:
+        use_fold(fold)
     extracted = {"stock": stock(page), "product": product(page)}
     return PageResult(
         file_id=page.file_id,
@@ -302,7 +229,7 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.dataset / "ground-truth").is_dir():
         print(f"no ground-truth/ under {args.dataset}", file=sys.stderr)
         return 2
-    pages = list(load_pages(args.dataset))
+    pages = list(wcxb_pages(args.dataset))
     if args.limit:
         pages = pages[: args.limit]
     if args.folds:
@@ -312,9 +239,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"pages in no fold of {args.folds}: {unknown[:5]}", file=sys.stderr)
             return 2
         # Grouped by fold, so a worker reloads model files only when its fold changes.
-        pages = sorted((replace(p, fold=fold_of[p.file_id]) for p in pages), key=lambda p: p.fold)
+        pages = sorted(pages, key=lambda p: fold_of[p.file_id])
+        folds: list[Path | None] = [args.folds / str(fold_of[p.file_id]) for p in pages]
+    else:
+        folds = [None] * len(pages)
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(partial(evaluate, folds=args.folds), pages, chunksize=8))
+        results = list(pool.map(evaluate, pages, folds, chunksize=8))
     results.sort(key=lambda r: r.file_id)
     scored = f"out-of-fold with {args.folds}" if args.folds else "in-sample: the shipped models"
     print(f"dataset: {args.dataset} ({len(results)} pages); product {scored}\n")

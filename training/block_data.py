@@ -1,7 +1,7 @@
 """Blocks of every page (the runtime's `content_model.page_blocks` / `block_features`), with
 their labels against WCXB's ground truth, cached as numpy arrays.
 
-    /tmp/quality-venv/bin/python training/block_data.py [--jobs 1]
+    /tmp/quality-venv/bin/python -m training.block_data [--jobs 1]
 
 Inputs: the product's text of each page ($QUALITY_CACHE/text-<set>-<kept-from>.json, from
 run_configs.py: trafilatura's "kept" feature; `--kept-from fast` for trafilatura without its
@@ -20,22 +20,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
 
 import numpy as np
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from article_extractor.pipeline.model.content_model import (
     _token_string,
     block_features,
     page_blocks,
 )
-from data import CACHE, Page, load_cache, pages
-from trees import parse_page
+from training.data import CACHE, Page, load_cache, pages
+from training.trees import parse_page
 
 _STATE: dict[str, dict[str, object]] = {}
 

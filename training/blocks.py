@@ -2,7 +2,7 @@
 folds as page_type.py) on WCXB-dev; fit on all of WCXB-dev and apply to trafilatura-eval
 (never fitted on it); export the logistic regression to JSON for the runtime.
 
-    /tmp/quality-venv/bin/python training/blocks.py [--model lr|gbdt] [--C 1.0] [--export]
+    /tmp/quality-venv/bin/python -m training.blocks [--model lr|gbdt] [--C 1.0] [--export]
 
 A page's text is its kept blocks in document order; pages where the model keeps fewer than
 `--min-tokens` tokens fall back to the product's (trafilatura's) text. Scores: WCXB word F1
@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -24,9 +23,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from data import (
+from training.data import (
     CACHE,
     TYPES,
     load_cache,

@@ -1,20 +1,16 @@
 """The runtime (`content_model.refine`, pure Python, the shipped JSON) gives the same page texts
 as the training pipeline's final model (numpy / scikit-learn) on trafilatura-eval.
 
-    .venv/bin/python training/check_runtime.py [--limit 300]
+    .venv/bin/python -m training.check_runtime [--limit 300]
 """
 
 from __future__ import annotations
 
 import argparse
-import sys
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from article_extractor.pipeline.model.content_model import refine
-from data import load_cache, pages
-from trees import parse_page
+from training.data import load_cache, pages
+from training.trees import parse_page
 
 
 def main() -> None:

@@ -1,7 +1,7 @@
 """Cost per page of the runtime pieces, measured interleaved with stock trafilatura and the
 product on the same pages (median and p95 ms, and as a share of stock's median).
 
-    .venv/bin/python training/cost.py [--dataset trafeval|wcxb] [--limit 300]
+    .venv/bin/python -m training.cost [--dataset trafeval|wcxb] [--limit 300]
 
 Pieces: `page_type.classify_page` (features + model), `content_model.page_blocks` (the DOM
 walk), `content_model.decide` (block features + model), and `refine` (all of it, with the
@@ -13,12 +13,8 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -28,8 +24,8 @@ from article_extractor.options import ProcessingOptions
 from article_extractor.pipeline.model import content_model, page_type
 from article_extractor.pipeline.model.kept_blocks import typed_blocks
 from article_extractor.pipeline.process import process_object
-from data import load_cache, pages
-from trees import parse_page
+from training.data import load_cache, pages
+from training.trees import parse_page
 
 
 class MemoryReader:

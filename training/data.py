@@ -1,4 +1,6 @@
-"""Development data, read by path (never copied into the repository), and the WCXB metric.
+"""Development data, read by path (never copied into the repository), as the training scripts
+see it: both sets' pages in one shape, scored with the benchmarks' metrics (bench/datasets.py
+reads the sets and holds the metrics).
 
 WCXB-dev: ../shared/data/wcxb-dev (ground-truth/<id>.json + html/<id>.html.gz).
 trafilatura-eval: ../shared/data/trafilatura-eval (evaldata.json + eval/ or cache/<file>).
@@ -10,19 +12,16 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from bench import datasets
+from bench.datasets import TOKEN as TOKEN
+from bench.datasets import tokens as tokens
+from bench.datasets import word_scores as word_scores
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))  # bench/, whose WCXB metric training scores with
-
-from bench.wcxb import TOKEN as TOKEN  # noqa: E402
-from bench.wcxb import load_pages  # noqa: E402
-from bench.wcxb import tokens as tokens  # noqa: E402
-from bench.wcxb import word_scores as word_scores  # noqa: E402
-
 WCXB_DIR = Path(os.environ.get("WCXB_DIR", ROOT.parent / "shared/data/wcxb-dev"))
 TRAFEVAL_DIR = Path(os.environ.get("TRAFEVAL_DIR", ROOT.parent / "shared/data/trafilatura-eval"))
 CACHE = Path(os.environ.get("QUALITY_CACHE", "/tmp/quality-cache"))
@@ -58,37 +57,25 @@ def wcxb_pages() -> list[Page]:
             with_snippets=page.with_snippets,
             without_snippets=page.without_snippets,
         )
-        for page in load_pages(WCXB_DIR)
+        for page in datasets.wcxb_pages(WCXB_DIR)
     ]
 
 
 def trafeval_pages() -> list[Page]:
-    evaldata = json.loads((TRAFEVAL_DIR / "evaldata.json").read_text(encoding="utf-8"))
-    pages = []
-    for url, item in evaldata.items():
-        path = next(
-            (
-                TRAFEVAL_DIR / d / item["file"]
-                for d in ("eval", "cache")
-                if (TRAFEVAL_DIR / d / item["file"]).is_file()
-            ),
-            None,
+    """The trafilatura-eval pages as the benchmark reads them (bench/quality.py)."""
+    return [
+        Page(
+            dataset="trafeval",
+            id=page.file,
+            path=page.path,
+            url=page.url,
+            page_type=None,
+            truth="",
+            with_snippets=page.with_snippets,
+            without_snippets=page.without_snippets,
         )
-        if path is None:
-            continue
-        pages.append(
-            Page(
-                dataset="trafeval",
-                id=item["file"],
-                path=path,
-                url=url,
-                page_type=None,
-                truth="",
-                with_snippets=tuple(s for s in item.get("with", []) if s),
-                without_snippets=tuple(s for s in item.get("without", []) if s),
-            )
-        )
-    return pages
+        for page in datasets.trafilatura_eval_pages(TRAFEVAL_DIR)
+    ]
 
 
 def pages(dataset: str) -> list[Page]:
@@ -96,19 +83,11 @@ def pages(dataset: str) -> list[Page]:
 
 
 # ----------------------------------------------------------------------------- metric
-# tokens and word_scores: the benchmark's own (bench/wcxb.py), imported above.
-
-
-def normalize(text: str | None) -> str:
-    return " ".join((text or "").split())
-
-
 def snippet_counts(text: str, page: Page) -> tuple[int, int, int, int]:
     """trafilatura-eval (bench/quality.py): tp, fn, fp, tn of one page."""
-    found = normalize(text)
-    tp = sum(normalize(s) in found for s in page.with_snippets)
-    fp = sum(normalize(s) in found for s in page.without_snippets)
-    return tp, len(page.with_snippets) - tp, fp, len(page.without_snippets) - fp
+    missed, leaked = datasets.snippet_matches(text, page.with_snippets, page.without_snippets)
+    tp, fp = len(page.with_snippets) - len(missed), len(leaked)
+    return tp, len(missed), fp, len(page.without_snippets) - fp
 
 
 def snippet_prf(counts: list[tuple[int, int, int, int]]) -> tuple[float, float, float]:

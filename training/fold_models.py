@@ -4,7 +4,7 @@ model, the block model and the per-type rules (thresholds, confidence gate), all
 other 4 folds only. The rules are chosen with nested cross-validation inside those 4 folds
 (4 inner folds, grouped by domain), so no page of the outer test fold is seen by any choice.
 
-    /tmp/quality-venv/bin/python training/fold_models.py [--out training/folds]
+    /tmp/quality-venv/bin/python -m training.fold_models [--out training/folds]
 
 Writes <out>/<k>/page_type.json, <out>/<k>/content_model.json and <out>/folds.json
 ({page id: fold}); training/oof_product.py runs the product on each fold with its files.
@@ -18,20 +18,17 @@ import argparse
 import itertools
 import json
 import statistics
-import sys
 from collections import Counter
 from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from blocks import EXPORT, Model, load, weights
-from data import TOKEN, TYPES, load_cache, pages, registered_domain, tokens
-from page_type import fit as fit_page_type
-from page_type import matrix
-from rules import GRID, OFF, f1_counts
+from training.blocks import EXPORT, Model, load, weights
+from training.data import TOKEN, TYPES, load_cache, pages, registered_domain, tokens
+from training.page_type import fit as fit_page_type
+from training.page_type import matrix
+from training.rules import GRID, OFF, f1_counts
 
 DECLARED = ("og_article", "schema_article", "url_date")
 

@@ -1,13 +1,13 @@
 """The whole product out-of-fold on WCXB-dev: each page is processed by `process_object` (the
 Lambda's path) with the model files of the fold it is held out of (training/fold_models.py),
 and once more with the content model off (trafilatura's content: main's output). Scored with
-bench/wcxb.py's metric, per page type. Also checks that every page the model did not apply to
-has the same text and Markdown as with the model off.
+bench/datasets.py's word metric, per page type. Also checks that every page the model did not
+apply to has the same text and Markdown as with the model off.
 
-    .venv/bin/python training/oof_product.py [--folds training/folds] [--limit N]
+    .venv/bin/python -m training.oof_product [--folds training/folds] [--limit N]
 
 With --trafeval: trafilatura-eval (never used for fitting), the shipped model files, on and
-off, scored with bench/quality.py's snippet metric (precision, recall, F1), same check.
+off, scored with bench/quality.py's snippet counts (precision, recall, F1), same check.
 """
 
 from __future__ import annotations
@@ -15,26 +15,24 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import sys
 import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
+from bench import datasets, quality, wcxb
 
-import quality  # noqa: E402
-import wcxb  # noqa: E402
-from article_extractor.inputs import ObjectRef  # noqa: E402
-from article_extractor.options import ProcessingOptions  # noqa: E402
-from article_extractor.pipeline.process import process_object  # noqa: E402
-from article_extractor_tools.files import LocalFileReader  # noqa: E402
+from article_extractor.inputs import ObjectRef
+from article_extractor.options import ProcessingOptions
+from article_extractor.pipeline.process import process_object
+from article_extractor_tools.files import LocalFileReader
+
+ROOT = Path(__file__).resolve().parents[1]
 
 TRAFEVAL = ROOT.parent / "shared/data/trafilatura-eval"
 TYPES = ("article", "service", "product", "collection", "forum", "listing", "documentation")
 
 
-def run(page: wcxb.Page, model_on: bool):  # type: ignore[no-untyped-def]
+def run(page: datasets.WcxbPage, model_on: bool):  # type: ignore[no-untyped-def]
     return process_object(
         ObjectRef(bucket=None, key=str(page.path)),
         LocalFileReader(source_url=page.url or None),
@@ -43,7 +41,7 @@ def run(page: wcxb.Page, model_on: bool):  # type: ignore[no-untyped-def]
 
 
 def trafeval(dataset: Path, limit: int) -> None:
-    pages = list(quality.load_pages(dataset))[: limit or None]
+    pages = list(datasets.trafilatura_eval_pages(dataset))[: limit or None]
     totals = {"off": quality.Score(), "on": quality.Score()}
     outcomes: Counter[str] = Counter()
     changed, changed_not_applied = 0, []
@@ -88,7 +86,7 @@ def main() -> None:
         trafeval(args.trafeval, args.limit)
         return
     fold_of = wcxb.fold_of_pages(args.folds)
-    pages = list(wcxb.load_pages(args.dataset))
+    pages = list(datasets.wcxb_pages(args.dataset))
     if args.limit:
         pages = pages[: args.limit]
     scores: dict[str, dict[str, list[float]]] = {arm: defaultdict(list) for arm in ("off", "oof")}
@@ -105,7 +103,7 @@ def main() -> None:
             for arm, document in (("oof", on), ("off", off)):
                 text = document.article.text if document.article else ""
                 texts[arm] = (text, document.article.markdown if document.article else "")
-                f1 = wcxb.word_scores(text, page.main_content)[2]
+                f1 = datasets.word_scores(text, page.main_content)[2]
                 scores[arm][page.page_type].append(f1)
                 scores[arm]["all"].append(f1)
             report = on.extraction.content_model

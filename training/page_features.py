@@ -1,20 +1,16 @@
 """Page-type features (the runtime's `page_type.page_features`) of every page of both sets,
 cached as $QUALITY_CACHE/pagefeat-<dataset>.json ({id: {feature: value}}).
 
-    .venv/bin/python training/page_features.py
+    .venv/bin/python -m training.page_features
 """
 
 from __future__ import annotations
 
-import sys
 import time
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from article_extractor.pipeline.model.page_type import page_features
-from data import load_cache, pages, save_cache
-from trees import parse_page
+from training.data import load_cache, pages, save_cache
+from training.trees import parse_page
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 5-fold cross-validation grouped by registered domain on WCXB-dev (out-of-fold accuracy and
 confusion), then a final fit on all pages exported to JSON for the runtime.
 
-    /tmp/quality-venv/bin/python training/page_type.py [--export PATH] [--C 0.5]
+    /tmp/quality-venv/bin/python -m training.page_type [--export PATH] [--C 0.5]
 
 Writes $QUALITY_CACHE/pagetype-oof.json ({id: {type: probability}}, WCXB, out-of-fold) and
 $QUALITY_CACHE/pagetype-trafeval.json (the final model's probabilities on trafilatura-eval).
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 from collections import Counter
 from pathlib import Path
 
@@ -21,9 +20,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 from sklearn.preprocessing import StandardScaler
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from data import TYPES, load_cache, registered_domain, save_cache, wcxb_pages
+from training.data import TYPES, load_cache, registered_domain, save_cache, wcxb_pages
 
 FOLDS = 5
 

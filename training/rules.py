@@ -4,7 +4,7 @@ grouped folds): a block trafilatura kept stays if p >= t_keep, another is added 
 p >= t_add; or the type keeps the product's text unchanged ("off"). trafilatura-eval: the
 rules chosen on all of WCXB-dev, with the final model's probabilities.
 
-    /tmp/quality-venv/bin/python training/rules.py [--model lr] [--types all|non-article]
+    /tmp/quality-venv/bin/python -m training.rules [--model lr] [--types all|non-article]
 """
 
 from __future__ import annotations
@@ -13,17 +13,13 @@ import argparse
 import itertools
 import json
 import statistics
-import sys
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from blocks import load
-from data import (
+from training.blocks import load
+from training.data import (
     CACHE,
     TOKEN,
     TYPES,
@@ -180,7 +176,7 @@ def main() -> None:
     save_cache(f"text-trafeval-rules-{args.model}", {k: {"text": v} for k, v in tout.items()})
     save_cache(f"rules-{args.model}", {t: list(v) for t, v in final.items()})
     if args.export:
-        from blocks import EXPORT
+        from training.blocks import EXPORT
 
         exported = json.loads(EXPORT.read_text(encoding="utf-8"))
         exported["rules"] = {t: (None if v == OFF else list(v)) for t, v in final.items()}

@@ -1,7 +1,7 @@
 """Run the product's processing path under several trafilatura settings (and stock trafilatura)
 over both development sets; cache each page's text (and time) under $QUALITY_CACHE.
 
-    .venv/bin/python training/run_configs.py [--configs product,recall,...] [--jobs 2]
+    .venv/bin/python -m training.run_configs [--configs product,recall,...] [--jobs 2]
 
 Settings are applied by replacing `extract._extract` in this process only (the product's
 modules are not edited); everything else (sanitising, lede, clean_text) is the product's.
@@ -10,12 +10,8 @@ modules are not edited); everything else (sanitising, lede, clean_text) is the p
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import trafilatura
 from trafilatura import bare_extraction
@@ -25,7 +21,7 @@ from article_extractor.options import ProcessingOptions
 from article_extractor.pipeline import extract
 from article_extractor.pipeline.process import process_object
 from article_extractor_tools.files import LocalFileReader
-from data import Page, load_cache, pages, save_cache
+from training.data import Page, load_cache, pages, save_cache
 
 MAX_INPUT_BYTES = 10 * 1024 * 1024
 PRODUCT_DEFAULTS = dict(

@@ -1,20 +1,16 @@
 """Score cached texts of each setting (run_configs.py) on both sets: WCXB precision / recall /
 F1 per page type, trafilatura-eval snippet precision / recall / F1, and time per page.
 
-    .venv/bin/python training/score_configs.py [--configs stock,product,...]
+    .venv/bin/python -m training.score_configs [--configs stock,product,...]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 from collections import defaultdict
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from data import TYPES, load_cache, pages, snippet_counts, snippet_prf, word_scores
+from training.data import TYPES, load_cache, pages, snippet_counts, snippet_prf, word_scores
 
 
 def wcxb_table(texts: dict[str, str], wpages) -> dict[str, tuple[float, float, float]]:  # type: ignore[no-untyped-def]

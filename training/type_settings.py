@@ -3,23 +3,19 @@ the best mean WCXB F1 on the training folds' pages of that (true) type; applied 
 fold's pages by their out-of-fold predicted type (page_type.py). Same 5 domain-grouped folds.
 trafilatura-eval: settings chosen on all of WCXB-dev, applied by the final classifier's type.
 
-    /tmp/quality-venv/bin/python training/type_settings.py [--configs product,recall,...]
+    /tmp/quality-venv/bin/python -m training.type_settings [--configs product,recall,...]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
-import sys
 from collections import Counter, defaultdict
-from pathlib import Path
 
 import numpy as np
 from sklearn.model_selection import GroupKFold
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from data import (
+from training.data import (
     TYPES,
     load_cache,
     pages,

@@ -10,7 +10,9 @@ report failed. The function's own S3 client gets faults injected before requests
 500 InternalError, 503 SlowDown and dropped connections at set rates (botocore's standard retry
 mode must absorb them), and a permanent 403 on writing the results of "poison" keys (which must
 be retried by SQS and then dead-lettered). Broken uploads (empty, corrupt gzip) must become
-error records, valid ones `ok` records: a fault must never turn into an error record.
+error records, valid ones `ok` records: a fault must never turn into an error record. Each
+worker reports the faults it injected, so a run that injected none of a kind (and so proved
+nothing about it) shows, and fails.
 """
 
 from __future__ import annotations
@@ -19,28 +21,34 @@ import argparse
 import json
 import multiprocessing
 import os
+import queue
 import random
 import sys
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
+from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from botocore.awsrequest import AWSResponse
 from botocore.exceptions import ConnectionClosedError
 
 from article_extractor.aws.events import refs_from_s3_event
+from article_extractor.keys import output_key
 from article_extractor_tools.local import (
     LocalPipeline,
+    Poll,
     attach_pipeline,
     create_pipeline,
     lambda_environment,
     moto_server,
-    poll_once,
-    read_results,
+    poll,
 )
+
+if TYPE_CHECKING:
+    from mypy_boto3_sqs.type_defs import ChangeMessageVisibilityBatchRequestEntryTypeDef
 
 POISON = "poison"
 PAGE = (
@@ -50,6 +58,13 @@ PAGE = (
     "The harbour master said the work would start once the storm season ends and should take "
     "about two months, weather permitting.</p></article></body></html>"
 )
+
+
+# Far longer than a batch takes, even with retries backing off on a loaded machine: a message
+# received twice while in progress would count towards its dead-lettering.
+VISIBILITY_TIMEOUT_SECONDS = 120
+# The faults `inject_faults` counts, by the name it counts them under.
+FAULT_KINDS = ("internal_error_500", "slow_down_503", "dropped_connection", "poison_403")
 
 
 @dataclass(frozen=True)
@@ -67,17 +82,27 @@ class Report:
     dead_lettered: int = 0
     lost: int = 0
     faults_into_error_records: int = 0
+    misfiled_results: int = 0  # stored under another key than their key's (or a second one)
     unexpected_dead_letters: int = 0
     seconds: float = 0.0
     statuses: dict[str, int] = field(default_factory=dict)
+    workers_reported: int = 0  # workers that ran to the end and sent their counts
+    injected: dict[str, int] = field(default_factory=dict)  # fault kind -> times injected
 
     def line(self) -> str:
+        injected = " ".join(f"{kind}={self.injected.get(kind, 0)}" for kind in FAULT_KINDS)
         return (
             f"uploaded={self.uploaded} ok={self.ok} error_records={self.error_records} "
             f"dead_lettered={self.dead_lettered} lost={self.lost} "
             f"faults_into_error_records={self.faults_into_error_records} "
-            f"unexpected_dead_letters={self.unexpected_dead_letters} seconds={self.seconds:.1f}"
+            f"unexpected_dead_letters={self.unexpected_dead_letters} "
+            f"misfiled_results={self.misfiled_results} seconds={self.seconds:.1f}"
+            f"\ninjected: {injected} (workers reporting: {self.workers_reported})"
         )
+
+    def faults_missing(self) -> list[str]:
+        """The fault kinds this run never injected: what it says nothing about."""
+        return [kind for kind in FAULT_KINDS if not self.injected.get(kind)]
 
 
 class _Body:
@@ -120,8 +145,15 @@ def inject_faults(client: Any, rates: FaultRates, seed: int) -> Counter[str]:
     return injected
 
 
-def worker(names: dict[str, str], rates: FaultRates, seed: int, stop: Event) -> None:
-    """One execution environment: poll, invoke the real handler, delete what succeeded."""
+def worker(
+    names: dict[str, str],
+    rates: FaultRates,
+    seed: int,
+    stop: Event,
+    counts: Queue[dict[str, int]],
+) -> None:
+    """One execution environment: poll, invoke the real handler, delete what succeeded; when
+    stopped, send the faults it injected (a worker that died sends nothing)."""
     os.environ["POWERTOOLS_LOG_LEVEL"] = "CRITICAL"
     os.environ["POWERTOOLS_METRICS_DISABLED"] = "true"
     from article_extractor.aws.runtime import runtime
@@ -129,9 +161,23 @@ def worker(names: dict[str, str], rates: FaultRates, seed: int, stop: Event) -> 
 
     pipeline = attach_pipeline(**names)
     with lambda_environment(pipeline):
-        inject_faults(runtime().s3, rates, seed)
+        injected = inject_faults(runtime().s3, rates, seed)
         while not stop.is_set():
-            poll_once(pipeline, lambda_handler, wait_seconds=1)
+            _retry_failed_now(pipeline, poll(pipeline, lambda_handler, wait_seconds=1))
+    counts.put(dict(injected))
+
+
+def _retry_failed_now(pipeline: LocalPipeline, handled: Poll) -> None:
+    """Make the messages the handler reported failed visible again at once: SQS retries them
+    (and dead-letters them after the set receives) without waiting out the visibility timeout,
+    which is long so that no message in progress is ever received twice."""
+    entries: list[ChangeMessageVisibilityBatchRequestEntryTypeDef] = [
+        {"Id": str(index), "ReceiptHandle": record["receiptHandle"], "VisibilityTimeout": 0}
+        for index, record in enumerate(handled.records)
+        if record["messageId"] in handled.failed
+    ]
+    if entries:
+        pipeline.sqs.change_message_visibility_batch(QueueUrl=pipeline.queue_url, Entries=entries)
 
 
 def _upload(pipeline: LocalPipeline, objects: int, poison: int, broken: int) -> dict[str, str]:
@@ -167,6 +213,33 @@ def _dead_lettered_keys(pipeline: LocalPipeline) -> list[str]:
             )
 
 
+def _stored_results(pipeline: LocalPipeline) -> dict[str, dict[str, Any]]:
+    """Every result document in the output bucket, by the key it is stored under."""
+    stored = {}
+    paginator = pipeline.s3.get_paginator("list_objects_v2")
+    for page in paginator.paginate(Bucket=pipeline.output_bucket, Prefix=pipeline.output_prefix):
+        for item in page.get("Contents", []):
+            body = pipeline.s3.get_object(Bucket=pipeline.output_bucket, Key=item["Key"])["Body"]
+            stored[item["Key"]] = json.loads(body.read())
+    return stored
+
+
+def file_results(
+    stored: dict[str, dict[str, Any]], prefix: str
+) -> tuple[dict[str, dict[str, Any]], int]:
+    """The results by the source key their records name, and how many are misfiled: stored
+    elsewhere than the key mapping puts that key's result (a second result for a key is)."""
+    results = {}
+    misfiled = 0
+    for stored_at, document in sorted(stored.items()):
+        key = document["source"]["key"]
+        if stored_at == output_key(prefix, key):
+            results[key] = document
+        else:
+            misfiled += 1
+    return results, misfiled
+
+
 def _result_count(pipeline: LocalPipeline) -> int:
     paginator = pipeline.s3.get_paginator("list_objects_v2")
     pages = paginator.paginate(Bucket=pipeline.output_bucket, Prefix=pipeline.output_prefix)
@@ -199,7 +272,7 @@ def run(
             "fault-input",
             "fault-output",
             queue_name="fault-queue",
-            visibility_timeout=2,
+            visibility_timeout=VISIBILITY_TIMEOUT_SECONDS,
             dead_letter_after=receives_before_dead_letter,
         )
         kinds = _upload(pipeline, objects, poison, broken)
@@ -213,8 +286,9 @@ def run(
         }
         context = multiprocessing.get_context("spawn")
         stop = context.Event()
+        counts: Queue[dict[str, int]] = context.Queue()
         processes = [
-            context.Process(target=worker, args=(names, rates, seed, stop), daemon=True)
+            context.Process(target=worker, args=(names, rates, seed, stop, counts), daemon=True)
             for seed in range(workers)
         ]
         for process in processes:
@@ -230,7 +304,17 @@ def run(
             stop.set()
             for process in processes:
                 process.join(timeout=60)
-        results = read_results(pipeline)
+        injected: Counter[str] = Counter()
+        while report.workers_reported < workers:
+            try:
+                injected.update(counts.get(timeout=5))  # a few bytes, flushed before exit
+            except queue.Empty:
+                break
+            report.workers_reported += 1
+        report.injected = dict(injected)
+        results, report.misfiled_results = file_results(
+            _stored_results(pipeline), pipeline.output_prefix
+        )
         dead = _dead_lettered_keys(pipeline)
 
     statuses = Counter(doc["status"] for doc in results.values())
@@ -257,8 +341,15 @@ def main(argv: list[str] | None = None) -> int:
     report = run(args.objects, args.workers, args.poison, args.broken)
     print(report.line())
     print(json.dumps(asdict(report)))
-    ok = report.lost == 0 and report.faults_into_error_records == 0
-    return 0 if ok and report.unexpected_dead_letters == 0 else 1
+    ok = (
+        report.lost
+        == report.faults_into_error_records
+        == report.unexpected_dead_letters
+        == report.misfiled_results
+        == 0
+    )
+    every_fault = not report.faults_missing() and report.workers_reported == args.workers
+    return 0 if ok and every_fault else 1
 
 
 if __name__ == "__main__":

@@ -145,10 +145,13 @@ def test_backfill_processes_every_supported_object_then_resumes(
     assert counts == counts | {"listed": len(etags), "skipped": 0, "failed": 1, "errors": 0}
     assert counts["done"] == len(etags) - 1
 
-    # Run again: every result is current.
+    # Run again: every result is current, so there is no rate to show.
     assert main(stack.backfill()) == 0
-    counts = summary_counts(capsys.readouterr().err)
+    stderr = capsys.readouterr().err
+    counts = summary_counts(stderr)
     assert counts == counts | {"listed": len(etags), "done": 0, "skipped": len(etags), "failed": 0}
+    assert "docs/s" not in stderr
+    assert stderr.splitlines()[-1].startswith("nothing to process: every result is current")
 
     # Overwrite one input: only that one is processed.
     changed = f"{PREFIX}english-news-article.html"

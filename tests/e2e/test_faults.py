@@ -17,7 +17,12 @@ def test_nothing_is_lost_under_faults() -> None:
     assert report.lost == 0
     assert report.faults_into_error_records == 0  # injected faults never become error records
     assert report.unexpected_dead_letters == 0
+    assert report.misfiled_results == 0  # each result where the key mapping puts it, one a key
     assert report.dead_lettered == 20  # the poison uploads, after 3 receives each
     assert report.ok == 960
     assert report.error_records == 20  # the broken uploads: empty / invalid gzip records
     assert report.statuses == {"ok": 960, "empty": 10, "failed": 10}
+    # The faults happened: each kind injected (by each worker that ran to the end).
+    assert report.workers_reported == 2
+    assert report.faults_missing() == [], report.injected
+    assert report.injected["poison_403"] >= 20 * 3  # every receive of every poison upload

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 from collections.abc import Iterator
 
 import pytest
 
 from article_extractor.handler import lambda_handler
-from article_extractor.keys import SUPPORTED_SUFFIXES
+from article_extractor.keys import SUPPORTED_SUFFIXES, output_key
 from article_extractor_tools.local import (
     NOTIFIED_EVENTS,
     LocalPipeline,
@@ -22,7 +23,7 @@ from article_extractor_tools.local import (
     read_results,
     run_demo,
 )
-from tests.conftest import FIXTURES, SAMPLES, assert_valid_output
+from tests.conftest import FIXTURES, ROOT, SAMPLES, assert_valid_output
 
 pytestmark = pytest.mark.e2e
 ARTICLE = (FIXTURES / "minimal-article.html").read_bytes()
@@ -79,6 +80,11 @@ def test_uploads_become_records_through_notification_and_queue(pipeline: LocalPi
     results = read_results(pipeline)
     assert received == len(uploads) + 1  # plus the s3:TestEvent sent when notifications are set
     assert sorted(results) == sorted(uploads)
+    stored = pipeline.s3.list_objects_v2(Bucket=pipeline.output_bucket)["Contents"]
+    assert sorted(item["Key"] for item in stored) == sorted(
+        output_key(pipeline.output_prefix, key) for key in uploads
+    )  # each record where its key's result goes (read_results files them by the key they name)
+    assert "extracted/news/quiet morning+more.html.json" in {item["Key"] for item in stored}
     for document in results.values():
         assert_valid_output(document)
     assert {key: doc["status"] for key, doc in results.items()} == {
@@ -148,3 +154,22 @@ def test_demo_prints_the_table_with_correct_statuses() -> None:
     assert "empty_input" in rows["demo/empty.html"]
     assert " ok " in rows["demo/Straßenbahn"]
     assert "Осенняя ярмарка" in rows["demo/russian-windows-1251.html"]
+    # One message more than uploads, and the output says which one.
+    assert "the worker received 7 SQS messages and passed them to lambda_handler:" in table
+    assert "\n  6 upload notifications\n  1 s3:TestEvent (S3 sends one when" in table
+    assert "\n6 results in s3://article-output/extracted/:\n" in table
+    # The README shows what `make demo` prints, the server's port aside.
+    shown = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", table).rstrip("\n")
+    assert shown in readme_code_blocks()
+
+
+def readme_code_blocks() -> list[str]:
+    blocks, current, inside = [], [], False
+    for line in (ROOT / "README.md").read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            if inside:
+                blocks.append("\n".join(current))
+            inside, current = not inside, []
+        elif inside:
+            current.append(line)
+    return blocks

@@ -40,6 +40,7 @@ class Lines:
 
     def __init__(self) -> None:
         self._lines: queue.Queue[str] = queue.Queue()
+        self.written: list[str] = []  # every line, waited for or not
 
     @classmethod
     def of(cls, process: subprocess.Popen[str]) -> Lines:
@@ -47,12 +48,11 @@ class Lines:
         lines = cls()
         assert process.stdout is not None
         stdout = process.stdout
-        threading.Thread(
-            target=lambda: [lines._lines.put(line) for line in stdout], daemon=True
-        ).start()
+        threading.Thread(target=lambda: [lines.put(line) for line in stdout], daemon=True).start()
         return lines
 
     def put(self, line: str) -> None:
+        self.written.append(line)
         self._lines.put(line)
 
     def wait_for(self, pattern: str) -> re.Match[str]:
@@ -190,3 +190,41 @@ def test_serve_reports_each_object_from_what_it_polled_not_from_the_bucket(
 
     assert status == [0]
     assert calls == Counter({"GetObject": 3})  # one result per reported object, no listing
+
+
+def test_serve_says_when_an_upload_triggers_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An upload no notification matches (`product.HTML`: suffixes compare case-sensitively)
+    gets a line naming the key and why, instead of silence."""
+    monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", "WARNING")  # serve sets these; undone after
+    monkeypatch.setenv("POWERTOOLS_METRICS_DISABLED", "true")
+    lambda_handler = handler.lambda_handler
+
+    def stop_on_request(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if "stop.html" in json.dumps(event):
+            raise KeyboardInterrupt
+        return lambda_handler(event, context)
+
+    monkeypatch.setattr(handler, "lambda_handler", stop_on_request)
+    lines = Lines()
+    worker = threading.Thread(target=lambda: local.serve(0, out=LineWriter(lines)), daemon=True)
+    worker.start()
+    endpoint = lines.wait_for(r"Local stack on (http://127\.0\.0\.1:\d+)").group(1)
+    lines.wait_for(r"Ctrl-C to stop")
+    s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1")
+    page = (FIXTURES / "minimal-article.html").read_bytes()
+
+    s3.put_object(Bucket="article-input", Key="product.HTML", Body=page)
+    lines.wait_for(
+        r"^product\.HTML: not processed: only keys ending in \.html, \.htm, \.html\.gz or "
+        r"\.htm\.gz trigger, compared case-sensitively as S3 compares them "
+        r"\(upload it as product\.html\)$"
+    )
+    s3.put_object(Bucket="article-input", Key="notes/read me.txt", Body=b"notes")
+    lines.wait_for(r"^notes/read me\.txt: not processed: only keys ending in .* trigger$")
+    s3.put_object(Bucket="article-output", Key="elsewhere.txt", Body=b"not an input bucket")
+    s3.put_object(Bucket="article-input", Key="product.html", Body=page)
+    lines.wait_for(r"^product\.html: ok -> s3://article-output/extracted/product\.html\.json$")
+    s3.put_object(Bucket="article-input", Key="stop.html", Body=b"")
+    lines.wait_for(r"^stopped$")
+    worker.join(timeout=DEADLINE_SECONDS)
+    assert not [line for line in lines.written if "elsewhere.txt" in line]  # not the input bucket

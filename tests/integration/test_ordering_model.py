@@ -4,12 +4,15 @@ delivered late, out of order, in batches and more than once (and Batch Operation
 carry no sequencer, thrown in), the output bucket ends holding exactly the record of each key's
 current object, and no result for a key without one.
 
-The model is S3 itself: after the run, what each key holds is read back with HEAD.
+The model is S3 itself: after the run, what each key holds is read back with HEAD. Each result
+is read where it is stored, and that place must be the one the key mapping gives its key
+(`keys.output_key`), one result per key.
 """
 
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
@@ -29,6 +32,7 @@ from moto import mock_aws
 
 from article_extractor.aws.runtime import runtime
 from article_extractor.handler import lambda_handler
+from article_extractor.keys import output_key, source_key
 from article_extractor_tools.local import LocalLambdaContext
 from tests.conftest import assert_valid_output
 from tests.events import s3_event, s3_record, sqs_event, sqs_record
@@ -36,6 +40,10 @@ from tests.events import s3_event, s3_record, sqs_event, sqs_record
 INPUT_BUCKET = "model-input"
 OUTPUT_BUCKET = "model-output"
 KEYS = ("a.html", "dir/b c.html")
+PREFIX = "results/"
+# Where each key's result is stored, written out so that a change to the mapping shows here as
+# well as in keys.py's own tests.
+RESULT_KEYS = {"a.html": "results/a.html.json", "dir/b c.html": "results/dir/b c.html.json"}
 
 
 def page(revision: int) -> bytes:
@@ -156,10 +164,9 @@ class OrderingMachine(RuleBasedStateMachine):
         self.delivered += records
 
     @invariant()
-    def every_result_is_valid_and_named_after_its_key(self) -> None:
-        for key, document in self._results().items():
+    def every_result_is_valid_and_stored_under_its_key(self) -> None:
+        for document in self._results().values():
             assert_valid_output(document)
-            assert document["source"]["key"] == key
 
     def teardown(self) -> None:
         try:
@@ -188,12 +195,23 @@ class OrderingMachine(RuleBasedStateMachine):
             assert f"marker{revision} " in document["document"]["text"]
 
     def _results(self) -> dict[str, dict[str, Any]]:
+        """Each key's result, found where the key mapping stores it; fails on a result stored
+        under another key than its record names, on one for a key no event was about, and on
+        two results naming one key."""
         listing = self.s3.list_objects_v2(Bucket=OUTPUT_BUCKET)
         results = {}
+        named: Counter[str] = Counter()
         for item in listing.get("Contents", []):
-            body = self.s3.get_object(Bucket=OUTPUT_BUCKET, Key=item["Key"])["Body"].read()
+            stored_at = item["Key"]
+            body = self.s3.get_object(Bucket=OUTPUT_BUCKET, Key=stored_at)["Body"].read()
             document = json.loads(body)
-            results[document["source"]["key"]] = document
+            key = document["source"]["key"]
+            named[key] += 1
+            assert key in KEYS, f"{stored_at} holds the record of {key!r}"
+            assert stored_at == RESULT_KEYS[key] == output_key(PREFIX, key), (stored_at, key)
+            assert source_key(PREFIX, stored_at) == key
+            results[key] = document
+        assert all(count == 1 for count in named.values()), f"results per key: {named}"
         return results
 
 
@@ -201,7 +219,7 @@ class OrderingMachine(RuleBasedStateMachine):
 def environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setenv("OUTPUT_BUCKET", OUTPUT_BUCKET)
     monkeypatch.setenv("POWERTOOLS_LOG_LEVEL", "ERROR")
-    monkeypatch.delenv("OUTPUT_PREFIX", raising=False)
+    monkeypatch.setenv("OUTPUT_PREFIX", PREFIX)
     runtime.cache_clear()
     yield
     runtime.cache_clear()

@@ -158,6 +158,28 @@ def test_extract_help_shows_the_defaults_and_that_url_is_for_one_file(
     assert "one input file only" in text
 
 
+@pytest.mark.parametrize(
+    ("output_format", "suffix"), [("json", ".json"), ("text", ".txt"), ("markdown", ".md")]
+)
+def test_output_dir_help_names_the_files_it_writes(
+    output_format: str, suffix: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The help's example is what --output-dir writes: the input's whole name plus a suffix."""
+    with pytest.raises(SystemExit):
+        main(["extract", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "the input's name plus .json (page.html -> page.html.json)" in text
+    assert "or .txt / .md with --format text / markdown" in text
+    inputs = tmp_path / "in"
+    inputs.mkdir()
+    shutil.copy(FIXTURES / "minimal-article.html", inputs / "page.html")
+    out = tmp_path / "out"
+
+    assert main(["extract", str(inputs), "--output-dir", str(out), "--format", output_format]) == 0
+
+    assert [p.name for p in out.iterdir()] == [f"page.html{suffix}"]
+
+
 def test_backfill_help_shows_the_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit):
         main(["backfill", "--help"])

@@ -38,6 +38,25 @@ def test_sam_cli_stays_out_of_the_project_venv() -> None:
     assert "pip install --quiet 'aws-sam-cli==" in (ROOT / "Makefile").read_text()
 
 
+def test_make_help_lists_every_target() -> None:
+    """`make help` is how a newcomer finds the targets: each phony target has a `## ` line."""
+    if shutil.which("make") is None:
+        pytest.skip("make is not installed")
+    makefile = (ROOT / "Makefile").read_text()
+    [phony] = [line for line in makefile.splitlines() if line.startswith(".PHONY:")]
+    targets = set(phony.removeprefix(".PHONY:").split())
+    shown = subprocess.run(
+        ["make", "--no-print-directory", "help"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    listed = {line.split()[1] for line in shown.splitlines() if line.startswith("  make ")}
+    assert listed == targets
+    assert all(len(line.split()) > 2 for line in shown.splitlines())  # each with what it does
+
+
 def test_ci_installs_the_browser_before_the_suite() -> None:
     """The review page's browser tests fail in CI without Chromium: `make browser` comes first."""
     script = (ROOT / ".ci" / "run").read_text()

@@ -31,6 +31,11 @@ from trafilatura.xpaths import (
     REMOVE_COMMENTS_XPATH,
 )
 
+from article_extractor.errors import ErrorCode, ProcessingError
+from article_extractor.keys import is_gzip_key
+from article_extractor.options import DEFAULT_MAX_INPUT_BYTES
+from article_extractor.pipeline.read.compression import gunzip_bounded, looks_gzipped
+from article_extractor.pipeline.read.decoding import decode_html
 from article_extractor.pipeline.read.parsing import parse_html
 from article_extractor.pipeline.upstream import speedups as fast
 from article_extractor.pipeline.upstream.checked_internals import verified
@@ -39,15 +44,48 @@ ROOT = Path(__file__).resolve().parents[2]
 BASELINE = sys.modules["trafilatura.baseline"]
 # trafilatura's own expression, where the speed-up does not replace it
 STOCK_BASIC_CLEAN = trafilatura.settings.BASIC_CLEAN_XPATH
-PAGES = [
-    *sorted((ROOT / "samples").glob("*.html")),
-    *sorted((ROOT / "tests" / "fixtures").rglob("*.html")),
+FILES = [
+    *sorted((ROOT / "samples").glob("*.htm*")),
+    *sorted((ROOT / "tests" / "fixtures").rglob("*.htm*")),
 ]
+# The uploads that hold no page, and what the product says of them before any parse.
+NOT_PAGES = {"broken-upload.html.gz": ErrorCode.INVALID_GZIP, "empty.html": ErrorCode.EMPTY_INPUT}
+PAGES = [path for path in FILES if path.name not in NOT_PAGES]
 
 
 def _page_html(path: Path) -> str:
-    """A sample or fixture page as text (PAGES are plain .html files)."""
-    return path.read_bytes().decode("utf-8", "replace")
+    """A sample or fixture as the product reads it: gunzipped (`.gz` name or gzip bytes), then
+    decoded as a browser would (BOM, declared charset, detection)."""
+    data = path.read_bytes()
+    if not data.strip():
+        raise ProcessingError(ErrorCode.EMPTY_INPUT, "object is empty")
+    if is_gzip_key(path.name) or looks_gzipped(data):
+        data = gunzip_bounded(data, DEFAULT_MAX_INPUT_BYTES)
+    return decode_html(data).text
+
+
+def test_every_sample_and_fixture_is_a_page_or_said_not_to_be() -> None:
+    assert {path.name for path in FILES} >= {
+        *NOT_PAGES,
+        "compressed-blog-post.html.gz",
+        "utf16-bom.html",
+        "russian-windows-1251.html",
+    }
+    for path in FILES:
+        if path.name in NOT_PAGES:
+            with pytest.raises(ProcessingError) as raised:
+                _page_html(path)
+            assert raised.value.code is NOT_PAGES[path.name]
+        else:
+            assert parse_html(_page_html(path)) is not None, path.name
+
+
+def test_pages_are_decoded_as_the_product_decodes_them() -> None:
+    texts = {path.name: _page_html(path) for path in PAGES}
+    assert "<html" in texts["utf16-bom.html"].lower()
+    assert "\ufffd" not in texts["utf16-bom.html"] + texts["russian-windows-1251.html"]
+    assert any("\u0400" <= c <= "\u04ff" for c in texts["russian-windows-1251.html"])
+    assert "<html" in texts["compressed-blog-post.html.gz"].lower()
 
 
 def test_the_replacements_are_installed_where_trafilatura_calls_them() -> None:
@@ -135,9 +173,8 @@ def test_raw_tree_selectors_return_what_the_xpath_returns(index: int) -> None:
     assert len(expected) >= 2
     assert fast.select(expression, tree) == expected
     for path in PAGES:  # and on every sample and fixture page
-        page = parse_html(_page_html(path))
-        if page is not None:
-            assert fast.select(expression, page) == expression(page), path.name
+        page = _tree(_page_html(path))
+        assert fast.select(expression, page) == expression(page), path.name
 
 
 @pytest.mark.parametrize("index", range(len(OVERALL_DISCARD_XPATH)))
@@ -149,11 +186,11 @@ def test_discard_selectors_return_what_the_xpath_returns(index: int) -> None:
     assert len(expected) >= 10
     assert fast.select(expression, tree) == expected
     for path in PAGES:  # and on every sample and fixture page, whole and from its body
-        page = parse_html(_page_html(path))
-        if page is not None:
-            for root in (page, page.find("body")):
-                if root is not None:
-                    assert fast.select(expression, root) == expression(root), path.name
+        page = _tree(_page_html(path))
+        body = page.find("body")
+        assert body is not None, path.name
+        for root in (page, body):
+            assert fast.select(expression, root) == expression(root), path.name
 
 
 def test_discard_walks_follow_the_order_of_id_class_and_style_on_the_element() -> None:
@@ -220,9 +257,7 @@ def test_extraction_is_identical_with_and_without(path: Path) -> None:
     html = _page_html(path)
     results = []
     for enabled in (False, True):
-        tree = parse_html(html)
-        if tree is None:
-            pytest.skip("not HTML")
+        tree = _tree(html)
         if enabled:
             with fast.fast_paths():
                 document = bare_extraction(tree, include_comments=False, with_metadata=False)
@@ -230,6 +265,7 @@ def test_extraction_is_identical_with_and_without(path: Path) -> None:
             document = bare_extraction(tree, include_comments=False, with_metadata=False)
         results.append(None if document is None else document.text)
     assert results[0] == results[1]
+    assert results[0], "every sample and fixture page has text"
 
 
 READABILITY_CASES = [
@@ -243,11 +279,15 @@ READABILITY_CASES = [
 ]
 
 
-@pytest.mark.parametrize("html", [*READABILITY_CASES, *map(_page_html, PAGES)])
+@pytest.mark.parametrize(
+    "html",
+    [
+        *(pytest.param(html, id=f"case-{n}") for n, html in enumerate(READABILITY_CASES)),
+        *(pytest.param(_page_html(path), id=path.name) for path in PAGES),
+    ],
+)
 def test_readability_text_is_within_the_bound(html: str) -> None:
-    tree = parse_html(html)
-    if tree is None:
-        pytest.skip("not HTML")
+    tree = _tree(html)
     bound = fast._readability_bound(tree, trim)
     algo = try_readability(copy.copy(tree))
     text = trim(lxml.etree.tostring(algo, method="text", encoding="unicode"))

@@ -42,7 +42,7 @@ from article_extractor.aws.storage import S3ObjectReader
 from article_extractor.config import Settings
 from article_extractor.document import Status
 from article_extractor.inputs import ObjectRef
-from article_extractor.keys import is_supported_key
+from article_extractor.keys import is_supported_key, supported_suffixes_text
 from article_extractor_tools.progress import terminal_bar
 
 if TYPE_CHECKING:
@@ -215,6 +215,11 @@ class Tally:
     def handled(self) -> int:
         return self.done + self.skipped + self.failed + self.pending
 
+    @property
+    def processed(self) -> int:
+        """Objects whose record this run made (done, or failed with a record)."""
+        return self.done + self.failed_records
+
     def count(self, outcome: Outcome) -> None:
         if outcome is Outcome.DONE:
             self.done += 1
@@ -227,8 +232,12 @@ class Tally:
         else:
             self.pending += 1
 
+    def elapsed(self) -> float:
+        return max(time.monotonic() - self.started, 1e-9)
+
     def rate(self) -> float:
-        return self.handled / max(time.monotonic() - self.started, 1e-9)
+        """Objects handled per second (processed or found current): what the ETA needs."""
+        return self.handled / self.elapsed()
 
     def eta(self) -> str:
         rate = self.rate()
@@ -244,7 +253,7 @@ class Tally:
     def progress_line(self) -> str:
         listed = f"{self.listed}" if self.listing_done else f"{self.listed}+"
         return (
-            f"{self.counts_text()} ({self.handled}/{listed}) {self.rate():.1f} docs/s "
+            f"{self.counts_text()} ({self.handled}/{listed}) {self.rate():.1f} objects/s "
             f"ETA {self.eta()}"
         )
 
@@ -346,18 +355,39 @@ def run_backfill(options: BackfillOptions, err: TextIO) -> int:
         tally, _ = _run_workers(options, check_only=False, err=err)
     except (ClientError, BotoCoreError) as error:
         return _listing_failed(options, error, err)
-    settings = options.settings
-    print(
-        f"backfill {options.source} -> s3://{settings.output_bucket}/{settings.output_prefix}: "
-        f"listed={tally.listed} done={tally.done} skipped={tally.skipped} failed={tally.failed} "
-        f"(records={tally.failed_records} errors={tally.errors}) "
-        f"in {time.monotonic() - tally.started:.1f}s, {tally.rate():.1f} docs/s",
-        file=err,
-    )
+    for line in summary_lines(options, tally):
+        print(line, file=err)
     if tally.interrupted:
         print("interrupted: run the same command again to resume", file=err)
         return INTERRUPTED_EXIT_CODE
     return 1 if tally.errors else 0
+
+
+def summary_lines(options: BackfillOptions, tally: Tally) -> list[str]:
+    """The run's last lines: its counts, its time and, when it made any record, how many it
+    made per second; a run that made none shows no rate, and says why when nothing failed.
+
+    Example::
+
+        summary_lines(options, tally)
+        # ["backfill s3://in/p/ -> s3://out/extracted/: listed=300 done=288 skipped=0 failed=12
+        #   (records=12 errors=0) in 7.4s, 40.6 docs/s"]
+    """
+    settings = options.settings
+    line = (
+        f"backfill {options.source} -> s3://{settings.output_bucket}/{settings.output_prefix}: "
+        f"listed={tally.listed} done={tally.done} skipped={tally.skipped} failed={tally.failed} "
+        f"(records={tally.failed_records} errors={tally.errors}) in {tally.elapsed():.1f}s"
+    )
+    if tally.processed:
+        return [f"{line}, {tally.processed / tally.elapsed():.1f} docs/s"]
+    if tally.errors or tally.interrupted:
+        return [line]
+    if tally.listed:
+        why = "every result is current (made from the object as it is now)"
+    else:
+        why = f"no key under {options.source} ends in {supported_suffixes_text()}"
+    return [line, f"nothing to process: {why}"]
 
 
 @dataclass(frozen=True)

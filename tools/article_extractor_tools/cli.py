@@ -110,7 +110,10 @@ def _parser() -> argparse.ArgumentParser:
         "--output-dir",
         type=Path,
         metavar="DIR",
-        help="write <name>.json files here, keeping the directory tree (default: stdout)",
+        help="write a file per input here, keeping the directory tree: the input's name plus "
+        f"{FORMAT_SUFFIXES['json']} (page.html -> page.html{FORMAT_SUFFIXES['json']}), or "
+        f"{FORMAT_SUFFIXES['text']} / {FORMAT_SUFFIXES['markdown']} with --format text / markdown "
+        "(default: print to stdout)",
     )
     extract.add_argument(
         "--max-input-bytes",

@@ -12,12 +12,13 @@ import errno
 import json
 import logging
 import os
+import queue
 import socket
 import sys
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -59,6 +60,9 @@ NOTIFIED_EVENTS: tuple[EventType, ...] = (
     "s3:ObjectRestore:Completed",
 )
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
+# Told of each object the server stored (bucket, key), whether or not a notification matched it.
+UploadObserver = Callable[[str, str], None]
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 @dataclass
@@ -104,9 +108,43 @@ class PortUnavailableError(OSError):
     """The server could not listen on the port asked for (e.g. another `serve` holds it)."""
 
 
+def stored_object(environ: Mapping[str, Any]) -> tuple[str, str] | None:
+    """(bucket, key) when a request stores an object: PutObject or CopyObject (a PUT to a
+    path-style key with no sub-resource) or CompleteMultipartUpload (a POST with `uploadId`).
+
+    Example::
+
+        stored_object({"REQUEST_METHOD": "PUT", "PATH_INFO": "/in/a.HTML"})  # ("in", "a.HTML")
+    """
+    method, query = environ.get("REQUEST_METHOD"), environ.get("QUERY_STRING", "")
+    if not ((method == "PUT" and not query) or (method == "POST" and "uploadId=" in query)):
+        return None
+    # WSGI gives the decoded path as latin-1 characters, one per byte; keys are UTF-8.
+    path = str(environ.get("PATH_INFO", "")).encode("latin-1").decode("utf-8", "replace")
+    bucket, _, key = path.lstrip("/").partition("/")
+    return (bucket, key) if bucket and key else None
+
+
+def observe_uploads(app: WsgiApp, observer: UploadObserver) -> WsgiApp:
+    """`app`, telling `observer` of each object it stored (a 200 answer to `stored_object`)."""
+
+    def observed(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        def start(status: str, headers: Any, exc_info: Any = None) -> Any:
+            stored = stored_object(environ)
+            if stored is not None and status.startswith("200"):
+                observer(*stored)
+            return start_response(status, headers, exc_info)
+
+        return app(environ, start)
+
+    return observed
+
+
 @contextmanager
-def moto_server(port: int = 0) -> Iterator[str]:
+def moto_server(port: int = 0, on_upload: UploadObserver | None = None) -> Iterator[str]:
     """Start moto's server on 127.0.0.1 (port 0: any free port) and yield its endpoint URL.
+    `on_upload` is told of every object stored through it (`serve` uses it to report uploads
+    that no notification matched).
 
     Raises `PortUnavailableError` (naming the port) when it cannot listen there.
 
@@ -133,10 +171,13 @@ def moto_server(port: int = 0) -> Iterator[str]:
         except OSError as error:
             reason = "is in use" if error.errno == errno.EADDRINUSE else f"is unavailable: {error}"
             raise PortUnavailableError(error.errno, f"port {port} {reason}") from error
+        app: WsgiApp = DomainDispatcherApplication(create_backend_app)
+        if on_upload is not None:
+            app = observe_uploads(app, on_upload)
         server = make_server(
             "127.0.0.1",
             port,
-            DomainDispatcherApplication(create_backend_app),
+            app,
             threaded=True,
             request_handler=MotoRequestHandler,
             fd=listener.fileno(),  # werkzeug serves a duplicate of this socket
@@ -332,10 +373,24 @@ def poll(pipeline: LocalPipeline, handler: Handler, wait_seconds: int = 0) -> Po
 
 def drain(pipeline: LocalPipeline, handler: Handler) -> int:
     """Poll until the queue has no visible message; returns how many messages were received."""
-    total = 0
-    while received := poll_once(pipeline, handler):
-        total += received
-    return total
+    return len(drain_records(pipeline, handler))
+
+
+def drain_records(pipeline: LocalPipeline, handler: Handler) -> list[dict[str, Any]]:
+    """`drain`, returning the SQS records the handler was given."""
+    records: list[dict[str, Any]] = []
+    while handled := poll(pipeline, handler).records:
+        records += handled
+    return records
+
+
+def is_test_event(record: Mapping[str, Any]) -> bool:
+    """The `s3:TestEvent` message S3 sends to a queue when a bucket's notification is set up."""
+    try:
+        body = json.loads(record.get("body") or "")
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("Event") == "s3:TestEvent"
 
 
 def sample_files(directory: Path) -> list[Path]:
@@ -418,17 +473,20 @@ def run_demo(samples: Path, out: TextIO) -> int:
                 url = f"https://example.com/{path.stem}" if path.stem.startswith("english") else ""
                 upload(pipeline, key, path.read_bytes(), {"source-url": url} if url else {})
                 uploaded.append(key)
-            messages = drain(pipeline, lambda_handler)
+            records = drain_records(pipeline, lambda_handler)
             results = read_results(pipeline)
     notified = [key for key in uploaded if is_supported_key(key)]
+    test_events = sum(1 for record in records if is_test_event(record))
     print(
         f"moto server {endpoint}: uploaded {len(uploaded)} objects to s3://{pipeline.input_bucket}",
         file=out,
     )
     print(
-        f"worker received {messages} SQS messages and invoked "
-        f"lambda_handler; {len(results)} results in s3://{pipeline.output_bucket}/"
-        f"{pipeline.output_prefix}\n",
+        f"the worker received {len(records)} SQS messages and passed them to lambda_handler:\n"
+        f"  {len(records) - test_events} upload notifications\n"
+        f"  {test_events} s3:TestEvent (S3 sends one when a bucket's notification is set up; "
+        "the function ignores it)\n"
+        f"{len(results)} results in s3://{pipeline.output_bucket}/{pipeline.output_prefix}:\n",
         file=out,
     )
     print(results_table(results), file=out)
@@ -478,6 +536,36 @@ def poll_report(
                 yield f"{ref.key}: {status} -> {where}"
                 if review_url is not None and document["status"] in ("ok", "empty"):
                     yield f"  review: {review_url}/review/{quote(ref.key)}"
+
+
+def untriggered_report(
+    pipeline: LocalPipeline, uploads: queue.SimpleQueue[tuple[str, str]] | None
+) -> Iterator[str]:
+    """One line per upload to the input bucket that no notification matched (so no message
+    will ever name it), from what the server stored since the last call."""
+    while uploads is not None and not uploads.empty():
+        bucket, key = uploads.get()
+        if bucket == pipeline.input_bucket and not is_supported_key(key):
+            yield f"{key}: not processed: {untriggered_reason(key)}"
+
+
+def untriggered_reason(key: str) -> str:
+    """Why an upload of `key` triggers nothing, and the key that would.
+
+    Example::
+
+        untriggered_reason("product.HTML")
+        # "only keys ending in .html, .htm, .html.gz or .htm.gz trigger, compared
+        #  case-sensitively as S3 compares them (upload it as product.html)"
+    """
+    reason = f"only keys ending in {supported_suffixes_text()} trigger"
+    for suffix in sorted(SUPPORTED_SUFFIXES, key=len, reverse=True):
+        if key.lower().endswith(suffix):
+            renamed = key[: -len(suffix)] + suffix
+            return (
+                f"{reason}, compared case-sensitively as S3 compares them (upload it as {renamed})"
+            )
+    return reason
 
 
 def _stored_result(pipeline: LocalPipeline, key: str) -> dict[str, Any] | None:
@@ -566,9 +654,12 @@ def serve(port: int, out: TextIO, err: TextIO | None = None, review_port: int = 
     quiet_function_output()
     from article_extractor.handler import lambda_handler
 
+    uploads: queue.SimpleQueue[tuple[str, str]] = queue.SimpleQueue()
     try:
-        with moto_server(port) as endpoint:
-            _serve_on(endpoint, lambda_handler, out, review_port)
+        with moto_server(
+            port, on_upload=lambda bucket, key: uploads.put((bucket, key))
+        ) as endpoint:
+            _serve_on(endpoint, lambda_handler, out, uploads, review_port)
     except PortUnavailableError as error:
         print(
             f"error: {error.strerror}; choose another with --port",
@@ -579,7 +670,13 @@ def serve(port: int, out: TextIO, err: TextIO | None = None, review_port: int = 
     return 0
 
 
-def _serve_on(endpoint: str, handler: Handler, out: TextIO, review_port: int = 0) -> None:
+def _serve_on(
+    endpoint: str,
+    handler: Handler,
+    out: TextIO,
+    uploads: queue.SimpleQueue[tuple[str, str]] | None = None,
+    review_port: int = 0,
+) -> None:
     pipeline = create_pipeline(endpoint)
     with (
         lambda_environment(pipeline),
@@ -609,7 +706,10 @@ def _serve_on(endpoint: str, handler: Handler, out: TextIO, review_port: int = 0
         try:
             while True:
                 handled = poll(pipeline, handler, wait_seconds=5)
-                for line in poll_report(pipeline, handled, review_url):
+                for line in [
+                    *untriggered_report(pipeline, uploads),
+                    *poll_report(pipeline, handled, review_url),
+                ]:
                     print(line, file=out, flush=True)
         except KeyboardInterrupt:
             print("stopped", file=out)

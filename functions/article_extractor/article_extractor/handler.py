@@ -66,7 +66,7 @@ RESULT_STATUS = {
     Written.ABSENT: "removed:absent",
     Written.KEPT: "removed:kept",
 }
-# CloudWatch metric names (README lists them): one per record status and per result outcome.
+# CloudWatch metric names (docs/operations.md lists them): per record status, per result outcome.
 DOCUMENT_METRICS = {
     Status.OK: "DocumentsOk",
     Status.EMPTY: "DocumentsEmpty",
@@ -185,10 +185,18 @@ def handle_sqs_batch(event: dict[str, Any], context: LambdaContext) -> dict[str,
     )
 
     def handle_message(record: SQSRecord) -> list[dict[str, str | None]]:
-        return [
-            handle_object(ref, rt, context, batch.read_ahead).to_dict()
-            for ref in batch.refs(record)
-        ]
+        try:
+            return [
+                handle_object(ref, rt, context, batch.read_ahead).to_dict()
+                for ref in batch.refs(record)
+            ]
+        except Exception:
+            # The batch utility reports the message in batchItemFailures without logging it:
+            # this line is what names the key of an upload that ends in the dead-letter queue.
+            logger.exception(
+                "message failed; SQS will deliver it again", extra={"message_id": record.message_id}
+            )
+            raise
 
     return batch.respond(event, handle_message, context)
 
