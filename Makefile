@@ -21,7 +21,7 @@ SAM_ENV := SAM_CLI_TELEMETRY=0 AWS_DEFAULT_REGION=$${AWS_DEFAULT_REGION:-us-east
 BUILD_SOURCES := template.yaml $(shell find functions/article_extractor/article_extractor layers -type f -not -path '*/__pycache__/*' 2>/dev/null) functions/article_extractor/Makefile
 BUILT := .aws-sam/build/template.yaml
 
-.PHONY: help install test lint typecheck validate build deploy unit integration e2e deploy-tests demo serve bench fuzz faults clean
+.PHONY: help install browser test lint typecheck validate build deploy unit integration e2e deploy-tests demo serve bench fuzz faults clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -41,6 +41,17 @@ $(SAM_STAMP):
 	@touch $(SAM_STAMP)
 
 install: $(STAMP) $(SAM_STAMP) ## create .venv (project + dev dependencies) and .venv-sam (SAM CLI)
+
+# The review page's browser tests drive the system's Chromium (Playwright never downloads one).
+browser: ## install Debian's chromium for the browser tests (as root with apt-get; else says how)
+	@if command -v chromium >/dev/null 2>&1; then \
+		echo "chromium: $$(command -v chromium)"; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		echo "chromium: $$(command -v chromium)"; \
+	else \
+		echo "no chromium: install Debian's (apt-get install chromium) or set CHROMIUM; the browser tests skip without it"; \
+	fi
 
 lint: $(STAMP) ## ruff (lint + format check)
 	$(BIN)/ruff check $(CODE_DIRS)

@@ -16,10 +16,12 @@ from article_extractor.config import (
     MAX_INPUT_BYTES_LIMIT,
     MAX_OBJECT_SECONDS_LIMIT,
     OUTPUT_PREFIX_MAX_BYTES,
+    Settings,
 )
 from article_extractor.keys import SUPPORTED_SUFFIXES
 from article_extractor_tools.local import NOTIFIED_EVENTS
 from tests.conftest import ROOT
+from tests.deploy.template_checks import resolve
 
 TEMPLATE = ROOT / "template.yaml"
 
@@ -105,3 +107,20 @@ def test_parameter_bounds_match_the_settings_bounds() -> None:
     # CloudFormation counts characters; the function checks UTF-8 bytes at cold start.
     assert parameters["OutputPrefix"]["MaxLength"] == OUTPUT_PREFIX_MAX_BYTES
     assert parameters["OutputPrefix"]["Default"] == DEFAULT_OUTPUT_PREFIX
+
+
+def test_output_decisions_parameter_sets_the_setting_off_by_default() -> None:
+    decoded = template()
+    parameter = decoded["Parameters"]["OutputDecisions"]
+    [function] = resources_of_type("AWS::Serverless::Function").values()
+    variable = function["Properties"]["Environment"]["Variables"]["OUTPUT_DECISIONS"]
+    assert variable == {"Ref": "OutputDecisions"}
+    for value in parameter["AllowedValues"]:
+        deployed = resolve(decoded, variable, {"OutputDecisions": value})
+        settings = Settings.from_environ({"OUTPUT_BUCKET": "out", "OUTPUT_DECISIONS": deployed})
+        assert settings.output_decisions is (value == "true")
+    default = resolve(decoded, variable, {})
+    assert default == "false"
+    assert not Settings.from_environ(
+        {"OUTPUT_BUCKET": "out", "OUTPUT_DECISIONS": default}
+    ).output_decisions

@@ -464,3 +464,64 @@ def test_no_content_model_keeps_trafilaturas_content_without_page_types(
     assert main(["extract", "-", "--no-content-model"]) == 0
     from_stdin = json.loads(capsys.readouterr().out)
     assert from_stdin["extraction"]["content_model"]["outcome"] == "off"
+
+
+def test_explain_adds_the_decisions_and_metadata_sources(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["extract", str(FIXTURES / "review" / "article.html"), "--explain"]) == 0
+    document = json.loads(capsys.readouterr().out)
+    assert_valid_output(document)
+    decisions = document["extraction"]["decisions"]
+    assert {"decision": "removed", "by": "rule:newsletter_signup"}.items() <= next(
+        d for d in decisions if d["text"] == "Sign up for our newsletter"
+    ).items()
+    assert document["extraction"]["metadata_sources"]["title"] == "h1"
+
+
+def test_review_writes_a_page_named_after_the_input(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    page = FIXTURES / "review" / "article.html"
+    assert main(["review", str(page), "--url", "https://harbour.example/quay"]) == 0
+    written = tmp_path / "article.review.html"
+    html = written.read_text(encoding="utf-8")
+    assert "Content-Security-Policy" in html and 'data-decision="removed"' in html
+    message = capsys.readouterr().err
+    assert f"-> {written}" in message and "kept" in message and "removed" in message
+
+
+def test_review_output_and_processing_options(tmp_path: Path) -> None:
+    target = tmp_path / "nested-name.html"
+    page = str(FIXTURES / "review" / "article.html")
+    assert main(["review", page, "--output", str(target)]) == 0
+    assert 'data-by="rule:newsletter_signup"' in target.read_text(encoding="utf-8")
+    disabled = ["--disable-rule", "newsletter_signup", "--no-content-model"]
+    assert main(["review", page, "--output", str(target), *disabled]) == 0
+    html = target.read_text(encoding="utf-8")
+    assert 'data-by="rule:newsletter_signup"' not in html
+    assert "block model: off" in html
+
+
+def test_review_of_a_missing_file_is_a_usage_error(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["review", str(tmp_path / "missing.html")])
+    assert exit_info.value.code == 2
+
+
+def test_review_loads_neither_boto3_nor_moto(tmp_path: Path) -> None:
+    loaded = modules_after(
+        "review", str(FIXTURES / "minimal-article.html"), "--output", str(tmp_path / "r.html")
+    )
+    assert "markdown_it" in loaded  # it did render
+    assert not loaded & {"boto3", "botocore", "moto"}
+
+
+def test_the_markdown_renderer_is_in_the_tools_extra_and_never_in_the_layer() -> None:
+    root = Path(__file__).resolve().parents[2]
+    project = tomllib.loads((root / "pyproject.toml").read_text())["project"]
+    tools = project["optional-dependencies"]["tools"]
+    assert any(requirement.startswith("markdown-it-py==") for requirement in tools)
+    layer = (root / "layers" / "dependencies" / "requirements.txt").read_text()
+    assert "markdown" not in layer

@@ -218,3 +218,14 @@ def test_content_model_is_on_unless_switched_off() -> None:
         assert Settings.from_environ(environ).content_model is expected
     with pytest.raises(ConfigurationError, match="CONTENT_MODEL"):
         Settings.from_environ({"OUTPUT_BUCKET": "out", "CONTENT_MODEL": "sometimes"})
+
+
+def test_decisions_are_off_unless_switched_on() -> None:
+    settings = Settings.from_environ({"OUTPUT_BUCKET": "out"})
+    assert not settings.output_decisions and not settings.processing_options().explain
+    for word, expected in (("true", True), ("ON", True), ("0", False), (" ", False)):
+        settings = Settings.from_environ({"OUTPUT_BUCKET": "out", "OUTPUT_DECISIONS": word})
+        assert settings.output_decisions is expected
+        assert settings.processing_options(time_budget=5.0).explain is expected
+    with pytest.raises(ConfigurationError, match="OUTPUT_DECISIONS"):
+        Settings.from_environ({"OUTPUT_BUCKET": "out", "OUTPUT_DECISIONS": "verbose"})

@@ -55,3 +55,16 @@ def test_make_help_lists_every_target() -> None:
     listed = {line.split()[1] for line in shown.splitlines() if line.startswith("  make ")}
     assert listed == targets
     assert all(len(line.split()) > 2 for line in shown.splitlines())  # each with what it does
+
+
+def test_ci_installs_the_browser_before_the_suite() -> None:
+    """The review page's browser tests fail in CI without Chromium: `make browser` comes first."""
+    script = (ROOT / ".ci" / "run").read_text()
+    assert "make browser" in script
+    assert script.index("make browser") < script.index("make test")
+    if shutil.which("make") is not None:
+        dry_run = subprocess.run(
+            ["make", "-n", "browser"], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        assert dry_run.returncode == 0, dry_run.stderr
+        assert "apt-get install -y -qq chromium" in dry_run.stdout

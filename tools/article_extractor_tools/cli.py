@@ -2,11 +2,12 @@
 demo, or serve the local stack.
 
     article-extractor extract PATH... [--url URL] [--output-dir DIR] [--disable-rule RULE]...
-        [--format json|text|markdown]
+        [--format json|text|markdown] [--explain]
     article-extractor extract - < page.html
+    article-extractor review PAGE.html [--url URL] [--output review.html]
     article-extractor backfill s3://BUCKET/PREFIX --output-bucket B [--workers N] [--manifest F]
     article-extractor demo [SAMPLES_DIR]
-    article-extractor serve [--port PORT]
+    article-extractor serve [--port PORT] [--review-port PORT]
     article-extractor --version
 
 Each command imports what it needs when it runs: `extract` loads neither boto3 nor the backfill
@@ -70,11 +71,13 @@ def _run(argv: Sequence[str] | None) -> int:
         return _extract(args, parser)
     if args.command == "backfill":
         return _backfill(args, parser)
+    if args.command == "review":
+        return _review(args, parser)
     from article_extractor_tools import local  # moto is only needed by these two commands
 
     if args.command == "demo":
         return local.run_demo(Path(args.samples), out=sys.stdout)
-    return local.serve(port=args.port, out=sys.stdout, err=sys.stderr)
+    return local.serve(port=args.port, out=sys.stdout, err=sys.stderr, review_port=args.review_port)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -126,7 +129,14 @@ def _parser() -> argparse.ArgumentParser:
         help="json: the function's document; text or markdown: the page's title, then "
         "document.text or document.markdown, for inputs that end ok (default: %(default)s)",
     )
+    extract.add_argument(
+        "--explain",
+        action="store_true",
+        help="add extraction.decisions (what became of each block of the page, and who decided) "
+        "and extraction.metadata_sources (the function's OUTPUT_DECISIONS=true)",
+    )
     _add_processing_options(extract)
+    _add_review_parser(commands)
     _add_backfill_parser(commands)
     demo = commands.add_parser("demo", help="run the whole pipeline on embedded moto over samples")
     demo.add_argument(
@@ -141,6 +151,12 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=5000,
         help="moto server port on 127.0.0.1 (default: %(default)s)",
+    )
+    serve.add_argument(
+        "--review-port",
+        type=int,
+        default=0,
+        help="port of the review pages on 127.0.0.1 (default: any free port)",
     )
     return parser
 
@@ -205,6 +221,7 @@ def _extract(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         max_input_bytes=args.max_input_bytes,
         disabled_rules=frozenset(args.disable_rule),
         content_model=args.content_model,
+        explain=args.explain,
     )
     if STDIN_PATH in args.paths:
         if len(args.paths) > 1:
@@ -313,6 +330,60 @@ def rendered(document: OutputDocument, output_format: str, indent: int | None = 
     else:
         title = article.title
     return f"{title}\n\n{body}" if body else title
+
+
+def _add_review_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = commands.add_parser(
+        "review",
+        help="write an HTML page showing what was kept from a page, what was removed and why",
+        description="Process one page as the function does and write a self-contained HTML "
+        "file (no script, no network request): the metadata and where it came from, the page's "
+        "blocks in reading order with what became of each and who decided, and the result.",
+    )
+    command.add_argument(
+        "page", metavar="PAGE", type=Path, help=f"a {supported_suffixes_text()} file"
+    )
+    command.add_argument("--url", help="the page's URL, as the S3 metadata source-url gives it")
+    command.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="where to write the review (default: PAGE's name + .review.html, here)",
+    )
+    command.add_argument(
+        "--max-input-bytes",
+        type=int,
+        metavar="N",
+        default=DEFAULT_MAX_INPUT_BYTES,
+        help="size bound (default: %(default)s)",
+    )
+    _add_processing_options(command)
+
+
+def _review(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if not 1 <= args.max_input_bytes <= MAX_INPUT_BYTES_LIMIT:
+        parser.error(f"--max-input-bytes must be from 1 to {MAX_INPUT_BYTES_LIMIT}")
+    if not args.page.is_file():
+        parser.error(f"no file {args.page}")
+    from article_extractor_tools.review import review_document, review_html, review_path
+
+    options = ProcessingOptions(
+        max_input_bytes=args.max_input_bytes,
+        disabled_rules=frozenset(args.disable_rule),
+        content_model=args.content_model,
+    )
+    ref = ObjectRef(bucket=None, key=str(args.page))
+    document = review_document(ref, LocalFileReader(source_url=args.url), options)
+    target = args.output or review_path(Path.cwd(), args.page.name)
+    target.write_text(review_html(document), encoding="utf-8")
+    decisions = document.extraction.decisions or ()
+    kept = sum(1 for decision in decisions if decision.kept)
+    print(
+        f"{args.page}: {summary(document)}; {len(decisions)} blocks ({kept} kept, "
+        f"{len(decisions) - kept} removed) -> {target}",
+        file=sys.stderr,
+    )
+    return 1 if document.status is Status.FAILED else 0
 
 
 def _add_backfill_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

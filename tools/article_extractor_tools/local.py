@@ -21,13 +21,18 @@ import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import quote, unquote, urlsplit
 
 import boto3
 
 from article_extractor.aws.events import UnsupportedEventError, refs_from_sqs_record
 from article_extractor.aws.runtime import s3_client
+from article_extractor.config import Settings
+from article_extractor.errors import ErrorCode
+from article_extractor.inputs import ObjectRef
 from article_extractor.keys import (
     SUPPORTED_SUFFIXES,
     is_supported_key,
@@ -42,6 +47,8 @@ if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
     from mypy_boto3_sqs.literals import QueueAttributeNameType
     from mypy_boto3_sqs.type_defs import MessageTypeDef
+
+    from article_extractor.options import ProcessingOptions
 
 REGION = "us-east-1"
 ACCOUNT_ID = "123456789012"
@@ -490,8 +497,12 @@ def run_demo(samples: Path, out: TextIO) -> int:
     return 0
 
 
-def poll_report(pipeline: LocalPipeline, handled: Poll) -> Iterator[str]:
-    """One line per object the poll handled: key, status, error code, result key.
+def poll_report(
+    pipeline: LocalPipeline, handled: Poll, review_url: str | None = None
+) -> Iterator[str]:
+    """One line per object the poll handled: key, status, error code, result key; with
+    `review_url` (a `review_server`'s), an object with text to review gets a second line, the
+    address of its review page.
 
     Reads only the results of the objects named by the poll's messages, so its cost follows
     what was uploaded, not what the output bucket holds.
@@ -523,6 +534,8 @@ def poll_report(pipeline: LocalPipeline, handled: Poll) -> Iterator[str]:
                 code = (document.get("error") or {}).get("code")
                 status = f"{document['status']} {code}" if code else document["status"]
                 yield f"{ref.key}: {status} -> {where}"
+                if review_url is not None and document["status"] in ("ok", "empty"):
+                    yield f"  review: {review_url}/review/{quote(ref.key)}"
 
 
 def untriggered_report(
@@ -564,10 +577,79 @@ def _stored_result(pipeline: LocalPipeline, key: str) -> dict[str, Any] | None:
     return document
 
 
-def serve(port: int, out: TextIO, err: TextIO | None = None) -> int:
-    """Keep the stack running; process uploads until Ctrl-C.
+REVIEW_PATH = "/review/"
 
-    Returns the exit status: 0 when stopped, 2 when the port is unavailable.
+
+@contextmanager
+def review_server(
+    pipeline: LocalPipeline, options: ProcessingOptions, port: int = 0
+) -> Iterator[str]:
+    """An HTTP server on 127.0.0.1 (port 0: any free port) whose `GET /review/<key>` answers
+    the review page (`review.review_html`) of the input object `<key>` as it is now, processed
+    with `options`; yields its base URL. Pages are made when asked for, so polling never pays
+    for them.
+
+    Example::
+
+        with review_server(pipeline, settings.processing_options()) as base:
+            urllib.request.urlopen(f"{base}/review/page.html").read()
+    """
+    from article_extractor.aws.storage import S3ObjectReader
+    from article_extractor_tools.review import (
+        CONTENT_SECURITY_POLICY,
+        review_document,
+        review_html,
+    )
+
+    reader = S3ObjectReader(pipeline.s3)
+
+    class ReviewHandler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            path = urlsplit(self.path).path
+            if not path.startswith(REVIEW_PATH) or len(path) == len(REVIEW_PATH):
+                self._answer(404, "text/plain", b"review pages are at /review/<key>\n")
+                return
+            key = unquote(path.removeprefix(REVIEW_PATH))
+            ref = ObjectRef(bucket=pipeline.input_bucket, key=key)
+            document = review_document(ref, reader, options)
+            if document.error is not None and document.error.code == ErrorCode.OBJECT_NOT_FOUND:
+                self._answer(404, "text/plain", f"no object {key!r}\n".encode())
+                return
+            self._answer(200, "text/html; charset=utf-8", review_html(document).encode())
+
+        def _answer(self, status: int, content_type: str, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("Referrer-Policy", "no-referrer")
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass  # serve prints one line per object, not one per request
+
+    try:
+        server = ThreadingHTTPServer(("127.0.0.1", port), ReviewHandler)
+    except OSError as error:
+        reason = "is in use" if error.errno == errno.EADDRINUSE else f"is unavailable: {error}"
+        raise PortUnavailableError(error.errno, f"review port {port} {reason}") from error
+    thread = threading.Thread(target=server.serve_forever, name="review-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        thread.join()
+        server.server_close()
+
+
+def serve(port: int, out: TextIO, err: TextIO | None = None, review_port: int = 0) -> int:
+    """Keep the stack running; process uploads until Ctrl-C. Each object with text gets the
+    address of its review page (`review_server` on `review_port`).
+
+    Returns the exit status: 0 when stopped, 2 when a port is unavailable.
     """
     quiet_function_output()
     from article_extractor.handler import lambda_handler
@@ -577,7 +659,7 @@ def serve(port: int, out: TextIO, err: TextIO | None = None) -> int:
         with moto_server(
             port, on_upload=lambda bucket, key: uploads.put((bucket, key))
         ) as endpoint:
-            _serve_on(endpoint, lambda_handler, out, uploads)
+            _serve_on(endpoint, lambda_handler, out, uploads, review_port)
     except PortUnavailableError as error:
         print(
             f"error: {error.strerror}; choose another with --port",
@@ -593,9 +675,16 @@ def _serve_on(
     handler: Handler,
     out: TextIO,
     uploads: queue.SimpleQueue[tuple[str, str]] | None = None,
+    review_port: int = 0,
 ) -> None:
     pipeline = create_pipeline(endpoint)
-    with lambda_environment(pipeline):
+    with (
+        lambda_environment(pipeline),
+        # processing as the function's settings (this environment's) say
+        review_server(
+            pipeline, Settings.from_environ(os.environ).processing_options(), review_port
+        ) as review_url,
+    ):
         print(
             f"Local stack on {endpoint} (moto: S3 + SQS, no AWS account).\n"
             f"Upload a page (a key ending in {supported_suffixes_text()}, lowercase), e.g.:\n\n"
@@ -608,6 +697,8 @@ def _serve_on(
             f"AWS_DEFAULT_REGION={REGION} \\\n"
             f"    aws s3 cp s3://{pipeline.output_bucket}/{pipeline.output_prefix}"
             f"page.html.json - --endpoint-url {endpoint}\n\n"
+            f"or open the review page printed under its line (what was kept, what was removed "
+            f"and why: {review_url}/review/<key>).\n\n"
             "Processing uploads; Ctrl-C to stop.",
             file=out,
             flush=True,
@@ -617,7 +708,7 @@ def _serve_on(
                 handled = poll(pipeline, handler, wait_seconds=5)
                 for line in [
                     *untriggered_report(pipeline, uploads),
-                    *poll_report(pipeline, handled),
+                    *poll_report(pipeline, handled, review_url),
                 ]:
                     print(line, file=out, flush=True)
         except KeyboardInterrupt:

@@ -54,6 +54,7 @@ class Settings:
     disabled_cleaning_rules: frozenset[str] = frozenset()
     output_blocks: bool = False
     content_model: bool = True
+    output_decisions: bool = False
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -107,6 +108,7 @@ class Settings:
             ),
             output_blocks=_flag(environ, "OUTPUT_BLOCKS", default=False),
             content_model=_flag(environ, "CONTENT_MODEL", default=True),
+            output_decisions=_flag(environ, "OUTPUT_DECISIONS", default=False),
         )
 
     def processing_options(self, time_budget: float | None = None) -> ProcessingOptions:
@@ -122,6 +124,7 @@ class Settings:
             time_budget=time_budget,
             include_blocks=self.output_blocks,
             content_model=self.content_model,
+            explain=self.output_decisions,
         )
 
 

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-SCHEMA_VERSION = "1.4"
+SCHEMA_VERSION = "1.5"
 # The cleaning rules, by the names `extraction.cleaning` reports and DISABLED_CLEANING_RULES
 # takes (pipeline.clean holds their code; a test keeps the two in step).
 CLEANING_RULES = (
@@ -173,6 +173,73 @@ class ContentModelReport:
     removed: int | None = None
 
 
+KEPT, REMOVED = "kept", "removed"  # `Decision.decision`
+# `Decision.by` for the steps other than the cleaning rules (which are `rule:<name>`).
+DECIDED_BY_TRAFILATURA = "trafilatura"  # its main-content extraction kept or left out the block
+DECIDED_BY_CONTENT_MODEL = "content_model"  # the block model decided (with its score)
+DECIDED_BY_TITLE = "title"  # a first heading that repeats the title (it has a field of its own)
+DECIDED_BY_LEDE = "lede"  # the lede recovery put the block back
+DECIDED_BY_FIGURES = "figures"  # the figure placement kept or left out a figure
+RULE_PREFIX = "rule:"  # + a name of CLEANING_RULES: that cleaning rule removed the lines
+DECISION_TEXT_CHARS = 200  # of each block's text written in `extraction.decisions`
+# The values of `extraction.metadata_sources` (pipeline.metadata.sources says what each means).
+METADATA_SOURCES = (
+    "h1",
+    "og:title",
+    "twitter:title",
+    "title_element",
+    "page_metadata",
+    "json_ld_posting",
+    "json_ld_author",
+    "json_ld_organization",
+    "microdata_posting",
+    "date_search",
+    "html_lang",
+    "content_language",
+    "og_locale",
+    "detected",
+    "declared_article",
+    "classifier",
+    "lede",
+    "opening_block",
+)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What became of one block of the page, and who decided it (`extraction.decisions`, schema
+    1.5, written when OUTPUT_DECISIONS is on).
+
+    `block` is the kind of block (as `document.blocks` types them), `text` its whole text (its
+    JSON form keeps the first `DECISION_TEXT_CHARS` characters), `decision` `kept` or
+    `removed`, `by` one of the `DECIDED_BY_*` steps or `rule:<cleaning rule>`, `score` the block
+    model's probability when it decided (else None).
+
+    Example::
+
+        Decision("paragraph", "Subscribe now", "removed", "rule:subscription_teaser").to_dict()
+    """
+
+    block: str
+    text: str
+    decision: str
+    by: str
+    score: float | None = None
+
+    @property
+    def kept(self) -> bool:
+        return self.decision == KEPT
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "block": self.block,
+            "text": self.text[:DECISION_TEXT_CHARS],
+            "decision": self.decision,
+            "by": self.by,
+            "score": self.score,
+        }
+
+
 @dataclass(frozen=True)
 class Extraction:
     extractor: str
@@ -187,6 +254,22 @@ class Extraction:
     # Subtrees nested deeper than libxml2's 256 levels, kept as their text; None (the key left
     # out) when the page has none (1.4).
     flattened_subtrees: int | None = None
+    # When OUTPUT_DECISIONS is on (1.5): every block of the page with what became of it, and
+    # where each metadata field came from (field -> source); left out of the JSON when off.
+    decisions: tuple[Decision, ...] | None = None
+    metadata_sources: dict[str, str] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON form: `decisions` and `metadata_sources` only when set."""
+        decisions = self.decisions
+        data = asdict(self if decisions is None else replace(self, decisions=None))
+        if decisions is None:
+            del data["decisions"]
+        else:
+            data["decisions"] = [decision.to_dict() for decision in decisions]
+        if self.metadata_sources is None:
+            del data["metadata_sources"]
+        return data
 
 
 @dataclass(frozen=True)
@@ -220,7 +303,7 @@ class OutputDocument:
             "status": str(self.status),
             "source": asdict(self.source),
             "document": self.article.to_dict() if self.article else None,
-            "extraction": asdict(self.extraction),
+            "extraction": self.extraction.to_dict(),
         }
         if self.extraction.flattened_subtrees is None:
             del data["extraction"]["flattened_subtrees"]

@@ -21,10 +21,12 @@ class ProcessingOptions:
     cleaning rules to switch off; `time_budget` (seconds, None: none) bounds the CPU-bound part
     (past it the record says `timeout`); `include_blocks` adds `document.blocks`;
     `content_model` off keeps trafilatura's content on every page (no page type, no block
-    model)."""
+    model); `explain` adds `extraction.decisions` and `extraction.metadata_sources` (what
+    became of each block of the page and why, where each metadata field came from)."""
 
     max_input_bytes: int = DEFAULT_MAX_INPUT_BYTES
     disabled_rules: frozenset[str] = frozenset()
     time_budget: float | None = None
     include_blocks: bool = False
     content_model: bool = True
+    explain: bool = False

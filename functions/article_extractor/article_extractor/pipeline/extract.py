@@ -3,7 +3,7 @@ own declarations (language, canonical URL) read from the same parsed tree."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import trafilatura
@@ -23,11 +23,20 @@ from article_extractor.pipeline.metadata.page_metadata import (
     page_metadata,
     stated_date,
 )
+from article_extractor.pipeline.metadata.sources import (
+    PAGE_METADATA,
+    author_source,
+    date_source,
+    declared_titles,
+    language_source,
+    title_source,
+)
 from article_extractor.pipeline.metadata.title_author import (
     choose_title,
     clean_author,
 )
-from article_extractor.pipeline.model.content_model import Refined, refine
+from article_extractor.pipeline.model.content_model import Outcome, Refined, refine
+from article_extractor.pipeline.model.decisions import PageEvidence
 from article_extractor.pipeline.model.kept_blocks import typed_blocks
 from article_extractor.pipeline.read.parsing import document_elements, element_count, parse_page
 from article_extractor.pipeline.read.sanitize import sanitize_html
@@ -64,6 +73,7 @@ class ExtractedArticle:
     page_type: str | None = None  # the page type (None when the content model is off)
     standfirst: str | None = None  # the deck under the headline, when the page shows one
     flattened_subtrees: int = 0  # subtrees nested too deep, kept as their text (parsing)
+    explained: PageEvidence | None = None  # what `page_decisions` needs, when asked
 
 
 def extractor_version() -> str:
@@ -71,7 +81,7 @@ def extractor_version() -> str:
 
 
 def extract_article(
-    html: str, url: str | None = None, content_model: bool = True
+    html: str, url: str | None = None, content_model: bool = True, explain: bool = False
 ) -> ExtractedArticle:
     """Extract the main article text (comments excluded) and metadata from one page.
 
@@ -84,7 +94,8 @@ def extract_article(
     Raises ProcessingError `extraction_error` when the HTML cannot be parsed at all, and
     `too_complex` when it is too costly to parse (see `markup_limits`) or too large to process.
     Its `url` and `canonical_url` are absolute http(s) URLs or None; a `url` hint that is not
-    one is unused.
+    one is unused. With `explain`, `explained` keeps what the decisions about each block of the
+    page and the metadata's sources are read from (`model.decisions.page_decisions`).
 
     Example::
 
@@ -143,14 +154,14 @@ def extract_article(
         blocks, recovered = insert_lede(blocks, lede, title, (sitename, hostname)), ("lede",)
         text = to_text(blocks)
     standfirst = lede or opening_standfirst(blocks, description)
-    report, page_type = None, None
+    report, page_type, decision = None, None, None
     if content_model:
         decision = refine(tree, url, text)
         report, page_type = _report(decision), decision.page_type
         if decision.replaced:
             blocks = with_figures(tree, typed_blocks(decision.kept_blocks), base)
             text, recovered = to_text(blocks), ()
-    return ExtractedArticle(
+    article = ExtractedArticle(
         flattened_subtrees=parsed.flattened_subtrees,
         content_model=report,
         page_type=page_type,
@@ -178,6 +189,40 @@ def extract_article(
         categories=_str_tuple(fields.get("categories")),
         tags=_str_tuple(fields.get("tags")),
     )
+    if not explain:
+        return article
+    sources = {
+        "title": title_source(title, _headings(tree), declared_titles(tree), sitename, hostname),
+        "author": author_source(article.author, linked, _clean_str(fields.get("author"))),
+        "date": date_source(article.date, linked, tree),
+        "language": language_source(
+            article.language, tree, declared_language, _language_code(fields.get("language"))
+        ),
+        "page_type": _page_type_source(decision),
+        "standfirst": ("lede" if lede else "opening_block") if standfirst else None,
+        **{
+            name: PAGE_METADATA
+            for name in ("sitename", "description", "image")
+            if getattr(article, name)
+        },
+    }
+    evidence = PageEvidence(
+        tree,
+        url,
+        decision,
+        lede if recovered else None,
+        title,
+        (sitename, hostname),
+        {name: source for name, source in sources.items() if source},
+    )
+    return replace(article, explained=evidence)
+
+
+def _page_type_source(decision: Refined | None) -> str | None:
+    """`declared_article` when the page declares itself an article, else `classifier`."""
+    if decision is None:
+        return None
+    return "declared_article" if decision.outcome is Outcome.DECLARED_ARTICLE else "classifier"
 
 
 def _report(decision: Refined) -> ContentModelReport:

@@ -7,6 +7,7 @@ else (S3 throttling, network, bugs) propagates so the platform retries the objec
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -15,6 +16,7 @@ from article_extractor.document import (
     CONTENT_MODEL_OFF,
     Article,
     ContentModelReport,
+    Decision,
     Error,
     Extraction,
     OutputDocument,
@@ -35,6 +37,7 @@ from article_extractor.pipeline.extract import (
     extract_article,
     extractor_version,
 )
+from article_extractor.pipeline.model.decisions import page_decisions
 from article_extractor.pipeline.read.compression import gunzip_bounded, looks_gzipped
 from article_extractor.pipeline.read.decoding import decode_html
 from article_extractor.timestamps import format_time
@@ -105,6 +108,7 @@ def process_fetched(
     started = time.perf_counter() if started is None else started
     source = _source_of(ref, fetched)
     encoding: str | None = None
+    decisions: tuple[Decision, ...] | None = None
     try:
         with time_limit(options.time_budget):
             html_bytes = _payload(ref, fetched, options.max_input_bytes)
@@ -112,15 +116,20 @@ def process_fetched(
             encoding = decoded.encoding
             if not decoded.text.strip():
                 raise ProcessingError(ErrorCode.EMPTY_INPUT, "object holds only whitespace")
-            article = extract_article(decoded.text, fetched.source_url, options.content_model)
+            article = extract_article(
+                decoded.text, fetched.source_url, options.content_model, options.explain
+            )
             cleaned = clean_blocks(
                 article.blocks,
                 options.disabled_rules,
                 title=article.title,
                 site=(article.sitename, article.hostname),
+                explain=options.explain,
             )
             text = to_text(cleaned.blocks)
             markdown = to_markdown(cleaned.blocks)
+            if article.explained is not None:
+                decisions = page_decisions(article.blocks, article.explained, cleaned.removals)
     except ProcessingError as error:
         return OutputDocument(
             status=STATUS_BY_ERROR.get(error.code, Status.FAILED),
@@ -138,6 +147,10 @@ def process_fetched(
         article.content_model or ContentModelReport(applied=False, outcome=CONTENT_MODEL_OFF),
         article.flattened_subtrees,
     )
+    if article.explained is not None:
+        extraction = replace(
+            extraction, decisions=decisions, metadata_sources=article.explained.sources
+        )
     if not text:
         return OutputDocument(
             status=Status.EMPTY,

@@ -24,6 +24,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from article_extractor.document import DECIDED_BY_TITLE, RULE_PREFIX
 from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind, ListItem, text_start
 from article_extractor.pipeline.literal_prefilter import Wording
 from article_extractor.pipeline.metadata.title_author import says_title
@@ -547,11 +548,14 @@ class _Judge:
     short and not sentences (plan names, prices, feature bullets, teaser headlines) go with it
     and count for the same rule, up to the first line of prose. A table, a code block or a line
     kept ends the run.
+
+    With `explain`, `removals` lists each line removed and by what (`rule:<name>`), in order.
     """
 
-    def __init__(self, disabled: Collection[str]) -> None:
+    def __init__(self, disabled: Collection[str], explain: bool = False) -> None:
         self.disabled = disabled
         self.removed: Counter[str] = Counter()
+        self.removals: list[tuple[str, str]] | None = [] if explain else None
         self._run: str | None = None
         self._run_lines = 0
 
@@ -572,6 +576,8 @@ class _Judge:
             self._run, self._run_lines = fired, 0
         if fired:
             self.removed[fired] += 1
+            if self.removals is not None:
+                self.removals.append((text, RULE_PREFIX + fired))
         return fired is not None
 
     def end_run(self) -> None:
@@ -593,6 +599,8 @@ def clean_text(text: str, disabled: Collection[str] = ()) -> CleaningResult:
 class CleanedBlocks:
     blocks: tuple[Block, ...]
     removed: dict[str, int]  # lines (paragraph lines, headings, list items, captions) per rule
+    # with `explain`: each line removed and by what (`rule:<name>` or `title`), in order
+    removals: tuple[tuple[str, str], ...] = ()
 
 
 def clean_blocks(
@@ -600,6 +608,7 @@ def clean_blocks(
     disabled: Collection[str] = (),
     title: str | None = None,
     site: tuple[str | None, str | None] = (None, None),
+    explain: bool = False,
 ) -> CleanedBlocks:
     """Normalise the text of every block and drop what an enabled rule calls clutter.
 
@@ -607,9 +616,10 @@ def clean_blocks(
     nested in it), a figure's caption. They never look inside a code block, whose text stays as
     it is, or a table, whose cells only have their whitespace normalised. A first block (after
     a lead figure) that repeats the title goes (perhaps followed by the site's name: `site` is
-    the site's name and host): the title has a field of its own.
+    the site's name and host): the title has a field of its own. With `explain`, `removals` says
+    which lines went and why.
     """
-    judge = _Judge(disabled)
+    judge = _Judge(disabled, explain)
     kept: list[Block] = []
     blocks = list(blocks)
     opening = text_start(blocks)  # a lead figure comes before the title's heading
@@ -618,9 +628,11 @@ def clean_blocks(
         if cleaned is None:
             continue
         if index == opening and _repeats_title(cleaned, title, site):
+            if judge.removals is not None:
+                judge.removals.append((cleaned.text, DECIDED_BY_TITLE))
             continue
         kept.append(cleaned)
-    return CleanedBlocks(tuple(kept), dict(judge.removed))
+    return CleanedBlocks(tuple(kept), dict(judge.removed), tuple(judge.removals or ()))
 
 
 def _clean_block(block: Block, judge: _Judge) -> Block | None:

@@ -17,6 +17,7 @@ Example::
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import takewhile
 
 from lxml.html import HtmlElement
@@ -55,9 +56,7 @@ def _normalized(text: str | None) -> str:
 def with_figures(tree: HtmlElement, blocks: list[Block], base_url: str | None) -> list[Block]:
     """`blocks` with a figure block after the block that precedes each page figure, and the
     lead figure, if any, before the first block."""
-    figures = [
-        f for f in document_elements(tree, "figure") if next(f.iter(*IMAGE_TAGS), None) is not None
-    ]
+    figures = _page_figures(tree)
     if not figures or not blocks:
         return blocks
     anchors = {
@@ -87,6 +86,25 @@ def with_figures(tree: HtmlElement, blocks: list[Block], base_url: str | None) -
         result.append(block)
         result.extend(after.get(index, ()))
     return result
+
+
+def _page_figures(tree: HtmlElement) -> list[HtmlElement]:
+    """The page's figures that hold an image, in document order."""
+    return [
+        f for f in document_elements(tree, "figure") if next(f.iter(*IMAGE_TAGS), None) is not None
+    ]
+
+
+def figure_placements(
+    tree: HtmlElement, blocks: Sequence[Block], base_url: str | None
+) -> dict[HtmlElement, bool]:
+    """Each page figure with an image, and whether `blocks` (which `with_figures` made) hold
+    it: for the decisions a review shows, never on the extraction's own path."""
+    placed = {block for block in blocks if block.kind is BlockKind.FIGURE}
+    return {
+        figure: _figure_block(figure, first_shown_image(figure, base_url)) in placed
+        for figure in _page_figures(tree)
+    }
 
 
 def _preceding_block(figure: HtmlElement, anchors: dict[str, int]) -> tuple[int | None, int]:
