@@ -25,12 +25,12 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind, ListItem
-from article_extractor.pipeline.literal_prefilter import Wording
+from article_extractor.pipeline.literal_prefilter import LazyPattern, Wording
 from article_extractor.pipeline.metadata.title_author import says_title
 
 LineRule = Callable[[str], bool]
 
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
+_ZERO_WIDTH = LazyPattern("[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
 _SHORT_WORDS = 25  # longer lines are prose, whatever words they contain
 _NOTICE_WORDS = 60  # unambiguous notices (copyright, disclosures) can be a few sentences long
 
@@ -120,8 +120,8 @@ _RELATED = (
     r" artikelen|czytaj (też|także|również|więcej)|zobacz (też|także|również)|dowiedz się więcej"
     r"|polecamy|przeczytaj (też|także)"
 )
-_RELATED_LABEL = re.compile(rf"\W*({_RELATED})\W*", re.IGNORECASE)
-_RELATED_PREFIX = re.compile(
+_RELATED_LABEL = LazyPattern(rf"\W*({_RELATED})\W*", re.IGNORECASE)
+_RELATED_PREFIX = LazyPattern(
     rf"\W*({_RELATED}|mira|mire|lea|ver|lee)\s*[:»>|]\s*\S.*", re.IGNORECASE
 )
 
@@ -150,13 +150,13 @@ _PAYWALL = _pattern(
     r"^\W*(assine|abbonati)\b|já é assinante",
     r"ten tekst przeczytasz|wykup dostęp|^\W*subskrybuj",
 )
-_PRICE = re.compile(
+_PRICE = LazyPattern(
     r"\W*(from |ab |à partir de |desde )?([€$£₹¥]\s?\d[\d.,]*|\d[\d.,]*\s?(€|eur|usd|\$|£|₹|zł|"
     r"chf|rs\.?))(\s?(/|per|a|pro|par|al)?\s?(month|mo|year|yr|week|monat|jahr|mois|an|mes|año|"
     r"months|years))?\W*",
     re.IGNORECASE,
 )
-_PLAN_PERIOD = re.compile(
+_PLAN_PERIOD = LazyPattern(
     r"\W*\d+\s?(months?|years?|weeks?|monate?|jahre?|mois|ans?|mes(es)?|años?)\W*", re.IGNORECASE
 )
 
@@ -215,7 +215,7 @@ _SOCIAL = _pattern(
     r"diesen? (beitrag|artikel) (teilen|bewerten)|^\W*bewerten\W*$|mit diesem button"
     r"|gefällt (dir|ihnen) (unser|dieser|der)",
 )
-_SOCIAL_LIST = re.compile(rf"(\W*\b({_SOCIAL_NETWORKS})\b)+\W*", re.IGNORECASE)
+_SOCIAL_LIST = LazyPattern(rf"(\W*\b({_SOCIAL_NETWORKS})\b)+\W*", re.IGNORECASE)
 
 
 _FOLLOW_STRONG = Wording(
@@ -259,7 +259,7 @@ def is_cookie_consent(line: str) -> bool:
 
 
 # --------------------------------------------------------------------------- advertising
-_AD_LABEL = re.compile(
+_AD_LABEL = LazyPattern(
     r"\W*(advertisement|advertising|anzeige|werbung|publicidad|publicité|pubblicità|reklama"
     r"|advertentie|sponsored( content)?|gesponsert|promoted|ad|ads|paid (content|post)"
     r"|publi-?reportage)\W*((scroll|continue|story) .{0,40})?",
@@ -287,7 +287,7 @@ def is_advertising(line: str) -> bool:
 
 
 # --------------------------------------------------------------------------- image credits
-_CREDIT_PREFIX = re.compile(
+_CREDIT_PREFIX = LazyPattern(
     r"\W*(photos?|fotos?|bild(er)?|images?|imagen|credits?|crédits?( photos?)?|picture|"
     r"illustration|grafik|titelbild|beitragsbild|headerbild|foto(grafie)?|zdjęcie|fot\.|źródło"
     r"|quelle|source|bildquelle|copyright|©)\s*[:©|/]\s*\S.{0,160}",
@@ -299,10 +299,10 @@ _AGENCY = Wording(
     r"|xinhua|anadolu|efe|ansa|belga)\b"
 )
 # Both sides start with a letter: "AFP / Jane Roe", "DCV / Oppitz"; not "₹300/Month" or "24/7".
-_NAME_SLASH_NAME = re.compile(
+_NAME_SLASH_NAME = LazyPattern(
     r"\W*[^\W\d_][\w.'-]*( [\w.'-]+){0,3}\s?/\s?[^\W\d_][\w.'-]*( [\w.'-]+){0,3}\W*"
 )
-_IMAGE_LABEL = re.compile(
+_IMAGE_LABEL = LazyPattern(
     r"\W*((bild|image|foto|photo) (anzeigen|vergrößern|enlarge|ansehen|illustrative)"
     r"|(abbildung|abb\.|figure|fig\.|grafik|tabelle|table) \d+\s*[:.|]).{0,200}",
     re.IGNORECASE,
@@ -407,9 +407,9 @@ _DATE = (
     rf"(,? (um |at |à )?\d{{1,2}}[:.]\d{{2}}( ?(am|pm|uhr|h))?)?|\d{{1,2}}[:.]\d{{2}}( ?(am|pm|uhr"
     rf"|h))?)"
 )
-_DATE_ONLY = re.compile(rf"\W*{_DATE}\W*", re.IGNORECASE)
-_DATE_ANYWHERE = re.compile(_DATE, re.IGNORECASE)
-_METADATA_LABEL = re.compile(
+_DATE_ONLY = LazyPattern(rf"\W*{_DATE}\W*", re.IGNORECASE)
+_DATE_ANYWHERE = LazyPattern(_DATE, re.IGNORECASE)
+_METADATA_LABEL = LazyPattern(
     r"\W*(category|categories|kategorien?|catégories?|categorías?|tags?|schlagwörter|schlagworte"
     r"|stichwörter|themen|topics|temas|mots-clés|etiquetas|filed under|posted in|veröffentlicht"
     r"( am)?|published( on)?|updated( on)?|aktualisiert( am)?|last (modified|updated)|letzte"
@@ -425,7 +425,7 @@ _METADATA_LABEL = re.compile(
 )
 
 
-_LABEL_WORD = re.compile(
+_LABEL_WORD = LazyPattern(
     r"\b((news )?date|category|categories|kategorie|tags?|updated|aktualisiert( am)?|published"
     r"|veröffentlicht( am)?|last (modified|updated)|letzte änderung|stand|erstellt( am)?"
     r"|created|posted( on)?|publié le|mis à jour( le)?|actualizado|publicado)\b\s*:?",
@@ -464,7 +464,7 @@ def is_app_prompt(line: str) -> bool:
 
 # --------------------------------------------------------------------------- app shells
 # Notices are imperative or about "this site"/"your browser"; prose about JavaScript is neither.
-_JAVASCRIPT_NOTICE = re.compile(
+_JAVASCRIPT_NOTICE = LazyPattern(
     r"((please|you (need|have) to|you must)\s+)?(enable|turn on|activate|allow)\s+"
     r"(your\s+)?javascript\b.{0,100}"
     r"|.{0,60}\b(please|you (need|have) to|you must)\s+(enable|turn on|activate|allow)\s+"
@@ -693,8 +693,8 @@ def _repeats_title(block: Block, title: str | None, site: tuple[str | None, str 
 
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:['\u2019][^\W{_CJK}]+)*")
-_CJK_CHARACTER = re.compile(f"[{_CJK}]")
+_WORD = LazyPattern(rf"[{_CJK}]|[^\W{_CJK}]+(?:['\u2019][^\W{_CJK}]+)*")
+_CJK_CHARACTER = LazyPattern(f"[{_CJK}]")
 
 
 def count_words(text: str) -> int:
