@@ -22,7 +22,6 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import cached_property
 
 from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind, ListItem
 from article_extractor.pipeline.literal_prefilter import LazyPattern, Wording
@@ -37,15 +36,17 @@ _NOTICE_WORDS = 60  # unambiguous notices (copyright, disclosures) can be a few 
 
 class Line(str):
     """A line of the text being cleaned, with what every rule asks of it computed once: its
-    lower-cased form and its word count. Made per document, so nothing outlives it."""
+    lower-cased form and its word count (plain attributes: most rules read both, many times).
+    Made per document, so nothing outlives it."""
 
-    @cached_property
-    def lowered(self) -> str:
-        return self.lower()
+    lowered: str
+    words: int
 
-    @cached_property
-    def words(self) -> int:
-        return len(self.split())
+    def __new__(cls, text: str) -> Line:
+        line = super().__new__(cls, text)
+        line.lowered = text.lower()
+        line.words = len(text.split())
+        return line
 
 
 def _words(line: str) -> int:
@@ -64,9 +65,12 @@ def _ends_sentence(line: str) -> bool:
 def _matches(line: str, short: Wording, notice: Wording | None = None) -> bool:
     """`short` wording on a short line, or unambiguous `notice` wording on a longer one.
     Both patterns are lower-case and see the lower-cased line."""
-    if notice is not None and _words(line) <= _NOTICE_WORDS and notice.search(_lowered(line)):
+    words = _words(line)
+    if words > _NOTICE_WORDS:  # prose: neither applies
+        return False
+    if notice is not None and notice.search(_lowered(line)):
         return True
-    return _words(line) <= _SHORT_WORDS and short.search(_lowered(line))
+    return words <= _SHORT_WORDS and short.search(_lowered(line))
 
 
 def _pattern(*alternatives: str) -> Wording:
@@ -89,6 +93,8 @@ def has_template_token(line: str) -> bool:
 # --------------------------------------------------------------------------- punctuation
 def is_stray_punctuation(line: str) -> bool:
     """A line with no letter or digit at all (a lone `)`, `|`, `•`, `—`)."""
+    if line[:1].isalnum():  # most lines start with one
+        return False
     return not any(char.isalnum() for char in line)
 
 
@@ -518,7 +524,18 @@ def normalize_whitespace(text: str) -> str:
 
 def first_rule(line: str, disabled: Collection[str] = ()) -> str | None:
     """The name of the first enabled rule that calls `line` clutter, or None."""
-    return next((name for name, rule in RULES.items() if name not in disabled and rule(line)), None)
+    return _first_rule(line, _enabled_rules(disabled))
+
+
+def _enabled_rules(disabled: Collection[str]) -> tuple[tuple[str, LineRule], ...]:
+    return tuple((name, rule) for name, rule in RULES.items() if name not in disabled)
+
+
+def _first_rule(line: str, rules: tuple[tuple[str, LineRule], ...]) -> str | None:
+    for name, rule in rules:
+        if rule(line):
+            return name
+    return None
 
 
 _BLOCK_LINE_WORDS = 20  # plan names, feature bullets and teaser headlines are short
@@ -550,7 +567,7 @@ class _Judge:
     """
 
     def __init__(self, disabled: Collection[str]) -> None:
-        self.disabled = disabled
+        self.rules = _enabled_rules(disabled)
         self.removed: Counter[str] = Counter()
         self._run: str | None = None
         self._run_lines = 0
@@ -559,7 +576,7 @@ class _Judge:
         """Whether a rule removes this line (`caption`: the caption of a figure, which a
         "Figure 2: ..." label introduces rather than marks as clutter)."""
         line = Line(text)
-        fired = first_rule(line, self.disabled)
+        fired = _first_rule(line, self.rules)
         if caption and fired == "image_credit" and is_caption_label(line):
             fired = None
         if fired is None:
@@ -653,7 +670,9 @@ def _clean_block(block: Block, judge: _Judge) -> Block | None:
             return None
         return replace(block, text=caption, alt=_normalized_line(block.alt or "") or None)
     text = _kept_lines(block.text, judge)
-    return replace(block, text=text) if text else None
+    if not text:
+        return None
+    return block if text == block.text else replace(block, text=text)  # most blocks keep theirs
 
 
 def _is_layout_table(header: tuple[str, ...] | None, rows: tuple[tuple[str, ...], ...]) -> bool:
@@ -681,6 +700,8 @@ def _kept_lines(text: str, judge: _Judge, caption: bool = False) -> str:
 
 
 def _normalized_line(text: str) -> str:
+    if text.isascii():  # no zero-width character, and NFC leaves it as it is
+        return " ".join(text.split())
     return " ".join(unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", text)).split())
 
 

@@ -16,9 +16,9 @@ parse that stops at any other of libxml2's limits (nesting deeper than 256 eleme
 
 The repairs and the not-HTML test are trafilatura's (`trafilatura.utils`), and the C-level
 lookup copies lxml.html's table of element classes; neither is public API. Both are resolved and
-checked once, at the first parse (`internals.verified`). Without lxml's table, the parser uses lxml.html's
-own lookup (slower, same classes). Without trafilatura's pieces, or if they no longer build
-`load_html`'s tree on built-in samples, `parse_html` is trafilatura's public `load_html` after
+checked once, at the first parse (`internals.verified`). Without lxml's table, the parser uses
+lxml.html's own lookup (slower, same classes). Without trafilatura's pieces, or if they no longer
+build `load_html`'s tree on built-in samples, `parse_html` is trafilatura's public `load_html` after
 `check_markup` (slower, and a page cut by a libxml2 limit is then cut as trafilatura cuts it).
 One warning says which.
 """
