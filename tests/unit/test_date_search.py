@@ -87,6 +87,12 @@ def test_a_date_only_dateparser_reads_is_found_in_the_pages_language() -> None:
     assert extract_article(french).date == "2025-02-04"
 
 
+def test_a_page_in_another_language_still_reads_an_english_date() -> None:
+    """Templates and plug-ins print English dates on pages in any language."""
+    arabic = page(body='<span class="date">Feb. 19 2020</span>', lang="ar")
+    assert extract_article(arabic).date == "2020-02-19"
+
+
 def test_dateparser_is_given_only_the_declared_language(monkeypatch: pytest.MonkeyPatch) -> None:
     languages: list[str] = []
     parser = date_search._parser

@@ -9,8 +9,9 @@ of the search:
   "Feb. 27, 2025", "2/24/2026") goes to dateparser, which tries each of its 205 languages in
   turn and, the first time each language is tried in a process, compiles its expressions (a
   cold container pays that once per language). `date_paths(language)` gives dateparser only the
-  language the page declares, and htmldate's test of whether a string names a month only that
-  language's month names. A page that declares none gets the stock parser of every language;
+  language the page declares, then English (templates print English dates on pages in any
+  language), and htmldate's test of whether a string names a month only those languages' month
+  names. A page that declares none gets the stock parser of every language;
 - the last resort, `search_page`: a dozen regular expressions over the whole serialized page,
   inline scripts and styles included (most of a large page's bytes). Inside `date_paths` it
   reads the page without them: a date a reader cannot see is not the page's date, and the
@@ -49,6 +50,7 @@ from article_extractor.pipeline.upstream.checked_internals import (
 )
 
 LANGUAGE_PARSER = "language-restricted date parser"
+_FALLBACK_LANGUAGE = "en"
 VISIBLE_TEXT_SEARCH = "date search without scripts"
 
 # What a script or style element holds, as lxml serializes it (its text is written raw, so the
@@ -142,28 +144,35 @@ def _parser_arguments() -> dict[str, Any] | None:
     return verified(LANGUAGE_PARSER, check)
 
 
+def _languages(language: str) -> list[str]:
+    """The page's language first, then English, whose dates a page in any language may show
+    (a template's or a plug-in's "Feb. 19 2020")."""
+    return list(dict.fromkeys((language, _FALLBACK_LANGUAGE)))
+
+
 @functools.cache
 def _parser(language: str) -> Any:
-    """htmldate's parser for one language's dates (None: dateparser has no such language)."""
+    """htmldate's parser for a page in `language` (None: dateparser has no such language)."""
     arguments = _parser_arguments()
     if arguments is None:
         return None
     dateparser: Any = importlib.import_module("dateparser")
+    languages = {"languages": _languages(language), "use_given_order": True}
     try:
-        return dateparser.DateDataParser(**{**arguments, "languages": [language]})
+        return dateparser.DateDataParser(**{**arguments, **languages})
     except ValueError:  # a language dateparser has no data for
         return None
 
 
 @functools.cache
 def _month_words(language: str) -> frozenset[str]:
-    """htmldate's `month_words`, for one language's locales."""
+    """htmldate's `month_words`, for the locales of the page's language and English."""
     loader: Any = importlib.import_module("dateparser.languages.loader")
     htmldate = _checked_htmldate()
     assert htmldate is not None  # only asked for once the checks passed
     return frozenset(
         htmldate.fold(word)
-        for locale in loader.default_loader.get_locales(languages=[language])
+        for locale in loader.default_loader.get_locales(languages=_languages(language))
         for key in htmldate.month_keys
         for word in locale.info.get(key, [])
         if htmldate.word.fullmatch(word)
