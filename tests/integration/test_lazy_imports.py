@@ -182,8 +182,10 @@ def test_initialisation_ahead_of_traffic_imports_everything_and_creates_the_clie
     report = run(
         "import article_extractor.handler\n"
         "from article_extractor.aws.runtime import runtime\n"
+        "from article_extractor.pipeline.upstream.speedups import checked\n"
         "snapshot('import')\n"
-        "print(json.dumps({'client': 's3' in vars(runtime())}))\n",
+        "print(json.dumps({'client': 's3' in vars(runtime())}))\n"
+        "print(json.dumps({'checked': checked.cache_info().currsize == 1}))\n",
         AWS_LAMBDA_INITIALIZATION_TYPE=initialization,
         AWS_DEFAULT_REGION="us-east-1",
     )
@@ -195,6 +197,7 @@ def test_initialisation_ahead_of_traffic_imports_everything_and_creates_the_clie
     } <= set(report["import"])
     assert "aws_xray_sdk" not in report["import"]  # tracing stays its own switch
     assert report["client"] is True
+    assert report["checked"] is True  # a built-in page ran the checks before any request
 
 
 def test_eager_initialisation_leaves_configuration_errors_to_the_invocation() -> None:
@@ -211,3 +214,59 @@ def test_eager_initialisation_leaves_configuration_errors_to_the_invocation() ->
         OUTPUT_BUCKET="",
     )
     assert "OUTPUT_BUCKET is required" in report["error"]
+
+
+PIPELINE_STATE = """
+import json, sys
+from article_extractor.pipeline.blocks import clean
+from article_extractor.pipeline.literal_prefilter import LazyPattern, Wording
+from article_extractor.pipeline.metadata import date_search, page_metadata
+from article_extractor.pipeline.read import parsing
+from article_extractor.pipeline.upstream import speedups
+
+def state(label):
+    checks = {
+        "speed-ups": speedups.checked, "parse": parsing._checked_repairs,
+        "class lookup": parsing._class_table, "metadata": page_metadata._checked_helpers,
+        "date search": date_search._installed,
+    }
+    patterns = [v for v in vars(clean).values() if isinstance(v, LazyPattern)]
+    wordings = [v for v in vars(clean).values() if isinstance(v, Wording)]
+    print(json.dumps({label: {
+        "checked": sorted(name for name, f in checks.items() if f.cache_info().currsize),
+        "compiled": sum(p._compiled is not None for p in patterns),
+        "patterns": len(patterns),
+        "wordings compiled": sum(isinstance(w._source, LazyPattern) and w._source._compiled
+                                 is not None for w in wordings),
+        "dateparser": "dateparser" in sys.modules,
+    }}))
+"""
+
+
+def test_importing_the_pipeline_runs_no_check_and_compiles_no_rule() -> None:
+    """What the command line and a cold Lambda pay for before their first page: the imports,
+    not the checks of trafilatura's internals nor the cleaning rules' regular expressions; the
+    first page pays for what it uses, and never for dateparser when no date needs it."""
+    report = run(
+        "import article_extractor.pipeline.process\n" + PIPELINE_STATE + "state('import')\n"
+        "from article_extractor.inputs import FetchedObject, ObjectRef\n"
+        "from article_extractor.pipeline import process_fetched\n"
+        'html = (b\'<html lang="en"><head><meta property="article:published_time" \'\n'
+        "        b'content=\"2024-03-05\"></head><body><p>' + b'Words of the story. ' * 40\n"
+        "        + b'</p></body></html>')\n"
+        "process_fetched(ObjectRef(None, 'a.html'), FetchedObject(body=html, size=len(html)))\n"
+        "state('page')\n"
+    )
+    assert report["import"]["checked"] == []
+    assert report["import"]["compiled"] == 0 and report["import"]["patterns"] >= 15
+    assert report["import"]["wordings compiled"] == 0
+    assert report["import"]["dateparser"] is False
+    assert report["page"]["checked"] == [
+        "class lookup",
+        "date search",
+        "metadata",
+        "parse",
+        "speed-ups",
+    ]
+    assert 0 < report["page"]["compiled"] < report["page"]["patterns"]
+    assert report["page"]["dateparser"] is False

@@ -294,13 +294,13 @@ def test_case_sensitive_patterns_are_lower_case() -> None:
     import re
 
     import article_extractor.pipeline.blocks.clean as clean
-    from article_extractor.pipeline.literal_prefilter import Wording
+    from article_extractor.pipeline.literal_prefilter import LazyPattern, Wording
 
     case_sensitive = [
         value.pattern if isinstance(value, Wording) else value
         for value in vars(clean).values()
         if isinstance(value, Wording)
-        or (isinstance(value, re.Pattern) and not value.flags & re.IGNORECASE)
+        or (isinstance(value, re.Pattern | LazyPattern) and not value.flags & re.IGNORECASE)
     ]
     assert len(case_sensitive) >= 14
     for pattern in case_sensitive:

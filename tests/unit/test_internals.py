@@ -92,9 +92,9 @@ def test_on_the_verified_version_every_step_is_enabled() -> None:
     # A check that fails on the pinned version would silently cost the speed-up.
     if trafilatura.__version__ != VERIFIED_TRAFILATURA:
         pytest.skip(f"trafilatura {trafilatura.__version__}: the checks decide")
-    assert set(SPEED_UPS) == trafilatura_speedups.ENABLED
-    assert metadata._HELPERS is not None
-    assert parsing._CLASSES is not None and parsing._REPAIRS is not None
+    assert set(SPEED_UPS) == trafilatura_speedups.enabled()
+    assert metadata._checked_helpers() is not None
+    assert parsing._class_table() is not None and parsing._checked_repairs() is not None
 
 
 # ------------------------------------------------------------------ a trafilatura without them
@@ -214,12 +214,14 @@ def test_without_any_internal_extraction_is_stock(
 ) -> None:
     paths = pages(tmp_path)
     result = simulate("no-internals", paths)
-    assert disabled_steps(result["warnings"]) == sorted(ALL_STEPS)
+    # Checked at first use: the C-level lookup serves only the product's own parse, which does
+    # not run without trafilatura's repairs, so it is never needed, checked or warned about.
+    assert disabled_steps(result["warnings"]) == sorted(set(ALL_STEPS) - {parsing.CLASS_LOOKUP})
     assert result["replaced"] == []
     # Expected: trafilatura's public load_html and extract_metadata for the parse and the
     # metadata; the speed-ups' steps give trafilatura's results anyway.
-    monkeypatch.setattr(parsing, "_REPAIRS", None)
-    monkeypatch.setattr(metadata, "_HELPERS", None)
+    monkeypatch.setattr(parsing, "_checked_repairs", lambda: None)
+    monkeypatch.setattr(metadata, "_checked_helpers", lambda: None)
     expected = documents_here(paths)
     assert result["documents"] == expected
     assert sum(document["status"] == "ok" for document in result["documents"]) >= 20

@@ -175,7 +175,7 @@ def disabled(caplog: pytest.LogCaptureFixture, because: str) -> None:
 
 
 def test_the_helpers_pass_their_check_on_the_installed_trafilatura() -> None:
-    assert metadata._check_helpers() == metadata._HELPERS
+    assert metadata._check_helpers() == metadata._checked_helpers()
 
 
 def test_a_helper_with_another_signature_disables_them(
@@ -215,7 +215,7 @@ def test_an_author_normalisation_that_keeps_the_by_disables_them(
 
 
 def test_without_the_helpers_page_metadata_is_trafilaturas(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(metadata, "_HELPERS", None)
+    monkeypatch.setattr(metadata, "_checked_helpers", lambda: None)
     tree = parse_html(page('<span class="byline">Jane Roe</span>'))
     assert tree is not None
     ours, theirs = (

@@ -134,8 +134,8 @@ def disabled(step: str, check: Any, caplog: pytest.LogCaptureFixture, because: s
 
 
 def test_both_pass_their_checks_on_the_installed_libraries() -> None:
-    assert parsing._check_class_lookup() == parsing._CLASSES
-    assert parsing._check_repairs() == parsing._REPAIRS
+    assert parsing._check_class_lookup() == parsing._class_table()
+    assert parsing._check_repairs() == parsing._checked_repairs()
 
 
 def test_without_lxml_s_table_the_lookup_is_lxml_s_own(
@@ -144,7 +144,7 @@ def test_without_lxml_s_table_the_lookup_is_lxml_s_own(
     monkeypatch.delattr(HtmlElementClassLookup, "_default_element_classes")
     disabled(parsing.CLASS_LOOKUP, parsing._check_class_lookup, caplog, "no table of classes")
     monkeypatch.undo()
-    monkeypatch.setattr(parsing, "_CLASSES", None)
+    monkeypatch.setattr(parsing, "_class_table", lambda: None)
     parser = parsing._parser()
     tree = etree.fromstring(PAGES[1], parser)
     assert isinstance(tree.find(".//form"), FormElement)
@@ -194,7 +194,7 @@ def test_another_html_test_disables_the_repairs(
 def test_without_the_repairs_the_parse_is_trafilaturas(
     page: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(parsing, "_REPAIRS", None)
+    monkeypatch.setattr(parsing, "_checked_repairs", lambda: None)
     ours, theirs = parse_html(page), load_html(page)
     assert (ours is None) == (theirs is None)
     if ours is not None and theirs is not None:

@@ -7,7 +7,7 @@ from lxml.etree import tostring
 from trafilatura.utils import load_html, repair_faulty_html
 
 from article_extractor.errors import ErrorCode, ProcessingError
-from article_extractor.pipeline.read.parsing import _REPAIRS, _repair_markup, parse_html
+from article_extractor.pipeline.read.parsing import _checked_repairs, _repair_markup, parse_html
 from article_extractor.pipeline.read.sanitize import (
     _CONTROL_CHARACTERS,
     has_control_characters,
@@ -69,8 +69,9 @@ XHTML_DOCTYPE = '<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0//EN" "x.dtd"/>'
 )
 def test_markup_repairs_are_trafilaturas(text: str) -> None:
     beginning = text[:50].lower()
-    assert _REPAIRS is not None  # trafilatura's repairs passed their check at import
-    assert _repair_markup(text, beginning, _REPAIRS) == repair_faulty_html(text, beginning)
+    repairs = _checked_repairs()
+    assert repairs is not None  # trafilatura's repairs passed their check
+    assert _repair_markup(text, beginning, repairs) == repair_faulty_html(text, beginning)
     ours, theirs = parse_html(sanitize_html(text)), load_html(text)
     assert ours is not None and theirs is not None
     assert tostring(ours) == tostring(theirs)

@@ -4,6 +4,7 @@ only where their checks at import found trafilatura's internals as verified."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
 import sys
 from pathlib import Path
@@ -167,7 +168,7 @@ RAW_PRUNE_EXPRESSIONS = [
 @pytest.mark.parametrize("index", range(len(RAW_PRUNE_EXPRESSIONS)))
 def test_raw_tree_selectors_return_what_the_xpath_returns(index: int) -> None:
     expression = RAW_PRUNE_EXPRESSIONS[index]
-    assert id(expression) in fast._SELECTORS
+    assert id(expression) in fast._selectors()
     tree = _tree(RAW_PRUNE_CASES)
     expected = expression(tree)
     assert len(expected) >= 2
@@ -180,7 +181,7 @@ def test_raw_tree_selectors_return_what_the_xpath_returns(index: int) -> None:
 @pytest.mark.parametrize("index", range(len(OVERALL_DISCARD_XPATH)))
 def test_discard_selectors_return_what_the_xpath_returns(index: int) -> None:
     expression = OVERALL_DISCARD_XPATH[index]
-    assert id(expression) in fast._SELECTORS
+    assert id(expression) in fast._selectors()
     tree = _tree(fast.DISCARD_SAMPLE)
     expected = expression(tree)
     assert len(expected) >= 10
@@ -208,11 +209,11 @@ def test_discard_walks_follow_the_order_of_id_class_and_style_on_the_element() -
 def test_pruning_with_backup_uses_the_discard_walks(monkeypatch: pytest.MonkeyPatch) -> None:
     fast.install_fast_paths()
     calls: list[str] = []
-    walks = dict(fast._SELECTORS)
+    walks = dict(fast._selectors())
     for expression in OVERALL_DISCARD_XPATH:
         walk = walks[id(expression)]
         walks[id(expression)] = lambda tree, walk=walk: calls.append("walk") or walk(tree)
-    monkeypatch.setattr(fast, "_SELECTORS", walks)
+    monkeypatch.setattr(fast, "_selectors", lambda: walks)
     ours, theirs = _tree(fast.DISCARD_SAMPLE), _tree(fast.DISCARD_SAMPLE)
     with fast.fast_paths():
         trafilatura.main_extractor.prune_unwanted_nodes(ours, OVERALL_DISCARD_XPATH, True)
@@ -440,15 +441,13 @@ def test_a_rule_that_prefers_readability_sooner_keeps_readability(
     disabled(fast.READABILITY_SKIP, fast._check_readability_skip, caplog, "prefers")
 
 
-def test_a_disabled_step_is_not_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(fast, "_READABILITY", None)
-    monkeypatch.setattr(fast, "_WALKS", None)
-    monkeypatch.setattr(fast, "_DISCARD", None)
-    replaced = {(module, name) for module, name, _ in fast._replacements()}
+def test_a_disabled_step_is_not_installed() -> None:
+    steps = dataclasses.replace(fast.checked(), readability=None, walks=None, discard=None)
+    replaced = {(module, name) for module, name, _ in fast._replacements(steps)}
     assert ("trafilatura.core", "compare_extraction") not in replaced
     assert ("trafilatura.core", "prune_unwanted_nodes") in replaced  # for the outermost step
-    monkeypatch.setattr(fast, "_OUTERMOST", None)
-    assert {name for _, name, _ in fast._replacements()} == {"BASIC_CLEAN_XPATH"}
+    steps = dataclasses.replace(steps, outermost=None)
+    assert {name for _, name, _ in fast._replacements(steps)} == {"BASIC_CLEAN_XPATH"}
 
 
 @pytest.mark.parametrize(("outermost", "walks"), [(True, False), (False, True)])

@@ -15,9 +15,9 @@ logger and metrics, settings, event parsing. The rest waits for its first use:
 
 Provisioned concurrency and SnapStart initialise a container before any request reaches it
 (`AWS_LAMBDA_INITIALIZATION_TYPE` is `provisioned-concurrency` or `snap-start`; `on-demand`
-otherwise). No request waits for that initialisation, so the handler imports everything then
-(`import_deferred_modules`); SnapStart snapshots the initialised memory, so every restored
-container starts with the modules loaded.
+otherwise). No request waits for that initialisation, so the handler imports everything then and
+processes a built-in page (`import_deferred_modules`); SnapStart snapshots the initialised
+memory, so every restored container starts with the modules loaded and the checks done.
 
 Example::
 
@@ -60,9 +60,11 @@ def initialised_ahead_of_traffic(environ: Mapping[str, str]) -> bool:
 
 
 def import_deferred_modules() -> None:
-    """Import now every module this package otherwise imports on first use."""
+    """Import now every module this package otherwise imports on first use, and run the
+    pipeline once on a built-in page (its checks and expressions also wait for first use)."""
     for name in DEFERRED_MODULES:
         importlib.import_module(name)
+    importlib.import_module("article_extractor.pipeline").warm_up()
 
 
 def tracing_enabled(environ: Mapping[str, str]) -> bool:

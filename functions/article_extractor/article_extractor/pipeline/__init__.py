@@ -14,6 +14,11 @@ Example::
     document = process_object(ObjectRef(None, "page.html"), reader, ProcessingOptions())
 """
 
-from article_extractor.pipeline.process import error_document, process_fetched, process_object
+from article_extractor.pipeline.process import (
+    error_document,
+    process_fetched,
+    process_object,
+    warm_up,
+)
 
-__all__ = ["error_document", "process_fetched", "process_object"]
+__all__ = ["error_document", "process_fetched", "process_object", "warm_up"]

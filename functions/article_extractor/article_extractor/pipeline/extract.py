@@ -43,8 +43,6 @@ from article_extractor.pipeline.read.sanitize import sanitize_html
 from article_extractor.pipeline.upstream.speedups import fast_paths, install_fast_paths
 from article_extractor.urls import absolute_web_url
 
-install_fast_paths()
-
 EXTRACTOR_NAME = "trafilatura"
 # Real pages have up to ~10,000 elements; far beyond that, parsing time and memory explode.
 MAX_ELEMENTS = 100_000
@@ -130,7 +128,13 @@ def extract_article(
         raise ProcessingError(
             ErrorCode.EXTRACTION_ERROR, f"{type(error).__name__}: {error}"
         ) from error
-    fields = _metadata(tree, url)
+    linked = read_linked_data(tree)
+    # A forum thread's opening post: its author is a handle, which bylines never give, and its
+    # date is the thread's (from JSON-LD, else microdata), where the page's many post dates
+    # mislead the date search, which then need not run.
+    posting = linked.posting
+    posting_date = (posting.date if posting else None) or microdata_posting_date(tree)
+    fields = _metadata(tree, url, declared_language, search_date=not posting_date)
     blocks = blocks_from_result(result)
     sitename = _clean_str(fields.get("sitename"))
     hostname = _clean_str(fields.get("hostname"))
@@ -144,11 +148,6 @@ def extract_article(
     blocks = with_figures(tree, blocks, base)
     text = to_text(blocks)
     recovered: tuple[str, ...] = ()
-    linked = read_linked_data(tree)
-    # A forum thread's opening post: its author is a handle, which bylines never give, and its
-    # date is the thread's (from JSON-LD, else microdata), where the page's many post dates
-    # mislead the date search.
-    posting = linked.posting
     lede = find_lede(tree, description, text) if text else None
     if lede:
         blocks, recovered = insert_lede(blocks, lede, title, (sitename, hostname)), ("lede",)
@@ -174,9 +173,7 @@ def extract_article(
         or clean_author(linked.authors)
         or clean_author(_clean_str(fields.get("author")))
         or clean_author(linked.organization),
-        date=(posting.date if posting else None)
-        or microdata_posting_date(tree)
-        or stated_date(_clean_str(fields.get("date")), html),
+        date=posting_date or stated_date(_clean_str(fields.get("date")), html),
         sitename=sitename,
         description=description,
         language=declared_language
@@ -257,6 +254,7 @@ _FIELDS = (
 def _extract(tree: HtmlElement, url: str | None) -> Any:
     # Not `fast`: trafilatura's fallbacks (readability, jusText) cost time but pay in recall
     # (bench/speed.py and bench/quality.py measure both). Metadata comes from `page_metadata`.
+    install_fast_paths()  # checked at the first page, then only re-asserted
     with fast_paths():
         return bare_extraction(
             tree,
@@ -268,9 +266,11 @@ def _extract(tree: HtmlElement, url: str | None) -> Any:
         )
 
 
-def _metadata(tree: HtmlElement, url: str | None) -> dict[str, Any]:
+def _metadata(
+    tree: HtmlElement, url: str | None, language: str | None, search_date: bool
+) -> dict[str, Any]:
     try:
-        metadata = page_metadata(tree, url)
+        metadata = page_metadata(tree, url, language, search_date)
     except ProcessingError:
         raise
     except Exception:  # metadata is a bonus: a crash in it never costs the text

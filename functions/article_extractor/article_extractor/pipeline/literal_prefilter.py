@@ -1,4 +1,10 @@
-"""Case-sensitive wording patterns with a substring pre-check.
+"""Regular expressions compiled at first use, and case-sensitive wording patterns with a
+substring pre-check.
+
+A module of rules holds dozens of patterns; compiling them at import costs every process that
+imports it (the command line, a cold Lambda) tens of milliseconds, most of it for patterns a
+given page never reaches. `LazyPattern` compiles at its first use, then hands its calls straight
+to the compiled pattern.
 
 Python's `re` tries every branch of a large alternation at every position of the text, so a
 pattern of forty phrases costs about 15 µs per line even when, as for almost every line, none of
@@ -19,8 +25,53 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, Literal
+
+_PATTERN_METHODS = ("search", "match", "fullmatch", "findall", "finditer", "sub", "split")
+
+
+class LazyPattern:
+    r"""A regular expression compiled at its first use; `pattern` and `flags` read as a
+    compiled pattern's do.
+
+    Example::
+
+        DAY = LazyPattern(r"\d{4}-\d{2}-\d{2}")
+        DAY.search("on 2024-03-05")  # compiles now; later calls go to the compiled pattern
+    """
+
+    search: Callable[..., re.Match[str] | None]
+    match: Callable[..., re.Match[str] | None]
+    fullmatch: Callable[..., re.Match[str] | None]
+    findall: Callable[..., list[Any]]
+    finditer: Callable[..., Iterator[re.Match[str]]]
+    sub: Callable[..., str]
+    split: Callable[..., list[Any]]
+
+    def __init__(self, pattern: str, flags: int = 0) -> None:
+        self.pattern = pattern
+        self.flags = flags
+        self._compiled: re.Pattern[str] | None = None
+        for name in _PATTERN_METHODS:
+            setattr(self, name, self._first_call(name))
+
+    @property
+    def compiled(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self.pattern, self.flags)
+            for name in _PATTERN_METHODS:  # from now on a call costs what the pattern's does
+                setattr(self, name, getattr(self._compiled, name))
+        return self._compiled
+
+    def _first_call(self, name: str) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return getattr(self.compiled, name)(*args, **kwargs)
+
+        return call
+
+    def __repr__(self) -> str:
+        return f"LazyPattern({self.pattern!r})"
 
 
 def vocabulary(words: str) -> frozenset[str]:
@@ -71,9 +122,10 @@ def _sequence_requirement(items: Sequence[tuple[Any, Any]]) -> _Requirement | No
     return _best(candidates)
 
 
-def required_literals(pattern: re.Pattern[str]) -> _Requirement | None:
+def required_literals(pattern: re.Pattern[str] | LazyPattern) -> _Requirement | None:
     """Strings one of which every match of `pattern` contains, or None when there are none
-    (or the pattern is case-insensitive, or the parser is unavailable)."""
+    (or the pattern is case-insensitive, or the parser is unavailable). Read off the parsed
+    pattern: a `LazyPattern` is not compiled for it."""
     if _sre_parse is None or pattern.flags & re.IGNORECASE:
         return None
     try:
@@ -87,22 +139,41 @@ def required_literals(pattern: re.Pattern[str]) -> _Requirement | None:
 
 
 class Wording:
-    """A case-sensitive pattern searched only in texts that hold one of its required strings."""
+    """A case-sensitive pattern searched only in texts that hold one of its required strings.
+    Its strings are read off the pattern at the first search, and the pattern is compiled only
+    when a text holds one of them."""
 
-    __slots__ = ("pattern", "required")
+    __slots__ = ("_required", "_source")
 
     def __init__(self, pattern: str | re.Pattern[str]) -> None:
-        self.pattern = re.compile(pattern)
-        literals = required_literals(self.pattern)
-        self.required = None if literals is None else tuple(sorted(literals))
+        self._source = LazyPattern(pattern) if isinstance(pattern, str) else pattern
+        self._required: tuple[str, ...] | Literal[False] | None = False  # False: not read yet
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        source = self._source
+        return source.compiled if isinstance(source, LazyPattern) else source
+
+    @property
+    def required(self) -> tuple[str, ...] | None:
+        required = self._required
+        return self._read_required() if required is False else required
+
+    def _read_required(self) -> tuple[str, ...] | None:
+        literals = required_literals(self._source)
+        self._required = None if literals is None else tuple(sorted(literals))
+        return self._required
 
     def search(self, text: str) -> bool:
-        if self.required is None:
-            return self.pattern.search(text) is not None
-        for part in self.required:  # a plain loop: a third faster than any() over a generator
+        required = self._required
+        if required is False:
+            required = self._read_required()
+        if required is None:
+            return self._source.search(text) is not None
+        for part in required:  # a plain loop: a third faster than any() over a generator
             if part in text:
-                return self.pattern.search(text) is not None
+                return self._source.search(text) is not None
         return False
 
     def __repr__(self) -> str:
-        return f"Wording({self.pattern.pattern!r})"
+        return f"Wording({self._source.pattern!r})"

@@ -22,31 +22,32 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from functools import cached_property
 
 from article_extractor.document import DECIDED_BY_TITLE, RULE_PREFIX
 from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind, ListItem, text_start
-from article_extractor.pipeline.literal_prefilter import Wording
+from article_extractor.pipeline.literal_prefilter import LazyPattern, Wording
 from article_extractor.pipeline.metadata.title_author import says_title
 
 LineRule = Callable[[str], bool]
 
-_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
+_ZERO_WIDTH = LazyPattern("[\u200b\u200c\u200d\u2060\ufeff\u00ad]+")
 _SHORT_WORDS = 25  # longer lines are prose, whatever words they contain
 _NOTICE_WORDS = 60  # unambiguous notices (copyright, disclosures) can be a few sentences long
 
 
 class Line(str):
     """A line of the text being cleaned, with what every rule asks of it computed once: its
-    lower-cased form and its word count. Made per document, so nothing outlives it."""
+    lower-cased form and its word count (plain attributes: most rules read both, many times).
+    Made per document, so nothing outlives it."""
 
-    @cached_property
-    def lowered(self) -> str:
-        return self.lower()
+    lowered: str
+    words: int
 
-    @cached_property
-    def words(self) -> int:
-        return len(self.split())
+    def __new__(cls, text: str) -> Line:
+        line = super().__new__(cls, text)
+        line.lowered = text.lower()
+        line.words = len(text.split())
+        return line
 
 
 def _words(line: str) -> int:
@@ -65,9 +66,12 @@ def _ends_sentence(line: str) -> bool:
 def _matches(line: str, short: Wording, notice: Wording | None = None) -> bool:
     """`short` wording on a short line, or unambiguous `notice` wording on a longer one.
     Both patterns are lower-case and see the lower-cased line."""
-    if notice is not None and _words(line) <= _NOTICE_WORDS and notice.search(_lowered(line)):
+    words = _words(line)
+    if words > _NOTICE_WORDS:  # prose: neither applies
+        return False
+    if notice is not None and notice.search(_lowered(line)):
         return True
-    return _words(line) <= _SHORT_WORDS and short.search(_lowered(line))
+    return words <= _SHORT_WORDS and short.search(_lowered(line))
 
 
 def _pattern(*alternatives: str) -> Wording:
@@ -90,6 +94,8 @@ def has_template_token(line: str) -> bool:
 # --------------------------------------------------------------------------- punctuation
 def is_stray_punctuation(line: str) -> bool:
     """A line with no letter or digit at all (a lone `)`, `|`, `•`, `—`)."""
+    if line[:1].isalnum():  # most lines start with one
+        return False
     return not any(char.isalnum() for char in line)
 
 
@@ -121,8 +127,8 @@ _RELATED = (
     r" artikelen|czytaj (też|także|również|więcej)|zobacz (też|także|również)|dowiedz się więcej"
     r"|polecamy|przeczytaj (też|także)"
 )
-_RELATED_LABEL = re.compile(rf"\W*({_RELATED})\W*", re.IGNORECASE)
-_RELATED_PREFIX = re.compile(
+_RELATED_LABEL = LazyPattern(rf"\W*({_RELATED})\W*", re.IGNORECASE)
+_RELATED_PREFIX = LazyPattern(
     rf"\W*({_RELATED}|mira|mire|lea|ver|lee)\s*[:»>|]\s*\S.*", re.IGNORECASE
 )
 
@@ -151,13 +157,13 @@ _PAYWALL = _pattern(
     r"^\W*(assine|abbonati)\b|já é assinante",
     r"ten tekst przeczytasz|wykup dostęp|^\W*subskrybuj",
 )
-_PRICE = re.compile(
+_PRICE = LazyPattern(
     r"\W*(from |ab |à partir de |desde )?([€$£₹¥]\s?\d[\d.,]*|\d[\d.,]*\s?(€|eur|usd|\$|£|₹|zł|"
     r"chf|rs\.?))(\s?(/|per|a|pro|par|al)?\s?(month|mo|year|yr|week|monat|jahr|mois|an|mes|año|"
     r"months|years))?\W*",
     re.IGNORECASE,
 )
-_PLAN_PERIOD = re.compile(
+_PLAN_PERIOD = LazyPattern(
     r"\W*\d+\s?(months?|years?|weeks?|monate?|jahre?|mois|ans?|mes(es)?|años?)\W*", re.IGNORECASE
 )
 
@@ -216,7 +222,7 @@ _SOCIAL = _pattern(
     r"diesen? (beitrag|artikel) (teilen|bewerten)|^\W*bewerten\W*$|mit diesem button"
     r"|gefällt (dir|ihnen) (unser|dieser|der)",
 )
-_SOCIAL_LIST = re.compile(rf"(\W*\b({_SOCIAL_NETWORKS})\b)+\W*", re.IGNORECASE)
+_SOCIAL_LIST = LazyPattern(rf"(\W*\b({_SOCIAL_NETWORKS})\b)+\W*", re.IGNORECASE)
 
 
 _FOLLOW_STRONG = Wording(
@@ -260,7 +266,7 @@ def is_cookie_consent(line: str) -> bool:
 
 
 # --------------------------------------------------------------------------- advertising
-_AD_LABEL = re.compile(
+_AD_LABEL = LazyPattern(
     r"\W*(advertisement|advertising|anzeige|werbung|publicidad|publicité|pubblicità|reklama"
     r"|advertentie|sponsored( content)?|gesponsert|promoted|ad|ads|paid (content|post)"
     r"|publi-?reportage)\W*((scroll|continue|story) .{0,40})?",
@@ -288,7 +294,7 @@ def is_advertising(line: str) -> bool:
 
 
 # --------------------------------------------------------------------------- image credits
-_CREDIT_PREFIX = re.compile(
+_CREDIT_PREFIX = LazyPattern(
     r"\W*(photos?|fotos?|bild(er)?|images?|imagen|credits?|crédits?( photos?)?|picture|"
     r"illustration|grafik|titelbild|beitragsbild|headerbild|foto(grafie)?|zdjęcie|fot\.|źródło"
     r"|quelle|source|bildquelle|copyright|©)\s*[:©|/]\s*\S.{0,160}",
@@ -300,10 +306,10 @@ _AGENCY = Wording(
     r"|xinhua|anadolu|efe|ansa|belga)\b"
 )
 # Both sides start with a letter: "AFP / Jane Roe", "DCV / Oppitz"; not "₹300/Month" or "24/7".
-_NAME_SLASH_NAME = re.compile(
+_NAME_SLASH_NAME = LazyPattern(
     r"\W*[^\W\d_][\w.'-]*( [\w.'-]+){0,3}\s?/\s?[^\W\d_][\w.'-]*( [\w.'-]+){0,3}\W*"
 )
-_IMAGE_LABEL = re.compile(
+_IMAGE_LABEL = LazyPattern(
     r"\W*((bild|image|foto|photo) (anzeigen|vergrößern|enlarge|ansehen|illustrative)"
     r"|(abbildung|abb\.|figure|fig\.|grafik|tabelle|table) \d+\s*[:.|]).{0,200}",
     re.IGNORECASE,
@@ -408,9 +414,9 @@ _DATE = (
     rf"(,? (um |at |à )?\d{{1,2}}[:.]\d{{2}}( ?(am|pm|uhr|h))?)?|\d{{1,2}}[:.]\d{{2}}( ?(am|pm|uhr"
     rf"|h))?)"
 )
-_DATE_ONLY = re.compile(rf"\W*{_DATE}\W*", re.IGNORECASE)
-_DATE_ANYWHERE = re.compile(_DATE, re.IGNORECASE)
-_METADATA_LABEL = re.compile(
+_DATE_ONLY = LazyPattern(rf"\W*{_DATE}\W*", re.IGNORECASE)
+_DATE_ANYWHERE = LazyPattern(_DATE, re.IGNORECASE)
+_METADATA_LABEL = LazyPattern(
     r"\W*(category|categories|kategorien?|catégories?|categorías?|tags?|schlagwörter|schlagworte"
     r"|stichwörter|themen|topics|temas|mots-clés|etiquetas|filed under|posted in|veröffentlicht"
     r"( am)?|published( on)?|updated( on)?|aktualisiert( am)?|last (modified|updated)|letzte"
@@ -426,7 +432,7 @@ _METADATA_LABEL = re.compile(
 )
 
 
-_LABEL_WORD = re.compile(
+_LABEL_WORD = LazyPattern(
     r"\b((news )?date|category|categories|kategorie|tags?|updated|aktualisiert( am)?|published"
     r"|veröffentlicht( am)?|last (modified|updated)|letzte änderung|stand|erstellt( am)?"
     r"|created|posted( on)?|publié le|mis à jour( le)?|actualizado|publicado)\b\s*:?",
@@ -465,7 +471,7 @@ def is_app_prompt(line: str) -> bool:
 
 # --------------------------------------------------------------------------- app shells
 # Notices are imperative or about "this site"/"your browser"; prose about JavaScript is neither.
-_JAVASCRIPT_NOTICE = re.compile(
+_JAVASCRIPT_NOTICE = LazyPattern(
     r"((please|you (need|have) to|you must)\s+)?(enable|turn on|activate|allow)\s+"
     r"(your\s+)?javascript\b.{0,100}"
     r"|.{0,60}\b(please|you (need|have) to|you must)\s+(enable|turn on|activate|allow)\s+"
@@ -519,7 +525,18 @@ def normalize_whitespace(text: str) -> str:
 
 def first_rule(line: str, disabled: Collection[str] = ()) -> str | None:
     """The name of the first enabled rule that calls `line` clutter, or None."""
-    return next((name for name, rule in RULES.items() if name not in disabled and rule(line)), None)
+    return _first_rule(line, _enabled_rules(disabled))
+
+
+def _enabled_rules(disabled: Collection[str]) -> tuple[tuple[str, LineRule], ...]:
+    return tuple((name, rule) for name, rule in RULES.items() if name not in disabled)
+
+
+def _first_rule(line: str, rules: tuple[tuple[str, LineRule], ...]) -> str | None:
+    for name, rule in rules:
+        if rule(line):
+            return name
+    return None
 
 
 _BLOCK_LINE_WORDS = 20  # plan names, feature bullets and teaser headlines are short
@@ -553,7 +570,7 @@ class _Judge:
     """
 
     def __init__(self, disabled: Collection[str], explain: bool = False) -> None:
-        self.disabled = disabled
+        self.rules = _enabled_rules(disabled)
         self.removed: Counter[str] = Counter()
         self.removals: list[tuple[str, str]] | None = [] if explain else None
         self._run: str | None = None
@@ -563,7 +580,7 @@ class _Judge:
         """Whether a rule removes this line (`caption`: the caption of a figure, which a
         "Figure 2: ..." label introduces rather than marks as clutter)."""
         line = Line(text)
-        fired = first_rule(line, self.disabled)
+        fired = _first_rule(line, self.rules)
         if caption and fired == "image_credit" and is_caption_label(line):
             fired = None
         if fired is None:
@@ -667,7 +684,9 @@ def _clean_block(block: Block, judge: _Judge) -> Block | None:
             return None
         return replace(block, text=caption, alt=_normalized_line(block.alt or "") or None)
     text = _kept_lines(block.text, judge)
-    return replace(block, text=text) if text else None
+    if not text:
+        return None
+    return block if text == block.text else replace(block, text=text)  # most blocks keep theirs
 
 
 def _is_layout_table(header: tuple[str, ...] | None, rows: tuple[tuple[str, ...], ...]) -> bool:
@@ -695,6 +714,8 @@ def _kept_lines(text: str, judge: _Judge, caption: bool = False) -> str:
 
 
 def _normalized_line(text: str) -> str:
+    if text.isascii():  # no zero-width character, and NFC leaves it as it is
+        return " ".join(text.split())
     return " ".join(unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", text)).split())
 
 
@@ -707,8 +728,8 @@ def _repeats_title(block: Block, title: str | None, site: tuple[str | None, str 
 
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:['\u2019][^\W{_CJK}]+)*")
-_CJK_CHARACTER = re.compile(f"[{_CJK}]")
+_WORD = LazyPattern(rf"[{_CJK}]|[^\W{_CJK}]+(?:['\u2019][^\W{_CJK}]+)*")
+_CJK_CHARACTER = LazyPattern(f"[{_CJK}]")
 
 
 def count_words(text: str) -> int:

@@ -18,22 +18,23 @@ import re
 from collections.abc import Iterable, Iterator
 
 from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind, ListItem
+from article_extractor.pipeline.literal_prefilter import LazyPattern
 
 # Characters that start or end inline constructs anywhere in a line (code spans, emphasis,
 # links and images, autolinks and raw HTML, GFM strikethrough).
-_INLINE_SPECIAL = re.compile(r"([\\`*\[\]~])")
+_INLINE_SPECIAL = LazyPattern(r"([\\`*\[\]~])")
 # `_` opens or closes emphasis unless it sits inside a word (snake_case is safe).
-_UNDERSCORE = re.compile(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
-_HTML_START = re.compile(r"<(?=[A-Za-z/!?])")
-_ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
+_UNDERSCORE = LazyPattern(r"(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])")
+_HTML_START = LazyPattern(r"<(?=[A-Za-z/!?])")
+_ENTITY = LazyPattern(r"&(?=#?[A-Za-z0-9]+;)")
 # At a line start: ATX heading, block quote, bullet, ordered item, thematic break or setext
 # underline, fence (backticks are escaped anyway).
-_BULLET_START = re.compile(r"^([-+*])(?=\s|$)")
-_ORDERED_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
-_HEADING_START = re.compile(r"^(#{1,6})(?=\s|$)")
+_BULLET_START = LazyPattern(r"^([-+*])(?=\s|$)")
+_ORDERED_START = LazyPattern(r"^(\d{1,9})([.)])(?=\s|$)")
+_HEADING_START = LazyPattern(r"^(#{1,6})(?=\s|$)")
 # One `=` under a line is already a setext underline.
-_RULE_LINE = re.compile(r"^(?:[-_*=]\s*)+$")
-_CLOSING_SEQUENCE = re.compile(r"(^|\s)(#+)$")
+_RULE_LINE = LazyPattern(r"^(?:[-_*=]\s*)+$")
+_CLOSING_SEQUENCE = LazyPattern(r"(^|\s)(#+)$")
 
 
 def escape_inline(text: str) -> str:

@@ -17,7 +17,6 @@ Example::
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
@@ -26,6 +25,7 @@ from typing import Any
 
 from lxml.etree import _Element
 
+from article_extractor.pipeline.literal_prefilter import LazyPattern
 from article_extractor.pipeline.upstream.checked_internals import require, verified
 from article_extractor.urls import absolute_web_url
 
@@ -99,9 +99,9 @@ def _item_dict(item: ListItem) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------- from the tree
-_HEADING_LEVEL = re.compile(r"h([1-6])")
-_CODE_LANGUAGE = re.compile(r"(?:^|\s)(?:language|lang|highlight-source|brush:)-?(\w[\w+#.-]*)")
-_SPACES = re.compile(r"[^\S\n]+")
+_HEADING_LEVEL = LazyPattern(r"h([1-6])")
+_CODE_LANGUAGE = LazyPattern(r"(?:^|\s)(?:language|lang|highlight-source|brush:)-?(\w[\w+#.-]*)")
+_SPACES = LazyPattern(r"[^\S\n]+")
 
 
 def blocks_from_result(result: Any) -> list[Block]:

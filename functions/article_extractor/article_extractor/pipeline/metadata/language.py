@@ -11,9 +11,10 @@ Example::
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from functools import cache
+
+from article_extractor.pipeline.literal_prefilter import LazyPattern
 
 # ISO 639-1 code -> justext stoplist, per script; the languages most published on the web.
 _LATIN = {
@@ -32,20 +33,20 @@ _ARABIC = {"ar": "Arabic", "fa": "Persian", "ur": "Urdu"}
 _DEVANAGARI = {"hi": "Hindi", "mr": "Marathi", "ne": "Nepali"}
 # Scripts that name their language outright.
 _SINGLE_LANGUAGE_SCRIPTS = (
-    ("ja", re.compile(r"[\u3040-\u30ff]")),  # kana: checked before Han characters
-    ("ko", re.compile(r"[\uac00-\ud7af\u1100-\u11ff]")),
-    ("zh", re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")),
-    ("th", re.compile(r"[\u0e00-\u0e7f]")),
-    ("el", re.compile(r"[\u0370-\u03ff]")),
-    ("he", re.compile(r"[\u0590-\u05ff]")),
-    ("ka", re.compile(r"[\u10a0-\u10ff]")),
-    ("hy", re.compile(r"[\u0530-\u058f]")),
+    ("ja", LazyPattern(r"[\u3040-\u30ff]")),  # kana: checked before Han characters
+    ("ko", LazyPattern(r"[\uac00-\ud7af\u1100-\u11ff]")),
+    ("zh", LazyPattern(r"[\u4e00-\u9fff\u3400-\u4dbf]")),
+    ("th", LazyPattern(r"[\u0e00-\u0e7f]")),
+    ("el", LazyPattern(r"[\u0370-\u03ff]")),
+    ("he", LazyPattern(r"[\u0590-\u05ff]")),
+    ("ka", LazyPattern(r"[\u10a0-\u10ff]")),
+    ("hy", LazyPattern(r"[\u0530-\u058f]")),
 )
-_CYRILLIC_CHARS = re.compile(r"[\u0400-\u04ff]")
-_ARABIC_CHARS = re.compile(r"[\u0600-\u06ff]")
-_DEVANAGARI_CHARS = re.compile(r"[\u0900-\u097f]")
-_LETTERS = re.compile(r"[^\W\d_]")
-_WORD = re.compile(r"[^\W\d_]+")
+_CYRILLIC_CHARS = LazyPattern(r"[\u0400-\u04ff]")
+_ARABIC_CHARS = LazyPattern(r"[\u0600-\u06ff]")
+_DEVANAGARI_CHARS = LazyPattern(r"[\u0900-\u097f]")
+_LETTERS = LazyPattern(r"[^\W\d_]")
+_WORD = LazyPattern(r"[^\W\d_]+")
 _SAMPLE_CHARS = 6000
 _MIN_WORDS = 12
 _MIN_STOPWORD_SHARE = 0.12  # below this, no candidate language explains the text

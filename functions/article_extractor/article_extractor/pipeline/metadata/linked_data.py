@@ -18,13 +18,13 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from lxml.html import HtmlElement
 
+from article_extractor.pipeline.literal_prefilter import LazyPattern
 from article_extractor.pipeline.read.parsing import document_elements
 
 # schema.org types whose author is the person who opened a thread or asked a question.
@@ -33,7 +33,7 @@ _POSTING_TYPES = frozenset({"DiscussionForumPosting", "SocialMediaPosting", "Que
 _OTHER_AUTHOR_TYPES = frozenset({"Review", "Comment", "Answer", "Product", "Recipe"})
 _MAX_AUTHOR_CHARS = 60
 _MAX_JSON_LD_CHARS = 1_000_000
-_ISO_DAY = re.compile(r"(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?=$|[T ])")
+_ISO_DAY = LazyPattern(r"(19|20)\d\d-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?=$|[T ])")
 
 
 @dataclass(frozen=True)

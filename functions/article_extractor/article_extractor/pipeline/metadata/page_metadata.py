@@ -25,11 +25,12 @@ links whose href names a category or tag folder. `categories_and_tags` first fin
 with one expression (0.25 ms); three pages in four have none, and then the expressions cannot
 match, so only the <meta> fallback runs. Same results on every page.
 
-Everything else is trafilatura's own helpers, in its order, so titles, dates (htmldate's
-extensive search), URLs, site names, categories and tags are what trafilatura finds.
+Everything else is trafilatura's own helpers, in its order, so titles, URLs, site names,
+categories and tags are what trafilatura finds, and dates what htmldate's extensive search finds
+(with the page's language, and its last resort reading the page without scripts: `date_search`).
 
-Those helpers are not trafilatura's public API: they are resolved and checked once, at import
-(`internals.verified`: names and signatures, what the string helpers return and what the
+Those helpers are not trafilatura's public API: they are resolved and checked once, at the
+first page (`internals.verified`: names and signatures, what the string helpers return and what the
 category search finds on built-in samples). On a trafilatura where they are not as verified,
 `page_metadata` returns trafilatura's public `extract_metadata` (slower, with its own author
 search and no handle or site-name touches), after one warning.
@@ -37,6 +38,7 @@ search and no handle or site-name touches), after one warning.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -49,6 +51,7 @@ from lxml.html import HtmlElement, document_fromstring
 from trafilatura import extract_metadata
 
 from article_extractor.errors import ProcessingError
+from article_extractor.pipeline.metadata.date_search import date_paths
 from article_extractor.pipeline.metadata.linked_data import iso_day
 from article_extractor.pipeline.metadata.title_author import (
     BYLINE_WORDS,
@@ -135,7 +138,7 @@ _SECTION_META = XPath(
 
 @dataclass(frozen=True)
 class _Helpers:
-    """The trafilatura helpers this module calls, resolved and checked at import."""
+    """The trafilatura helpers this module calls, resolved and checked at the first page."""
 
     examine_meta: Callable[[HtmlElement], Document]
     extract_meta_json: Callable[[HtmlElement, Document], Document]
@@ -150,15 +153,23 @@ class _Helpers:
     meta_url: re.Pattern[str]  # the host of a URL, as trafilatura reads it
 
 
-def page_metadata(tree: HtmlElement, url: str | None = None) -> Document:
+def page_metadata(
+    tree: HtmlElement,
+    url: str | None = None,
+    language: str | None = None,
+    search_date: bool = True,
+) -> Document:
     """Title, author, date, URL, host, site name, description, image, categories and tags.
+
+    The date comes from htmldate's search (see `date_search`) for a page in `language` (as
+    it declares it); without `search_date` (the caller has the date already) there is none.
 
     Example::
 
-        metadata = page_metadata(parse_html(html), "https://example.com/news/1")
+        metadata = page_metadata(parse_html(html), "https://example.com/news/1", "en")
         metadata.title, metadata.author, metadata.date
     """
-    helpers = _HELPERS
+    helpers = _checked_helpers()
     if helpers is None:  # not as verified on this trafilatura: its public metadata extraction
         stock: Document = extract_metadata(tree, url)
         return stock
@@ -182,9 +193,11 @@ def page_metadata(tree: HtmlElement, url: str | None = None) -> Document:
         metadata.url = helpers.extract_url(tree, url)
     if metadata.url:
         metadata.hostname = extract_domain(metadata.url, fast=True)
-    date_params = helpers.set_date_params(True)
-    date_params["url"] = metadata.url
-    metadata.date = find_date(tree, **date_params)
+    if search_date:
+        date_params = helpers.set_date_params(True)
+        date_params["url"] = metadata.url
+        with date_paths(language):
+            metadata.date = find_date(tree, **date_params)
     sitename = metadata.sitename or helpers.extract_sitename(tree)
     metadata.sitename = _sitename(sitename, metadata.url, helpers.meta_url)
     if not metadata.categories or not metadata.tags:
@@ -430,7 +443,7 @@ def _sitename(name: str | None, url: str | None, meta_url: re.Pattern[str]) -> s
     return match[1] if match else None
 
 
-# --------------------------------------------------------------------------- checks, at import
+# --------------------------------------------------------------------------- checks, at first use
 # Category and tag links in a container trafilatura reads; near misses ("/categorical",
 # "/tagline") and a section <meta>; neither: what `categories_and_tags` must find as
 # trafilatura's expressions do.
@@ -487,11 +500,15 @@ def _check_helpers() -> _Helpers:
     return helpers
 
 
-_HELPERS = verified(METADATA_HELPERS, _check_helpers)
+@functools.cache
+def _checked_helpers() -> _Helpers | None:
+    """The helpers, checked once, at the first page."""
+    return verified(METADATA_HELPERS, _check_helpers)
 
 
 def _verified_helpers() -> _Helpers:
     """The checked helpers: only `page_metadata`'s own path (and tests) call for them."""
-    if _HELPERS is None:
+    helpers = _checked_helpers()
+    if helpers is None:
         raise RuntimeError(f"{METADATA_HELPERS}: not as verified on this trafilatura")
-    return _HELPERS
+    return helpers

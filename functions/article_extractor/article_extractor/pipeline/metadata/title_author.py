@@ -16,15 +16,15 @@ from __future__ import annotations
 
 import re
 
-from article_extractor.pipeline.literal_prefilter import vocabulary
+from article_extractor.pipeline.literal_prefilter import LazyPattern, vocabulary
 
-_TITLE_SEPARATOR = re.compile(r"\s+[|\u2013\u2014\u00b7\u2022\u00bb:/-]{1,2}\s+|:\s+")
-_BYLINE_PREFIX = re.compile(
+_TITLE_SEPARATOR = LazyPattern(r"\s+[|\u2013\u2014\u00b7\u2022\u00bb:/-]{1,2}\s+|:\s+")
+_BYLINE_PREFIX = LazyPattern(
     r"^\W*((written|posted|published|reported|text|photos?) )?(by|von|par|por|di|door|av|przez"
     r"|autor(in)?|author|text|redakteur(in)?)\b\s*:?\s*",
     re.IGNORECASE,
 )
-_ROLE = re.compile(
+_ROLE = LazyPattern(
     r"^(the )?(senior |chief |deputy |managing |contributing |political |science |sports? )?"
     r"(editor|editors|redakteur(in)?|redaktion|staff( writer| reporter)?|writer|reporter"
     r"|correspondent|korrespondent(in)?|journalist(in)?|columnist|kolumnist(in)?|contributor"
@@ -32,7 +32,7 @@ _ROLE = re.compile(
     r"|redazione|online[- ]redaktion|gastautor(in)?|guest author)$",
     re.IGNORECASE,
 )
-_NOT_A_NAME = re.compile(r"@|https?://|www\.|\d")
+_NOT_A_NAME = LazyPattern(r"@|https?://|www\.|\d")
 # Words a byline opens with, as written at the start of a line ("By Jane Roe", "Por Ana Ruiz"):
 # each is one `_BYLINE_PREFIX` removes.
 BYLINE_WORDS = (
@@ -65,7 +65,7 @@ _DATELINE_WORDS = vocabulary(
     "mon monday tue tuesday wed wednesday thu thursday fri friday sat saturday sun sunday"
 )
 # A forum's rank after the poster's handle: "Full Member", "Well-known member", "New member".
-_FORUM_RANK = re.compile(
+_FORUM_RANK = LazyPattern(
     r"\s+(new|full|senior|junior|active|well-known|established|registered)?\s*member$",
     re.IGNORECASE,
 )
@@ -97,16 +97,16 @@ def clean_title(title: str | None, sitename: str | None, hostname: str | None) -
     collaborative design tool" is how a site titles its own page, not a suffix added to it."""
     if not title:
         return title
-    tail = re.split(_TITLE_SEPARATOR, title)
+    tail = _TITLE_SEPARATOR.split(title)
     if len(tail) >= 2 and _is_site(tail[-1], sitename, hostname):
         separators = list(_TITLE_SEPARATOR.finditer(title))
         return title[: separators[-1].start()].strip() or title
     return title
 
 
-_WORD = re.compile(r"\w+")
+_WORD = LazyPattern(r"\w+")
 # Separators between a title and the site's name: "Title | Site", "Site - Title", "Title / Site".
-_SEGMENT_SEPARATOR = re.compile(r"\s+[|\u2013\u2014\u00b7\u2022\u00bb/-]{1,2}\s+")
+_SEGMENT_SEPARATOR = LazyPattern(r"\s+[|\u2013\u2014\u00b7\u2022\u00bb/-]{1,2}\s+")
 _HEADING_MAX_WORDS = 30
 _HEADINGS_LOOKED_AT = 6
 # A heading is the title when at least this share of its words are in the declared titles.

@@ -26,7 +26,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-from article_extractor.pipeline.literal_prefilter import vocabulary
+from article_extractor.pipeline.literal_prefilter import LazyPattern, vocabulary
 
 MODEL_PATH = Path(__file__).with_name("content_model.json")
 
@@ -87,15 +87,15 @@ CLASS_FLAGS = (
     ("hidden", re.compile(r"hidden|sr-only|visually-hidden|screen-reader|offscreen|d-none")),
 )
 N_TAG_FLAGS = 11
-_TOKEN = re.compile(r"\w+")
-_PUNCT = re.compile(r"[.!?;:,]")
-_SENTENCE_END = re.compile(r"[.!?…]\s*$")
+_TOKEN = LazyPattern(r"\w+")
+_PUNCT = LazyPattern(r"[.!?;:,]")
+_SENTENCE_END = LazyPattern(r"[.!?…]\s*$")
 # A price: [$€£¥₹]\s?\d or \d(?:[.,]\d\d)?\s?(?:€|EUR|USD|GBP|zł|kr)\b, written to start with one
 # character class so that the regex engine skips ahead to the candidates (the same matches).
-_PRICE = re.compile(
+_PRICE = LazyPattern(
     r"[$€£¥₹\d](?:(?<=[$€£¥₹])\s?\d|(?<=\d)(?:[.,]\d\d)?\s?(?:€|EUR|USD|GBP|zł|kr)\b)"
 )
-_DIGIT = re.compile(r"\d")
+_DIGIT = LazyPattern(r"\d")
 _PUNCT_CHARS = ".!?;:,"  # _PUNCT's characters: the same count without a regex
 _SENTENCE_ENDS = (".", "!", "?", "…")  # _SENTENCE_END: one of these, then only whitespace
 _TAG_NAMES = ("p", "h", "li", "cell", "dl", "pre", "quote", "caption", "div")

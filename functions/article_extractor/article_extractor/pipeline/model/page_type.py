@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from lxml.etree import XPath, _Element
 from lxml.html import HtmlElement
 
-from article_extractor.pipeline.literal_prefilter import vocabulary
+from article_extractor.pipeline.literal_prefilter import LazyPattern, vocabulary
 
 MODEL_PATH = Path(__file__).with_name("page_type.json")
 
@@ -126,13 +126,13 @@ COUNTED_TAGS = [
     "blockquote",
     "figure",
 ]
-_SPLIT = re.compile(r"[^a-z0-9]+")
+_SPLIT = LazyPattern(r"[^a-z0-9]+")
 # A price: [$€£¥₹]\s?\d or \d(?:[.,]\d\d)?\s?(?:€|EUR|USD|GBP|zł|kr)\b, written to start with one
 # character class so that the regex engine skips ahead to the candidates (the same matches).
-_PRICE = re.compile(
+_PRICE = LazyPattern(
     r"[$€£¥₹\d](?:(?<=[$€£¥₹])\s?\d|(?<=\d)(?:[.,]\d\d)?\s?(?:€|EUR|USD|GBP|zł|kr)\b)"
 )
-_DATE_PATH = re.compile(r"/(?:19|20)\d\d/(?:[01]?\d/)?")
+_DATE_PATH = LazyPattern(r"/(?:19|20)\d\d/(?:[01]?\d/)?")
 
 TYPES = ("article", "service", "product", "collection", "forum", "listing", "documentation")
 
@@ -160,7 +160,7 @@ def _schema_types(value: Any, found: set[str], depth: int = 0) -> None:
 
 
 _WORD_GROUP = {word: group for group, vocab in CLASS_WORDS.items() for word in vocab}
-_CLASS_WORD = re.compile(
+_CLASS_WORD = LazyPattern(
     r"(?<![a-z0-9])("
     + "|".join(sorted(map(re.escape, _WORD_GROUP), key=len, reverse=True))
     + r")(?![a-z0-9])"

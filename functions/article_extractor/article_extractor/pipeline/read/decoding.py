@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import webencodings
 
 from article_extractor.errors import ErrorCode, ProcessingError
+from article_extractor.pipeline.literal_prefilter import LazyPattern
 
 _BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -41,7 +42,7 @@ _META_PRESCAN_BYTES = 4096
 _META_CHARSET = re.compile(
     rb"""<meta[^>]+?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:\-]+)""", re.IGNORECASE
 )
-_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?([a-zA-Z0-9_.:\-]+)""", re.IGNORECASE)
+_HEADER_CHARSET = LazyPattern(r"""charset\s*=\s*["']?([a-zA-Z0-9_.:\-]+)""", re.IGNORECASE)
 _DETECTION_SAMPLE_BYTES = 256 * 1024
 # Signatures of common binary formats that get uploaded with an .html name by mistake.
 _BINARY_SIGNATURES = {

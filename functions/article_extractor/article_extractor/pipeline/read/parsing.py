@@ -17,15 +17,16 @@ that still stops at a limit is `too_complex`, not a page with its end silently m
 
 The repairs and the not-HTML test are trafilatura's (`trafilatura.utils`), and the C-level
 lookup copies lxml.html's table of element classes; neither is public API. Both are resolved and
-checked once, at import (`internals.verified`). Without lxml's table, the parser uses lxml.html's
-own lookup (slower, same classes). Without trafilatura's pieces, or if they no longer build
-`load_html`'s tree on built-in samples, `parse_html` is trafilatura's public `load_html` after
+checked once, at the first parse (`internals.verified`). Without lxml's table, the parser uses
+lxml.html's own lookup (slower, same classes). Without trafilatura's pieces, or if they no longer
+build `load_html`'s tree on built-in samples, `parse_html` is trafilatura's public `load_html` after
 `check_markup` (slower, and a page cut by a libxml2 limit is then cut as trafilatura cuts it).
 One warning says which.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -115,15 +116,23 @@ def _parser(
         huge_tree=huge_tree,
     )
     if lookup is None:
-        lookup = HtmlElementClassLookup() if _CLASSES is None else _c_class_lookup(_CLASSES)
+        classes = _class_table()
+        lookup = HtmlElementClassLookup() if classes is None else _c_class_lookup(classes)
     parser.set_element_class_lookup(lookup)
     return parser
 
 
-_CLASSES = verified(CLASS_LOOKUP, _check_class_lookup)
-_PARSER = _parser()
-# Raises libxml2's limits on node size (to 1 GB) and on nesting (from 256 to 2048 levels).
-_HUGE_PARSER = _parser(huge_tree=True)
+@functools.cache
+def _class_table() -> dict[str, type[HtmlElement]] | None:
+    """lxml.html's table of element classes, checked once, at the first parse."""
+    return verified(CLASS_LOOKUP, _check_class_lookup)
+
+
+@functools.cache
+def _parsers() -> tuple[etree.HTMLParser, etree.HTMLParser]:
+    """The parser, and one that raises libxml2's limits on node size (to 1 GB) and on nesting
+    (from 256 to 2048 levels); made at the first parse."""
+    return _parser(), _parser(huge_tree=True)
 
 
 @dataclass(frozen=True)
@@ -158,7 +167,7 @@ def parse_page(text: str) -> ParsedPage:
 
         parse_page("<html><body>" + "<div>" * 300 + "deep").flattened_subtrees  # 1
     """
-    repairs = _REPAIRS
+    repairs = _checked_repairs()
     if repairs is None:  # not as verified on this trafilatura: its public parse
         check_markup(text)
         stock: HtmlElement | None = load_html(text)
@@ -179,12 +188,13 @@ def _parse_html(text: str, repairs: _Repairs) -> ParsedPage:
     beginning = text[:50].lower()
     text = _repair_markup(text, beginning, repairs)
     check_markup(text)
-    tree = _parse(text, _PARSER)
-    limit = _limit_hit(_PARSER)
+    parser, huge_parser = _parsers()
+    tree = _parse(text, parser)
+    limit = _limit_hit(parser)
     flattened = 0
     if limit:  # too deep, or a node too long: parsed again, with huge_tree if it stays cheap
         _check_huge_tree_cost(text, limit)
-        tree, limit = _parse(text, _HUGE_PARSER), _limit_hit(_HUGE_PARSER)
+        tree, limit = _parse(text, huge_parser), _limit_hit(huge_parser)
         if tree is not None and not limit:
             flattened = flatten_deep_subtrees(tree)
     if limit:
@@ -219,7 +229,7 @@ def flatten_deep_subtrees(tree: HtmlElement) -> int:
 
     Example::
 
-        tree = fromstring("<html><body>" + "<div>" * 300 + "deep</html>", parser=_HUGE_PARSER)
+        tree = fromstring("<html><body>" + "<div>" * 300 + "deep</html>", parser=_parsers()[1])
         flatten_deep_subtrees(tree)  # 1; the element at level 256 now holds "deep"
     """
     root = tree.getroottree().getroot()
@@ -303,7 +313,7 @@ def document_elements(tree: HtmlElement, *tags: str) -> Iterator[HtmlElement]:
         yield from top.iter(*tags)
 
 
-# --------------------------------------------------------------------------- checks, at import
+# --------------------------------------------------------------------------- checks, at first use
 # Pages `load_html` repairs (a DOCTYPE with a system id, a self-closing root) or parses as
 # bytes (an encoding declaration): `parse_html` must build the same tree. (A page it refuses
 # would log an error at every cold start: `is_dubious_html` is checked directly.)
@@ -344,4 +354,7 @@ def _check_repairs() -> _Repairs:
     return repairs
 
 
-_REPAIRS = verified(TRAFILATURA_REPAIRS, _check_repairs)
+@functools.cache
+def _checked_repairs() -> _Repairs | None:
+    """trafilatura's repairs, checked once, at the first parse."""
+    return verified(TRAFILATURA_REPAIRS, _check_repairs)

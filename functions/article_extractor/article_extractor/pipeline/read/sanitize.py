@@ -7,22 +7,23 @@ from __future__ import annotations
 import re
 
 from article_extractor.errors import ErrorCode, ProcessingError
+from article_extractor.pipeline.literal_prefilter import LazyPattern
 
-_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_XML_DECLARATION = LazyPattern(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 # <!DOCTYPE html [ <!ENTITY a "..."> ... ]> -> <!DOCTYPE html>: entities are never declared.
-_DOCTYPE_INTERNAL_SUBSET = re.compile(r"<!DOCTYPE([^>\[]*)\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
+_DOCTYPE_INTERNAL_SUBSET = LazyPattern(r"<!DOCTYPE([^>\[]*)\[.*?\]\s*>", re.IGNORECASE | re.DOTALL)
 # Characters libxml2 refuses, and those trafilatura's `repair_faulty_html` strips as well (form
 # feed, U+FFFE, U+FFFF): removed in one scan, so `parsing.parse_html` need not scan again.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROL_CHARACTERS = LazyPattern(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 # Its ASCII characters, as the bytes that encode them in UTF-8 (no other character's encoding
 # holds a byte under 0x80).
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F])
 # Binary content read as text: more than 5% of the first 256 KiB are C0 controls (not tab,
 # newline, form feed or carriage return, which text has).
-_BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
+_BINARY_CONTROLS = LazyPattern(r"[\x00-\x08\x0b\x0e-\x1f]")
 _BINARY_SAMPLE_CHARS = 256 * 1024
 _MAX_CONTROL_RATIO = 0.05
-_HTML_TAG = re.compile(r"<html[\s>]", re.IGNORECASE)
+_HTML_TAG = LazyPattern(r"<html[\s>]", re.IGNORECASE)
 _ROOT_SCAN_CHARS = 4096
 
 

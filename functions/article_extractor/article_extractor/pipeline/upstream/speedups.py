@@ -27,14 +27,15 @@ bench/speed.py's stock baseline, runs trafilatura's code unchanged.
    style directly, once per distinct value.
 
 All five replace trafilatura internals, verified on `internals.VERIFIED_TRAFILATURA` (README,
-"Speed", has the measured gains). So each is enabled only when its check at import passes
+"Speed", has the measured gains). So each is enabled only when its check passes (run once, at
+the first extraction: `install_fast_paths`)
 (`internals.verified`): the names it replaces exist and are what trafilatura's own code calls,
 the signatures match, the XPath expressions a walk reimplements are, word for word, the ones it
 was verified against, and on built-in samples it returns what trafilatura's code returns (for
 3: `_prefer_readability` keeps a sound text against readability's up to twice as long, and
 readability's text stays within the bound). Otherwise that step keeps trafilatura's code, with
 one warning naming it: another trafilatura version can make extraction slower, never different
-or broken. `ENABLED` holds the steps in use.
+or broken. `enabled()` names the steps in use.
 
 Example::
 
@@ -57,6 +58,7 @@ from typing import Any
 from lxml.etree import XPath, tostring
 from lxml.html import HtmlElement, document_fromstring
 
+from article_extractor.pipeline.literal_prefilter import LazyPattern
 from article_extractor.pipeline.upstream.checked_internals import (
     NotAsVerifiedError,
     internal,
@@ -249,7 +251,7 @@ _COOKIE_CONSENT_RE = (  # trafilatura's settings._COOKIE_CONSENT_RE, as in the e
     "cookie[-_]?(?:banner|bar|consent|law|notice|policy|description)|notice[-_]{0,2}cookie"
     "|consent[-_]?(?:banner|manager|sdk)|borlabs|cookiebot|cmplz|onetrust|moove[-_]?gdpr"
 )
-_COOKIE_CONSENT = re.compile(_COOKIE_CONSENT_RE, re.IGNORECASE)
+_COOKIE_CONSENT = LazyPattern(_COOKIE_CONSENT_RE, re.IGNORECASE)
 # What `_basic_clean_targets` selects: trafilatura's BASIC_CLEAN_XPATH, whitespace collapsed.
 BASIC_CLEAN_EXPRESSION = (
     ".//aside|.//div[contains(@class|@id, 'footer')]|.//fencedframe|.//footer|.//script"
@@ -423,19 +425,19 @@ def _check_readability_skip() -> _StockComparison:
 # below; `re.search` on the attribute value ("" when absent) is what EXSLT's re:test does.
 _COMMENTS_ID = "[Cc]omment(?!ary)|comol"
 _COMMENTS_CLASS = "^[Cc]omment(?!ary)|(?:article|post)-comments"
-_COMMENT_ID = re.compile(f"^(?:{_COMMENTS_ID}|disqus_thread|dsq-comments)")
-_COMMENT_LIST_ID = re.compile(f"^(?:{_COMMENTS_ID})")
-_COMMENT_CLASS = re.compile(_COMMENTS_CLASS)
-_APPENDED_POSTS = re.compile("mvp-post-add-(?:box|wrap)|infinite-?scroll")
-_APPENDED_POST_BOX = re.compile("mvp-post-add-(?:box|wrap)")
+_COMMENT_ID = LazyPattern(f"^(?:{_COMMENTS_ID}|disqus_thread|dsq-comments)")
+_COMMENT_LIST_ID = LazyPattern(f"^(?:{_COMMENTS_ID})")
+_COMMENT_CLASS = LazyPattern(_COMMENTS_CLASS)
+_APPENDED_POSTS = LazyPattern("mvp-post-add-(?:box|wrap)|infinite-?scroll")
+_APPENDED_POST_BOX = LazyPattern("mvp-post-add-(?:box|wrap)")
 _SECTIONS = ("div", "section", "aside")
 
 
 def _by_id_or_class(
     tree: HtmlElement,
     tags: tuple[str, ...],
-    first: tuple[re.Pattern[str], re.Pattern[str]],
-    then: tuple[re.Pattern[str], re.Pattern[str]],
+    first: tuple[LazyPattern, LazyPattern],
+    then: tuple[LazyPattern, LazyPattern],
     exempt: Callable[[HtmlElement], bool],
 ) -> list[HtmlElement]:
     """`.//*[tags][re:test(@id, first_id) or re:test(@class, first_class)]
@@ -595,10 +597,10 @@ _HIDDEN_CLASS_RE = (
     "^hide-|comments-title|nocomments|-reply-|message|akismet|suggest-links|-hide-|hide-print"
     "| hidden| hide|noprint|notloaded"
 )
-_DISCARD_ID = re.compile(_DISCARD_ID_RE)
-_DISCARD_CLASS = re.compile(_DISCARD_CLASS_RE)
-_HIDDEN_ID = re.compile(_HIDDEN_ID_RE)
-_HIDDEN_CLASS = re.compile(_HIDDEN_CLASS_RE)
+_DISCARD_ID = LazyPattern(_DISCARD_ID_RE)
+_DISCARD_CLASS = LazyPattern(_DISCARD_CLASS_RE)
+_HIDDEN_ID = LazyPattern(_HIDDEN_ID_RE)
+_HIDDEN_CLASS = LazyPattern(_HIDDEN_CLASS_RE)
 _DISCARD_TAGS = ("div", "item", "list", "p", "section", "span")
 
 
@@ -611,7 +613,7 @@ def _first_of(attributes: Any, first: str, second: str) -> str:
     return ""
 
 
-def _searched(pattern: re.Pattern[str], value: str, seen: dict[str, bool]) -> bool:
+def _searched(pattern: LazyPattern, value: str, seen: dict[str, bool]) -> bool:
     """`pattern.search(value)`, once per distinct value (class and id strings repeat)."""
     found = seen.get(value)
     if found is None:
@@ -732,53 +734,88 @@ def select(expression: Any, tree: HtmlElement) -> list[Any]:
 
         select(trafilatura.xpaths.REMOVE_COMMENTS_XPATH[0], tree)  # the comment sections
     """
-    selector = _SELECTORS.get(id(expression))
+    selector = _selectors().get(id(expression))
     return expression(tree) if selector is None else selector(tree)
 
 
-# --------------------------------------------------------------------------- checks, at import
-# The walks first: `select` serves the outermost step's check as it serves the extraction.
-_WALKS = verified(RAW_TREE_WALKS, _check_raw_tree_walks)
-_DISCARD = verified(DISCARD_WALKS, _check_discard_walks)
-_SELECTORS: Mapping[int, Selector] = {
-    **(_WALKS.selectors if _WALKS else {}),
-    **(_DISCARD.selectors if _DISCARD else {}),
-}
-_OUTERMOST = verified(OUTERMOST_PRUNING, _check_outermost)
-_BASIC_CLEAN = verified(BASIC_CLEANING, _check_basic_cleaning)
-_READABILITY = verified(READABILITY_SKIP, _check_readability_skip)
-ENABLED = frozenset(
-    step
-    for step, check in zip(
-        STEPS, (_OUTERMOST, _BASIC_CLEAN, _READABILITY, _WALKS, _DISCARD), strict=True
+# --------------------------------------------------------------------------- checks, at first use
+@functools.cache
+def _checked_walks() -> tuple[_CheckedWalks | None, _CheckedWalks | None]:
+    """The raw-tree and the discard walks, checked first: `select` serves the outermost step's
+    check as it serves the extraction."""
+    return (
+        verified(RAW_TREE_WALKS, _check_raw_tree_walks),
+        verified(DISCARD_WALKS, _check_discard_walks),
     )
-    if check is not None
-)
 
 
-def _replacements() -> list[tuple[str, str, Any]]:
+@functools.cache
+def _selectors() -> Mapping[int, Selector]:
+    """The checked walks, by the id of the XPath object each replaces."""
+    walks, discard = _checked_walks()
+    return {**(walks.selectors if walks else {}), **(discard.selectors if discard else {})}
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What each step's check found (None: the step is left to trafilatura)."""
+
+    walks: _CheckedWalks | None
+    discard: _CheckedWalks | None
+    outermost: _StockPruning | None
+    basic_clean: Callable[[HtmlElement], list[Any]] | None
+    readability: _StockComparison | None
+
+    @property
+    def enabled(self) -> frozenset[str]:
+        found = (self.outermost, self.basic_clean, self.readability, self.walks, self.discard)
+        return frozenset(step for step, check in zip(STEPS, found, strict=True) if check)
+
+
+@functools.cache
+def checked() -> Checked:
+    """Every step's check, run once, when trafilatura first extracts for the product (the
+    process that never extracts, the handler's import, pays nothing)."""
+    walks, discard = _checked_walks()
+    return Checked(
+        walks=walks,
+        discard=discard,
+        outermost=verified(OUTERMOST_PRUNING, _check_outermost),
+        basic_clean=verified(BASIC_CLEANING, _check_basic_cleaning),
+        readability=verified(READABILITY_SKIP, _check_readability_skip),
+    )
+
+
+def enabled() -> frozenset[str]:
+    """The steps in use."""
+    return checked().enabled
+
+
+def _replacements(steps: Checked) -> list[tuple[str, str, Any]]:
     """(module, name, replacement) for every step that passed its checks."""
     replacements: list[tuple[str, str, Any]] = []
-    walks = _WALKS or _DISCARD
-    pruning = _OUTERMOST or (walks.stock if walks else None)
+    walks = steps.walks or steps.discard
+    pruning = steps.outermost or (walks.stock if walks else None)
     if pruning is not None:
-        prune = _pruning_replacement(pruning, _OUTERMOST is not None, walks is not None)
+        prune = _pruning_replacement(pruning, steps.outermost is not None, walks is not None)
         replacements += [(module, "prune_unwanted_nodes", prune) for module in _PRUNING_CALLERS]
-    if _BASIC_CLEAN is not None:
-        basic_clean = _basic_clean_replacement(_BASIC_CLEAN)
+    if steps.basic_clean is not None:
+        basic_clean = _basic_clean_replacement(steps.basic_clean)
         replacements.append(("trafilatura.baseline", "BASIC_CLEAN_XPATH", basic_clean))
-    if _READABILITY is not None:
-        compare = _compare_replacement(_READABILITY.compare, _READABILITY.trim)
+    if steps.readability is not None:
+        compare = _compare_replacement(steps.readability.compare, steps.readability.trim)
         replacements.append(("trafilatura.core", "compare_extraction", compare))
     return replacements
 
 
-_REPLACEMENTS = _replacements()
+@functools.cache
+def _replacements_in_use() -> tuple[tuple[str, str, Any], ...]:
+    return tuple(_replacements(checked()))
 
 
 def install_fast_paths() -> None:
-    """Route trafilatura's calls of the enabled steps through their replacements (idempotent);
-    the other steps keep trafilatura's code.
+    """Check the steps (once) and route trafilatura's calls of the enabled ones through their
+    replacements (idempotent); the other steps keep trafilatura's code.
 
     Example::
 
@@ -786,5 +823,5 @@ def install_fast_paths() -> None:
         with fast_paths():
             bare_extraction(tree)
     """
-    for module, name, replacement in _REPLACEMENTS:
+    for module, name, replacement in _replacements_in_use():
         setattr(importlib.import_module(module), name, replacement)
