@@ -128,9 +128,10 @@ def test_layer_is_trimmed() -> None:
     assert not top_level & RUNTIME_PROVIDED
     assert not [p for p in LAYER_DIR.rglob("*") if p.is_dir() and p.name in ("tests", "test")]
     assert tree_bytes(LAYER_DIR) < 30_000_000  # 81 MB before trimming; bytecode adds ~6 MB
-    # Sources and bytecode of the function and its two model files (about 750 KB with the
-    # page-type and block models); any tool or dependency that leaked in would add megabytes.
-    assert tree_bytes(FUNCTION_DIR) < 1_000_000
+    # Sources and bytecode of the function and its two model files (the README states their
+    # size, tests/deploy/test_sizes.py holds it to the build); this bound only catches a tool or
+    # dependency that leaked in, which adds megabytes.
+    assert tree_bytes(FUNCTION_DIR) < 2_000_000
 
 
 def imported_top_level_modules(package: Path) -> set[str]:
