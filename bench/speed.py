@@ -177,6 +177,8 @@ def cold_start_ms(code: str = IMPORT_HANDLER, runs: int = 7, **environ: str) -> 
     `environ` is added to this process's environment, e.g. LAMBDA_TASK_ROOT to turn tracing on
     as Lambda with `Tracing: Active` does."""
     env = {"AWS_DEFAULT_REGION": "us-east-1", **os.environ, **environ}
+    # The Lambda artifacts ship bytecode: the warm-up run below must be free to write it.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
 
     def wall(source: str) -> float:
         started = time.perf_counter()

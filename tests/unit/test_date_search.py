@@ -14,6 +14,8 @@ import htmldate.core
 import htmldate.extractors
 import pytest
 from htmldate import find_date
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from article_extractor.pipeline.extract import extract_article
 from article_extractor.pipeline.metadata import date_search, page_metadata
@@ -168,6 +170,72 @@ def test_a_last_resort_that_is_not_search_page_is_left_alone(
     assert caplog.records
 
 
-def test_both_steps_are_enabled_on_the_installed_htmldate() -> None:
-    steps = {date_search.LANGUAGE_PARSER, date_search.VISIBLE_TEXT_SEARCH}
+def test_every_step_is_enabled_on_the_installed_htmldate() -> None:
+    steps = {
+        date_search.LANGUAGE_PARSER,
+        date_search.VISIBLE_TEXT_SEARCH,
+        date_search.FASTER_LAST_RESORT,
+    }
     assert date_search._installed() == steps
+
+
+# ------------------------------------------------------------------ the last resort, faster
+FRAGMENTS = st.sampled_from(
+    [
+        "2020",
+        "1999",
+        "2031",
+        "19",
+        "20",
+        "03",
+        "12",
+        "7",
+        "0",
+        "-",
+        "/",
+        ".",
+        " ",
+        ",",
+        "of ",
+        "th",
+        "st",
+        "March",
+        "mars",
+        "Feb.",
+        "Juli",
+        "w3.org",
+        "©",
+        "x" * 70,
+        "Lorem ipsum ",
+        "<p class='d'>",
+        "</p>",
+        "_",
+        "٣",
+        "\n",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(FRAGMENTS, max_size=60).map("".join))
+def test_the_digit_patterns_find_the_same_in_the_digit_stretches(text: str) -> None:
+    for name in date_search.DIGIT_PATTERNS:
+        pattern = getattr(htmldate.core, name)
+        assert pattern.findall(date_search.digit_stretches(text)) == pattern.findall(text), name
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(FRAGMENTS, max_size=60).map("".join))
+def test_the_search_near_years_finds_what_the_text_date_pattern_finds(text: str) -> None:
+    pattern = date_search._checked_last_resort().long_text  # htmldate's own
+    years = [match.start() for match in date_search._YEAR_STARTS.finditer(text)]
+    for position in range(len(text) + 1):  # regex_parse searches on from any match's start + 1
+        ours = date_search._search_near_years(pattern, text, position, years)
+        assert date_search._same_match(ours, pattern.search(text, position)), position
+
+
+def test_every_check_passes_again_once_installed() -> None:
+    date_search._installed()
+    assert date_search._check_htmldate() is not None
+    assert date_search._check_search_page() is not None
+    assert date_search._check_last_resort() is not None
