@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import signal
+import subprocess
+import sys
 import threading
 import urllib.error
 import urllib.request
@@ -90,3 +94,25 @@ def test_serve_links_each_result_to_its_review_page(monkeypatch: pytest.MonkeyPa
     assert lines.next() == "stopped"  # no review line for an object without text
     worker.join(timeout=DEADLINE_SECONDS)
     assert status == [0]
+
+
+def test_serve_stops_on_interrupt_even_when_started_with_it_ignored() -> None:
+    """A background job of a script starts with SIGINT ignored; Ctrl-C must still stop serve."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "article_extractor_tools.cli", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
+    )
+    try:
+        lines = OrderedLines.of(process)
+        lines.wait_for(r"Ctrl-C to stop")
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=DEADLINE_SECONDS) == 0
+        lines.wait_for(r"^stopped$")
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(timeout=DEADLINE_SECONDS)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
@@ -77,6 +78,9 @@ def _run(argv: Sequence[str] | None) -> int:
 
     if args.command == "demo":
         return local.run_demo(Path(args.samples), out=sys.stdout)
+    # Ctrl-C (SIGINT) stops serve even when it was started where SIGINT is ignored (a job a
+    # script put in the background), where Python would not raise KeyboardInterrupt for it.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     return local.serve(port=args.port, out=sys.stdout, err=sys.stderr, review_port=args.review_port)
 
 
