@@ -25,4 +25,6 @@ def test_nothing_is_lost_under_faults() -> None:
     # The faults happened: each kind injected (by each worker that ran to the end).
     assert report.workers_reported == 2
     assert report.faults_missing() == [], report.injected
-    assert report.injected["poison_403"] >= 20 * 3  # every receive of every poison upload
+    # Every poison upload's write was refused, on at least one of its receives (a receive whose
+    # reads ran out of retries fails before it writes: not every receive reaches the PUT).
+    assert report.injected["poison_403"] >= 20
