@@ -96,10 +96,12 @@ serve: $(STAMP) ## keep the local stack running and process what you upload to i
 
 DATASET ?= ../shared/data/trafilatura-eval
 WCXB ?= ../shared/data/wcxb-dev
+CLUTTER_DEV ?= ../shared/data/clutter-dev
 
-bench: $(STAMP) ## benchmarks (never run in CI): quality on both sets (WCXB out-of-fold), then speed, against stock trafilatura
+bench: $(STAMP) ## benchmarks (never run in CI): quality on both sets (WCXB out-of-fold), in-body clutter, then speed, against stock trafilatura
 	$(BIN)/python -m bench.quality --dataset $(DATASET)
 	$(BIN)/python -m bench.wcxb --dataset $(WCXB) --folds training/folds
+	$(BIN)/python -m bench.clutter --dev-set $(CLUTTER_DEV)
 	$(BIN)/python bench/speed.py --dataset $(DATASET)
 
 fuzz: $(STAMP) ## long fuzz run of the whole processing path (not in CI)
