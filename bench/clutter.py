@@ -181,7 +181,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"no truth/ under {args.dev_set}", file=sys.stderr)
         return 2
     print("clean: pages with no clutter string left; left: clutter strings left;")
-    print("recall: mean share of article paragraphs and subheadings kept")
+    print("recall: mean share of article paragraphs and subheadings kept; a kind's row counts")
+    print("the pages holding that kind, and only that kind's strings in clean and left")
     written = run(written_pages())
     report(
         f"clutter pages by kind ({len(written)} pages, tests/fixtures/clutter/kinds)", written, True
