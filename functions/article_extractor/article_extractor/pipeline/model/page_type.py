@@ -37,6 +37,7 @@ from lxml.etree import XPath, _Element
 from lxml.html import HtmlElement
 
 from article_extractor.pipeline.literal_prefilter import LazyPattern, vocabulary
+from article_extractor.pipeline.read.parsing import document_elements
 
 MODEL_PATH = Path(__file__).with_name("page_type.json")
 
@@ -327,27 +328,20 @@ def _page_items(value: Any, found: list[str], depth: int = 0) -> None:
             _page_items(value["mainEntity"], found, depth + 1)
 
 
-_XP_ITEMSCOPES = XPath("//*[@itemscope and @itemtype]")
+# microdata items: the elements holding an itemtype (an attribute's parent)
+_XP_ITEMTYPE_NODES = XPath("//@itemtype")
 
 
-def _microdata_page_items(tree: HtmlElement) -> list[str]:
-    """The types of the page's microdata items that are no property of another item (inside
-    none but page items such as a `WebPage` on `<body>`)."""
-    found = []
-    scopes = _XP_ITEMSCOPES(tree)
-    for element in scopes if isinstance(scopes, list) else []:
-        if not isinstance(element, _Element):
-            continue
-        if element.get("itemprop") and element.get("itemprop") != "mainEntity":
-            continue  # a property of the item around it
-        inside_item = any(
-            ancestor.get("itemscope") is not None
-            and not _PAGE_ITEMS.intersection(_microdata_types(ancestor))
-            for ancestor in element.iterancestors()
-        )
-        if not inside_item:
-            found.extend(_microdata_types(element))
-    return found
+def _microdata_page_item(element: _Element) -> bool:
+    """A microdata item that is no property of another item (inside none but page items such
+    as a `WebPage` on `<body>`)."""
+    if element.get("itemprop") and element.get("itemprop") != "mainEntity":
+        return False  # a property of the item around it
+    return not any(
+        ancestor.get("itemscope") is not None
+        and not _PAGE_ITEMS.intersection(_microdata_types(ancestor))
+        for ancestor in element.iterancestors()
+    )
 
 
 def _microdata_types(element: _Element) -> list[str]:
@@ -361,14 +355,22 @@ def declared_items(tree: HtmlElement) -> list[str]:
     """What the page says it is: the lower-cased schema.org types of its own items (JSON-LD,
     microdata), one entry per item, then its og:type as `og:<value>`."""
     items: list[str] = []
-    for text in _strings(_XP_JSONLD, tree):
-        with contextlib.suppress(ValueError, RecursionError):
-            _page_items(json.loads(text), items)
-    items.extend(_microdata_page_items(tree))
-    og_values = _strings(_XP_OG, tree)
-    if og_values:
-        items.append("og:" + og_values[0].strip().lower())
-    return items
+    og_type: str | None = None
+    for element in document_elements(tree, "script", "meta"):  # a walk in libxml2: cheap
+        if element.tag == "meta":
+            if og_type is None and element.get("property") == "og:type":
+                og_type = element.get("content") or ""
+        elif (element.get("type") or "").lower() == "application/ld+json":
+            with contextlib.suppress(ValueError, RecursionError):
+                _page_items(json.loads(element.text or ""), items)
+    found = _XP_ITEMTYPE_NODES(tree)
+    for attribute in found if isinstance(found, list) else []:
+        item = getattr(attribute, "getparent", lambda: None)()
+        if not isinstance(item, _Element) or item.get("itemscope") is None:
+            continue
+        if _microdata_page_item(item):
+            items.extend(_microdata_types(item))
+    return [*items, "og:" + og_type.strip().lower()] if og_type is not None else items
 
 
 def declared_page_types(tree: HtmlElement) -> dict[str, float]:
