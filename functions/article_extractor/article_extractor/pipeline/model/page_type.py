@@ -203,6 +203,7 @@ _PAGE_ITEMS = frozenset(
 # Products declared as the page's own items this many times: the page may list them (on
 # WCXB-dev, 2 of 7 such pages are products), and they declare nothing.
 _LISTED_PRODUCTS = 3
+_PRODUCT_ITEMS = frozenset({"product", "individualproduct", "productmodel"})
 
 
 @dataclass(frozen=True)
@@ -393,9 +394,6 @@ def declared_page_types(tree: HtmlElement) -> dict[str, float]:
         for kind in types:
             prior[kind] = prior.get(kind, 0.0) + weight * trust / total / len(types)
     return prior
-
-
-_PRODUCT_ITEMS = frozenset({"product", "individualproduct", "productmodel"})
 
 
 def with_declarations(probabilities: dict[str, float], prior: dict[str, float]) -> dict[str, float]:
