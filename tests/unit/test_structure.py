@@ -131,8 +131,9 @@ def blocks_structure(blocks: list[dict[str, Any]]) -> list[Any]:
         elif kind == "list":
             out.append(("list", block["ordered"], [list_item(i) for i in block["items"]]))
         elif kind == "table":
-            width = len(block["header"] or block["rows"][0])
-            out.append(("table", block["header"] or [""] * width, block["rows"]))
+            # without the page's header row, the Markdown's header is the first row
+            header, *rows = [block["header"], *block["rows"]] if block["header"] else block["rows"]
+            out.append(("table", header, rows))
         elif kind == "code":
             out.append(("code", block["language"] or "", block["text"]))
         elif kind == "quote":
@@ -230,9 +231,13 @@ def test_tables_keep_header_rows_and_empty_cells(tmp_path: Path, with_thead: boo
     structure = assert_round_trip(document)
     [table_structure] = [item for item in structure if item[0] == "table"]
     data_rows = [["North 1", "9.5", ""], ["North 2", "", "dredging | in progress"]]
-    header = ["Berth", "Depth (m)", "Notes"] if with_thead else ["", "", ""]
-    assert table_structure == ("table", header, data_rows)
-    assert document.article is not None
+    if with_thead:
+        assert table_structure == ("table", ["Berth", "Depth (m)", "Notes"], data_rows)
+    else:  # no empty header row in the Markdown: the first row is its header
+        assert table_structure == ("table", data_rows[0], data_rows[1:])
+    assert document.article is not None and document.article.blocks is not None
+    [block] = [block for block in document.article.blocks if block["type"] == "table"]
+    assert block["header"] == (["Berth", "Depth (m)", "Notes"] if with_thead else None)
     text = document.article.text
     for cell in ("North 1", "9.5", "North 2", "dredging | in progress"):
         assert cell in text

@@ -564,7 +564,9 @@ class _Judge:
     A subscription teaser or a related-links label opens a run: the lines after it that are
     short and not sentences (plan names, prices, feature bullets, teaser headlines) go with it
     and count for the same rule, up to the first line of prose. A table, a code block or a line
-    kept ends the run.
+    kept ends the run; so does a heading after a subscription teaser, unless a price or period
+    follows it (`section_heading`: a product's "Features" after "Subscribe & save" is the
+    page's).
 
     With `explain`, `removals` lists each line removed and by what (`rule:<name>`), in order.
     """
@@ -599,6 +601,13 @@ class _Judge:
 
     def end_run(self) -> None:
         self._run = None
+
+    def section_heading(self, following: str | None) -> None:
+        """Before a heading whose next block opens with `following` (its first line): a
+        heading opens a section of the page, which ends a subscription block, unless a price
+        or a billing period follows it (a plan's name)."""
+        if self._run == "subscription_teaser" and not (following and is_plan_detail(following)):
+            self._run = None
 
 
 def clean_text(text: str, disabled: Collection[str] = ()) -> CleaningResult:
@@ -641,6 +650,10 @@ def clean_blocks(
     blocks = list(blocks)
     opening = text_start(blocks)  # a lead figure comes before the title's heading
     for index, block in enumerate(blocks):
+        if block.kind is BlockKind.HEADING:
+            judge.section_heading(
+                _first_line(blocks[index + 1]) if index + 1 < len(blocks) else None
+            )
         cleaned = _clean_block(block, judge)
         if cleaned is None:
             continue
@@ -687,6 +700,17 @@ def _clean_block(block: Block, judge: _Judge) -> Block | None:
     if not text:
         return None
     return block if text == block.text else replace(block, text=text)  # most blocks keep theirs
+
+
+def _first_line(block: Block) -> str | None:
+    """The first line a rule would judge in a block (None for code, tables and figures)."""
+    if block.kind is BlockKind.LIST:
+        return _normalized_line(block.items[0].text) if block.items else None
+    if block.kind is BlockKind.QUOTE:
+        return _first_line(block.children[0]) if block.children else None
+    if block.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING):
+        return _normalized_line(block.text.split("\n", 1)[0])
+    return None
 
 
 def _is_layout_table(header: tuple[str, ...] | None, rows: tuple[tuple[str, ...], ...]) -> bool:

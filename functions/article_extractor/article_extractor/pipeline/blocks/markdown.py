@@ -1,7 +1,7 @@
 """Blocks -> GitHub-flavoured Markdown (`document.markdown`).
 
-Headings at their levels, `-` and `1.` lists with nesting, tables with a header separator (an
-empty header row when the page gave none, so no data row is taken for a header), fenced code
+Headings at their levels, `-` and `1.` lists with nesting, tables with a header separator (the
+first row is the header when the page gave none: GitHub's tables need one), fenced code
 with its language, `>` quotes, images with their alt text and caption. The page's own text is
 escaped wherever a character would change the meaning (emphasis, links, HTML, a line read as a
 heading, list item or quote, a table cell's pipe), and nowhere else, so the text reads as it
@@ -121,11 +121,14 @@ def _item_lines(item: ListItem, marker: str, indent: str) -> Iterator[str]:
 
 
 def _table_lines(block: Block) -> Iterator[str]:
-    width = len(block.header or (block.rows[0] if block.rows else ()))
-    header = block.header or ("",) * width
+    # GitHub's tables need a header row: without one of the page's, the first row is it
+    lines = (block.header, *block.rows) if block.header else block.rows
+    if not lines:
+        return
+    header, *rows = lines
     yield _row(header)
-    yield "| " + " | ".join("---" for _ in range(width)) + " |"
-    for row in block.rows:
+    yield "| " + " | ".join("---" for _ in header) + " |"
+    for row in rows:
         yield _row(row)
 
 

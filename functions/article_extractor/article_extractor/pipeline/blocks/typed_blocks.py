@@ -225,9 +225,7 @@ def _block(element: _Element, tag: str) -> Iterator[Block]:
         for cell in _layout_cells(element):
             yield from _blocks(cell)
     elif tag == "table":
-        table = _table(element)
-        if table is not None:
-            yield table
+        yield from _table(element)
     elif tag == "code":
         yield from _code(element)
     elif tag == "quote":
@@ -346,28 +344,38 @@ def _is_layout(element: _Element) -> bool:
     )
 
 
-def _table(element: _Element) -> Block | None:
+def _table(element: _Element) -> Iterator[Block]:
+    """A table: its header is its first row when that row's cells are all header cells. A
+    table's title before it (a caption, or a header cell spanning a wider table: one filled
+    header cell in the row) is a paragraph before the table, not its header or a row."""
     rows: list[tuple[str, ...]] = []
     header: tuple[str, ...] | None = None
+    width = max((sum(1 for c in row if c.tag == "cell") for row in element.iter("row")), default=0)
     for row in element.iter("row"):
         cells = [cell for cell in row if cell.tag == "cell"]
         values = tuple(_one_line(_flat_text(cell)) for cell in cells)
         if not values:
             continue
-        if not rows and header is None and all(c.get("role") == "head" for c in cells):
+        if not rows and header is None and width > 1 and _is_title(cells, values):
+            yield Block(BlockKind.PARAGRAPH, text=values[0])
+        elif not rows and header is None and all(c.get("role") == "head" for c in cells):
             header = values
         else:
             rows.append(values)
     if header is None and not rows:
-        return None
+        return
     width = max([len(header or ())] + [len(row) for row in rows])
 
     def pad(row: tuple[str, ...]) -> tuple[str, ...]:
         return row + ("",) * (width - len(row))
 
-    return Block(
-        BlockKind.TABLE, header=pad(header) if header else None, rows=tuple(map(pad, rows))
-    )
+    yield Block(BlockKind.TABLE, header=pad(header) if header else None, rows=tuple(map(pad, rows)))
+
+
+def _is_title(cells: list[_Element], values: tuple[str, ...]) -> bool:
+    """A row whose only filled cell is its first, a header cell: a caption or a title spanning
+    the table (not a header row with an empty corner cell, whose filled cells come after)."""
+    return bool(values[0]) and not any(values[1:]) and cells[0].get("role") == "head"
 
 
 def _code(element: _Element) -> Iterator[Block]:
