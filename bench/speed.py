@@ -1,6 +1,7 @@
 """Speed: the product's processing path against stock trafilatura, interleaved, same run.
 
     python bench/speed.py [--dataset ../shared/data/trafilatura-eval] [--limit N]
+    python bench/speed.py --dataset ../shared/data/wcxb-dev --limit 300
 
 Per document, in rotating order: (a) the product, bytes -> JSON string (`process_object` and
 `to_json`), also with `OUTPUT_BLOCKS` on and with `CONTENT_MODEL` off; (b) stock
@@ -16,6 +17,7 @@ client and processes one sample page (modules imported on first use are not free
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import resource
@@ -136,13 +138,23 @@ CANDIDATES: dict[str, Callable[[bytes], object]] = {
 
 
 def pages(dataset: Path | None) -> list[Path]:
+    """The pages of a set: trafilatura-eval's eval/ and cache/, WCXB-dev's gzipped html/, else
+    samples/."""
     if dataset and dataset.is_dir():
-        found = sorted((dataset / "eval").glob("*.html")) + sorted(
-            (dataset / "cache").glob("*.html")
+        found = (
+            sorted((dataset / "eval").glob("*.html"))
+            + sorted((dataset / "cache").glob("*.html"))
+            + sorted((dataset / "html").glob("*.html.gz"))
         )
         if found:
             return found
     return sorted(p for p in (ROOT / "samples").iterdir() if p.is_file())
+
+
+def page_bytes(path: Path) -> bytes:
+    """A page's HTML (a set's gzipped page unzipped, as stock trafilatura reads no gzip)."""
+    body = path.read_bytes()
+    return gzip.decompress(body) if path.suffix == ".gz" and path.parent.name == "html" else body
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -226,13 +238,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--dataset", type=Path, default=ROOT.parent / "shared/data/trafilatura-eval"
     )
-    parser.add_argument("--limit", type=int, default=0)
+    parser.add_argument(
+        "--limit", type=int, default=0, help="at most N pages, spread evenly over the set"
+    )
     parser.add_argument("--json", type=Path, help="also write the figures as JSON")
     args = parser.parse_args(argv)
     paths = pages(args.dataset)
     if args.limit:
-        paths = paths[: args.limit]
-    bodies = [p.read_bytes() for p in paths]
+        paths = paths[:: max(1, len(paths) // args.limit)][: args.limit]
+    bodies = [page_bytes(p) for p in paths]
     for body in bodies[:5]:  # warm-up: imports and lazy loads happen once per process
         for run in CANDIDATES.values():
             run(body)

@@ -15,7 +15,12 @@ from article_extractor.errors import ErrorCode, ProcessingError
 from article_extractor.pipeline.blocks.figures import with_figures
 from article_extractor.pipeline.blocks.images import image_url
 from article_extractor.pipeline.blocks.lede import find_lede, insert_lede, opening_standfirst
-from article_extractor.pipeline.blocks.typed_blocks import Block, blocks_from_result, to_text
+from article_extractor.pipeline.blocks.typed_blocks import (
+    Block,
+    blocks_from_result,
+    reads_trafilatura,
+    to_text,
+)
 from article_extractor.pipeline.metadata.language import detect_language
 from article_extractor.pipeline.metadata.linked_data import read_linked_data
 from article_extractor.pipeline.metadata.page_metadata import (
@@ -259,6 +264,10 @@ def _extract(tree: HtmlElement, url: str | None) -> Any:
         return bare_extraction(
             tree,
             url=url,
+            # The blocks are read from the result tree: "txt" skips rendering its text, which
+            # "python" does and nothing reads (the same tree either way). Unread, the text is
+            # what the blocks fall back to.
+            output_format="txt" if reads_trafilatura() else "python",
             include_comments=False,
             include_tables=True,
             with_metadata=False,

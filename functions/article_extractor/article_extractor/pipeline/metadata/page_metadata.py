@@ -95,19 +95,23 @@ _BYLINE_MARKUP = XPath(
 )
 _COMMENT_MARKERS = ("comment", "Comment")
 _MAX_BYLINE_CHARS = 120  # an author box holding a biography is not a byline
-# Microdata: the author item, and its name (a <meta content> or the element's text).
-_MICRODATA_AUTHORS = XPath('//*[@itemprop="author"]')
+# Microdata: the author item, and its name (a <meta content> or the element's text). Here and
+# below, an element is selected by its attribute (`//@name[test]/parent::*`): libxml2 tests only
+# the attributes of that name, where `//*[test on @name]` evaluates a predicate per element.
+_MICRODATA_AUTHORS = XPath('//@itemprop[. = "author"]/parent::*')
 _MICRODATA_NAME = XPath('.//*[@itemprop="name"]')
 # A question's or forum thread's opening post as microdata marks it (Q&A sites that declare no
 # JSON-LD), and the dates it declares, in document order.
 _MICRODATA_POSTINGS = XPath(
-    "//*[@itemscope][contains(@itemtype, 'schema.org/Question')"
-    " or contains(@itemtype, 'schema.org/DiscussionForumPosting')"
-    " or contains(@itemtype, 'schema.org/SocialMediaPosting')]"
+    "//@itemtype[contains(., 'schema.org/Question')"
+    " or contains(., 'schema.org/DiscussionForumPosting')"
+    " or contains(., 'schema.org/SocialMediaPosting')]/parent::*[@itemscope]"
 )
 _MICRODATA_POSTING_DATES = XPath('.//*[@itemprop="dateCreated" or @itemprop="datePublished"]')
 # A link to the author's page, as blogs and news sites write it: ".../author/jane-roe".
-_AUTHOR_PAGE_LINKS = XPath("//a[contains(@href, '/author/') or contains(@href, '/authors/')]")
+_AUTHOR_PAGE_LINKS = XPath(
+    "//a/@href[contains(., '/author/') or contains(., '/authors/')]/parent::*"
+)
 _MAX_LINK_NAME_CHARS = 60
 # Text nodes whose first word opens a byline ("By", "Von", "Written"; the full phrase is
 # checked after), not in the page's controls and surroundings, where "Shop by Category" and
@@ -126,7 +130,7 @@ _MAX_BYLINE_LINE_CHARS = 80
 
 # extract_catstags keeps a link only if its href matches "/<type>(y|ies|s)?/", so it needs one
 # of these substrings: pages without such links cannot have categories or tags from the body.
-_FOLDER_LINKS = XPath("//a[contains(@href, '/categor') or contains(@href, '/tag')]")
+_FOLDER_LINKS = XPath("//a/@href[contains(., '/categor') or contains(., '/tag')]/parent::*")
 _FOLDER_HREF = {
     "category": re.compile("/categor(?:y|ies|s)?/"),
     "tag": re.compile("/tag(?:y|ies|s)?/"),

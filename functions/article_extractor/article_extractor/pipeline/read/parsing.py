@@ -280,10 +280,12 @@ def _repair_markup(text: str, beginning: str, repairs: _Repairs) -> str:
     """trafilatura's `repair_faulty_html` without its control-character pass: `sanitize_html`
     has removed the same characters already, and a second scan of the page costs 0.5 ms."""
     if "doctype" in beginning:  # libxml2 chokes on "<!DOCTYPE ... / ...>" (lxml bug 1955915)
-        first_line, newline, rest = text.partition("\n")
+        # The first line alone: the rest of the page is copied only when the line changes.
+        end = text.find("\n")
+        first_line = text if end == -1 else text[:end]
         repaired = repairs.doctype_tag.sub("", first_line, count=1)
-        if repaired != first_line or not newline:  # as trafilatura, which always re-joins
-            text = repaired + "\n" + rest
+        if repaired != first_line or end == -1:  # as trafilatura, which always re-joins
+            text = repaired + "\n" + ("" if end == -1 else text[end + 1 :])
     for line in text[:4096].splitlines()[:4]:  # a self-closing <html/> in the first lines
         if "<html" in line and line.endswith("/>"):
             return repairs.faulty_html.sub(r"\1>", text, count=1)
