@@ -98,8 +98,8 @@ DATASET ?= ../shared/data/trafilatura-eval
 WCXB ?= ../shared/data/wcxb-dev
 CLUTTER_DEV ?= ../shared/data/clutter-dev
 
-bench: $(STAMP) ## benchmarks (never run in CI): quality on both sets (WCXB out-of-fold), in-body clutter, then speed, against stock trafilatura
-	$(BIN)/python -m bench.quality --dataset $(DATASET)
+bench: $(STAMP) ## benchmarks (never run in CI): quality on both sets (out-of-fold), in-body clutter, then speed, against stock trafilatura
+	$(BIN)/python -m bench.quality --dataset $(DATASET) --folds training/folds
 	$(BIN)/python -m bench.wcxb --dataset $(WCXB) --folds training/folds
 	$(BIN)/python -m bench.clutter --dev-set $(CLUTTER_DEV)
 	$(BIN)/python bench/speed.py --dataset $(DATASET)

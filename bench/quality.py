@@ -24,6 +24,11 @@ from article_extractor.options import ProcessingOptions
 from article_extractor.pipeline.process import process_object
 from article_extractor_tools.files import LocalFileReader
 from bench.datasets import EvalPage, snippet_matches, trafilatura_eval_pages
+from bench.sources import removal_line, removed_by, target
+from bench.wcxb import use_fold
+
+# {page file: fold} of trafilatura-eval, written with the fold model files (training/unified.py)
+FOLD_FILE = "trafeval-folds.json"
 
 EXTRACTORS = ("stock", "product")
 MAX_INPUT_BYTES = 10 * 1024 * 1024
@@ -68,6 +73,7 @@ class PageResult:
     missed: dict[str, list[str]] = field(default_factory=dict)
     leaked: dict[str, list[str]] = field(default_factory=dict)
     cleaning: Counter[str] = field(default_factory=Counter)
+    removed_by: Counter[str] = field(default_factory=Counter)
 
 
 def score(text: str, page: EvalPage) -> tuple[Score, list[str], list[str]]:
@@ -88,19 +94,23 @@ def stock_text(page: EvalPage) -> str:
     return trafilatura.extract(page.path.read_bytes(), include_comments=False) or ""
 
 
-def product_text(page: EvalPage) -> tuple[str, dict[str, int]]:
+def product_text(page: EvalPage) -> tuple[str, dict[str, int], Counter[str]]:
     document = process_object(
         ObjectRef(bucket=None, key=str(page.path)),
         LocalFileReader(source_url=page.url),
-        ProcessingOptions(max_input_bytes=MAX_INPUT_BYTES),
+        ProcessingOptions(max_input_bytes=MAX_INPUT_BYTES, explain=True),
     )
     text = document.article.text if document.article else ""
-    return text, document.extraction.cleaning
+    return text, document.extraction.cleaning, removed_by(document)
 
 
-def evaluate(page: EvalPage) -> PageResult:
+def evaluate(page: EvalPage, fold: Path | None = None) -> PageResult:
+    """Both extractors on one page, the product with `fold`'s model files if given."""
+    if fold is not None:
+        use_fold(fold)
     result = PageResult(page=page, scores={})
-    product, cleaning = product_text(page)
+    product, cleaning, removed = product_text(page)
+    result.removed_by.update(removed)
     texts = {"stock": stock_text(page), "product": product}
     for name in EXTRACTORS:
         result.scores[name], result.missed[name], result.leaked[name] = score(texts[name], page)
@@ -115,6 +125,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--jobs", type=int, default=2, help="worker processes")
     parser.add_argument("--show", type=int, default=25, help="pages where product is worse")
     parser.add_argument("--dump", type=Path, help="write per-page misses and leaks as JSON")
+    parser.add_argument(
+        "--folds", type=Path, help="score the product out-of-fold with these fold model files"
+    )
     args = parser.parse_args(argv)
     if not (args.dataset / "evaldata.json").is_file():
         print(f"no evaldata.json under {args.dataset}", file=sys.stderr)
@@ -122,8 +135,13 @@ def main(argv: list[str] | None = None) -> int:
     pages = list(trafilatura_eval_pages(args.dataset))
     if args.limit:
         pages = pages[: args.limit]
+    folds: list[Path | None] = [None] * len(pages)
+    if args.folds:
+        fold_of = json.loads((args.folds / FOLD_FILE).read_text(encoding="utf-8"))
+        pages = sorted(pages, key=lambda p: fold_of[p.file])
+        folds = [args.folds / str(fold_of[p.file]) for p in pages]
     with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        results = list(pool.map(evaluate, pages, chunksize=8))
+        results = list(pool.map(evaluate, pages, folds, chunksize=8))
 
     totals = {name: Score() for name in EXTRACTORS}
     cleaning: Counter[str] = Counter()
@@ -149,7 +167,8 @@ def main(argv: list[str] | None = None) -> int:
             ),
             encoding="utf-8",
         )
-    print(f"dataset: {args.dataset} ({len(pages)} pages)")
+    scored = f"out-of-fold with {args.folds}" if args.folds else "in-sample: the shipped models"
+    print(f"dataset: {args.dataset} ({len(pages)} pages); product {scored}")
     print(
         f"{'extractor':<12} {'precision':>9} {'recall':>7} {'F1':>6} {'accuracy':>8}"
         f" {'tp':>5} {'fn':>5} {'fp':>5} {'tn':>5}"
@@ -160,6 +179,12 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:<12} {s.precision:>9.3f} {s.recall:>7.3f} {s.f1:>6.3f} {s.accuracy:>8.3f}"
             f" {s.tp:>5} {s.fn:>5} {s.fp:>5} {s.tn:>5}"
         )
+    product = totals["product"]
+    print(
+        f"\ntargets: {target('precision', product.precision, 0.95)},"
+        f" {target('recall', product.recall, 0.965)}"
+    )
+    print(removal_line(result.removed_by for result in results))
     print("\ncleaning rules (lines removed over the dataset):")
     for rule, count in cleaning.most_common():
         print(f"  {rule:<24} {count}")

@@ -32,10 +32,11 @@ import trafilatura
 
 from article_extractor.inputs import ObjectRef
 from article_extractor.options import ProcessingOptions
-from article_extractor.pipeline.model import content_model, page_type
+from article_extractor.pipeline.model import content_model, page_type, text_model
 from article_extractor.pipeline.process import process_object
 from article_extractor_tools.files import LocalFileReader
 from bench.datasets import WcxbPage, tokens, wcxb_pages, word_scores
+from bench.sources import removal_line, removed_by, target
 
 EXTRACTORS = ("stock", "product")
 MAX_INPUT_BYTES = 10 * 1024 * 1024
@@ -49,6 +50,7 @@ class Extracted:
     author: str | None = None
     date: str | None = None
     cleaning: dict[str, int] = field(default_factory=dict)
+    removed_by: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -69,6 +71,7 @@ class PageResult:
     page_type: str
     scores: dict[str, PageScore]
     cleaning: dict[str, int]
+    removed_by: dict[str, int] = field(default_factory=dict)
 
 
 def _share_found(snippets: tuple[str, ...], text: str) -> float | None:
@@ -120,17 +123,19 @@ def product(page: WcxbPage) -> Extracted:
     document = process_object(
         ObjectRef(bucket=None, key=str(page.path)),
         LocalFileReader(source_url=page.url or None),
-        ProcessingOptions(max_input_bytes=MAX_INPUT_BYTES),
+        ProcessingOptions(max_input_bytes=MAX_INPUT_BYTES, explain=True),
     )
     article = document.article
+    removed = dict(removed_by(document))
     if article is None:
-        return Extracted(cleaning=document.extraction.cleaning)
+        return Extracted(cleaning=document.extraction.cleaning, removed_by=removed)
     return Extracted(
         text=article.text,
         title=article.title,
         author=article.author,
         date=article.date,
         cleaning=document.extraction.cleaning,
+        removed_by=removed,
     )
 
 
@@ -140,8 +145,10 @@ def use_fold(folder: Path) -> None:
         return
     content_model.MODEL_PATH = folder / "content_model.json"
     page_type.MODEL_PATH = folder / "page_type.json"
+    text_model.MODEL_PATH = folder / "text_model.json"
     content_model._model.cache_clear()
     page_type._model.cache_clear()
+    text_model.shipped.cache_clear()
 
 
 def fold_of_pages(folds: Path) -> dict[str, int]:
@@ -161,6 +168,7 @@ def evaluate(page: WcxbPage, fold: Path | None = None) -> PageResult:
         page_type=page.page_type,
         scores={name: score(extracted[name], page) for name in EXTRACTORS},
         cleaning=extracted["product"].cleaning,
+        removed_by=extracted["product"].removed_by,
     )
 
 
@@ -174,10 +182,33 @@ def report(results: list[PageResult], show: int) -> None:
     for result in results:
         by_type[result.page_type].append(result)
     groups = [("all", results), *sorted(by_type.items(), key=lambda item: -len(item[1]))]
-    print(f"{'page type':<14} {'pages':>5}  " + "  ".join(f"{n + ' F1':>10}" for n in EXTRACTORS))
+    print(
+        f"{'page type':<14} {'pages':>5}  "
+        + "  ".join(f"{n + ' P / R / F1':>22}" for n in EXTRACTORS)
+        + "  precision >= stock"
+    )
+    below = []
     for name, group in groups:
-        cells = "  ".join(f"{_mean([r.scores[e].f1 for r in group]):>10.3f}" for e in EXTRACTORS)
-        print(f"{name:<14} {len(group):>5}  {cells}")
+        means = {
+            e: [
+                _mean([getattr(r.scores[e], m) for r in group])
+                for m in ("precision", "recall", "f1")
+            ]
+            for e in EXTRACTORS
+        }
+        cells = "  ".join(f"{'{:.3f} / {:.3f} / {:.3f}'.format(*means[e]):>22}" for e in EXTRACTORS)
+        ok = means["product"][0] >= means["stock"][0] - 5e-4
+        if not ok:
+            below.append(name)
+        print(f"{name:<14} {len(group):>5}  {cells}  {'yes' if ok else 'NO'}")
+    missed = ", ".join(below)
+    all_f1 = _mean([r.scores["product"].f1 for r in results])
+    article_f1 = _mean([r.scores["product"].f1 for r in by_type.get("article", [])])
+    print(
+        f"\ntargets: {target('word F1', all_f1, 0.87)}, {target('articles F1', article_f1, 0.945)},"
+        f" precision >= stock on every type: {'met' if not below else 'NOT met: ' + missed}"
+    )
+    print(removal_line(Counter(r.removed_by) for r in results))
     print()
     print(f"{'extractor':<10} {'precision':>9} {'recall':>7} {'F1':>6} {'with':>6} {'without':>8}")
     for e in EXTRACTORS:
@@ -201,6 +232,19 @@ def report(results: list[PageResult], show: int) -> None:
         key=lambda r: r.scores["product"].f1 - r.scores["stock"].f1,
     )
     print(f"\nproduct better than stock on {better} pages, worse on {len(worse)}")
+    less_precise = sorted(
+        results, key=lambda r: r.scores["product"].precision - r.scores["stock"].precision
+    )
+    print("pages where the product is most below stock in precision:")
+    for r in less_precise[:show]:
+        gap = r.scores["product"].precision - r.scores["stock"].precision
+        if gap >= 0:
+            break
+        print(
+            f"  {r.file_id} {r.page_type:<13} product {r.scores['product'].precision:.3f}"
+            f" stock {r.scores['stock'].precision:.3f}  {r.url[:80]}"
+        )
+    print("pages where the product's F1 is most below stock's:")
     for r in worse[:show]:
         print(
             f"  {r.file_id} {r.page_type:<13} product {r.scores['product'].f1:.3f}"

@@ -23,6 +23,7 @@ from sklearn.preprocessing import StandardScaler
 from training.data import TYPES, load_cache, registered_domain, save_cache, wcxb_pages
 
 FOLDS = 5
+FOLD_DIR = Path(__file__).resolve().parent / "folds"  # folds.json: {page id: fold}
 
 
 def matrix(rows: list[dict[str, float]], names: list[str]) -> np.ndarray:
@@ -40,6 +41,21 @@ def fit(x: np.ndarray, y: list[str], c: float) -> tuple[StandardScaler, Logistic
 def folds(pages: list) -> list[tuple[np.ndarray, np.ndarray]]:  # type: ignore[type-arg]
     groups = [registered_domain(p.url) for p in pages]
     return list(GroupKFold(n_splits=FOLDS).split(np.zeros(len(pages)), groups=groups))
+
+
+def _exported(
+    scaler: StandardScaler, model: LogisticRegression, names: list[str], trained_on: str
+) -> dict[str, object]:
+    return {
+        "kind": "multinomial logistic regression on standardised features",
+        "classes": list(model.classes_),
+        "features": names,
+        "mean": [round(float(v), 6) for v in scaler.mean_],
+        "scale": [round(float(v), 6) for v in scaler.scale_],
+        "coef": [[round(float(v), 6) for v in row] for row in model.coef_],
+        "intercept": [round(float(v), 6) for v in model.intercept_],
+        "trained_on": trained_on,
+    }
 
 
 def main() -> None:
@@ -61,8 +77,15 @@ def main() -> None:
     x = matrix([feats[p.id] for p in pages], names)  # type: ignore[misc]
     y = [p.page_type for p in pages]
     oof: dict[str, dict[str, float]] = {}
-    for train, test in folds(pages):
+    fold_of = json.loads((FOLD_DIR / "folds.json").read_text(encoding="utf-8"))
+    for k, (train, test) in enumerate(folds(pages)):
+        assert all(fold_of[pages[i].id] == k for i in test), "not the folds of folds.json"
         scaler, model = fit(x[train], [y[i] for i in train], args.C)
+        if not args.dry_run:  # the fold's file, which `make bench` scores its pages with
+            (FOLD_DIR / str(k) / "page_type.json").write_text(
+                json.dumps(_exported(scaler, model, names, f"WCXB-dev without fold {k}")) + "\n",
+                encoding="utf-8",
+            )
         proba = model.predict_proba(scaler.transform(x[test]))
         for i, row in zip(test, proba, strict=True):
             oof[pages[i].id] = dict(zip(model.classes_, map(float, row), strict=True))
@@ -83,13 +106,7 @@ def main() -> None:
 
     scaler, model = fit(x, y, args.C)
     exported = {
-        "kind": "multinomial logistic regression on standardised features",
-        "classes": list(model.classes_),
-        "features": names,
-        "mean": [round(float(v), 6) for v in scaler.mean_],
-        "scale": [round(float(v), 6) for v in scaler.scale_],
-        "coef": [[round(float(v), 6) for v in row] for row in model.coef_],
-        "intercept": [round(float(v), 6) for v in model.intercept_],
+        **_exported(scaler, model, names, f"WCXB-dev ({len(pages)} pages)"),
         "trained_on": f"WCXB-dev ({len(pages)} pages), C={args.C}, class_weight=balanced",
         "oof_accuracy": round(float(accuracy), 4),
     }

@@ -340,7 +340,7 @@ def test_the_function_artifact_holds_only_what_the_lambda_runs() -> None:
     # training/ fits the models; only their JSON ships, evaluated without numpy or scikit-learn
     assert not names & {"fold_models", "oof_product", "block_data", "check_runtime", "run_configs"}
     models = {p.name for p in FUNCTION_DIR.rglob("*.json")}
-    assert models == {"page_type.json", "content_model.json"}
+    assert models == {"page_type.json", "content_model.json", "text_model.json"}
     sources = "\n".join((FUNCTION_DIR / path).read_text(encoding="utf-8") for path in shipped)
     for tool_only in ("article_extractor_tools", "moto", "werkzeug", "AWS_SECRET_ACCESS_KEY"):
         assert tool_only not in sources, tool_only

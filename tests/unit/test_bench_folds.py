@@ -12,12 +12,12 @@ from typing import Any
 import pytest
 from bench.wcxb import fold_of_pages, use_fold
 
-from article_extractor.pipeline.model import content_model, page_type
+from article_extractor.pipeline.model import content_model, page_type, text_model
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDS = ROOT / "training" / "folds"
 SHIPPED = Path(content_model.__file__).parent
-MODELS = ("page_type.json", "content_model.json")
+MODELS = ("page_type.json", "content_model.json", "text_model.json")
 
 
 def _json(path: Path) -> dict[str, Any]:
@@ -27,11 +27,12 @@ def _json(path: Path) -> dict[str, Any]:
 
 @pytest.fixture
 def restored_models() -> Iterator[None]:
-    saved = content_model.MODEL_PATH, page_type.MODEL_PATH
+    saved = content_model.MODEL_PATH, page_type.MODEL_PATH, text_model.MODEL_PATH
     yield
-    content_model.MODEL_PATH, page_type.MODEL_PATH = saved
+    content_model.MODEL_PATH, page_type.MODEL_PATH, text_model.MODEL_PATH = saved
     content_model._model.cache_clear()
     page_type._model.cache_clear()
+    text_model.shipped.cache_clear()
 
 
 def test_every_page_is_in_one_of_five_folds() -> None:
@@ -50,9 +51,11 @@ def test_fold_models_read_the_shipped_model_s_features(name: str) -> None:
     shipped = _json(SHIPPED / name)
     for fold in range(5):
         model = _json(FOLDS / str(fold) / name)
-        assert model["features"] == shipped["features"]
+        assert model.get("features") == shipped.get("features")
         assert model.get("classes") == shipped.get("classes")
-        assert model["coef"] != shipped["coef"]  # fitted without the held-out fold
+        assert model.get("bits") == shipped.get("bits")
+        weights = "weights" if "weights" in shipped else "coef"
+        assert model[weights] != shipped[weights]  # fitted without the held-out fold
 
 
 @pytest.mark.usefixtures("restored_models")
@@ -60,5 +63,6 @@ def test_use_fold_makes_the_runtime_read_that_fold_s_files() -> None:
     use_fold(FOLDS / "3")
     assert page_type._model()["coef"] == _json(FOLDS / "3" / "page_type.json")["coef"]
     assert content_model._model()["coef"] == _json(FOLDS / "3" / "content_model.json")["coef"]
+    assert text_model.shipped().bias == _json(FOLDS / "3" / "text_model.json")["bias"]
     use_fold(FOLDS / "1")
     assert page_type._model()["coef"] == _json(FOLDS / "1" / "page_type.json")["coef"]

@@ -28,8 +28,26 @@ from tests.fixtures.clutter.kinds.variants import VARIANTS
 MAX_INPUT_BYTES = 10 << 20
 
 # The kinds whose every page the product gets right today: (i) recall, (ii) no clutter left.
-RECALL_KINDS = tuple(kind for kind in KINDS if kind not in {"consent", "related"})
+RECALL_KINDS = KINDS
 CLEAN_KINDS = ("advertising",)
+# Pages built without a <main> or <article> container, where trafilatura's fallback keeps the
+# paragraphs but drops subheadings and list items: the block model adds back those it is sure
+# of (score >= its add threshold), not all. Their paragraphs must all be there.
+LOSES_SUBHEADINGS_OR_ITEMS = frozenset(
+    {
+        "newsletter-de-2",
+        "newsletter-fr-2",
+        "donation-fr-3",
+        "consent-de-2",
+        "consent-fr-2",
+        "related-fr-1",
+        "social-fr-3",
+        "editorial-de-2",
+        "editorial-fr-2",
+        "author-fr-1",
+        "advertising-fr-3",
+    }
+)
 
 
 def _pages(kinds: tuple[str, ...]) -> list[Page]:
@@ -111,11 +129,27 @@ def test_page_is_ok_and_schema_valid(page: Page) -> None:
     assert_valid_output(document.to_dict())
 
 
-@_by_page(_pages(RECALL_KINDS))
+@_by_page([page for page in _pages(RECALL_KINDS) if page.name not in LOSES_SUBHEADINGS_OR_ITEMS])
 def test_every_paragraph_and_subheading_is_kept(page: Page) -> None:
     text = _text(page)
     lost = [block for block in page.expected if _squash(block) not in text]
     assert not lost, f"article text lost: {lost}"
+
+
+def _tag_of(page: Page, block: str) -> str:
+    """The tag of the page element whose text is `block`."""
+    for element in html.fromstring(page.html).iter("p", "li", "h2", "h3", "h4"):
+        if _squash(element.text_content()) == _squash(block):
+            return str(element.tag)
+    return "?"
+
+
+@_by_page([page for page in PAGES if page.name in LOSES_SUBHEADINGS_OR_ITEMS])
+def test_pages_without_a_container_lose_no_paragraph(page: Page) -> None:
+    text = _text(page)
+    lost = [block for block in page.expected if _squash(block) not in text]
+    assert lost, "every subheading and item kept: move this page back to the full recall test"
+    assert {_tag_of(page, block) for block in lost} <= {"h2", "h3", "h4", "li"}, lost
 
 
 @_by_page(_pages(CLEAN_KINDS))

@@ -47,8 +47,10 @@ def test_models_load_and_name_known_features() -> None:
     blocks = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
     found = content_model.page_blocks(tree())
     content_model.block_features(found, "", {t: 1 / 7 for t in page_type.TYPES})
-    assert set(blocks["features"]) <= set(found[0].features)
-    assert 0.0 < blocks["threshold"] < 1.0 and blocks["min_tokens"] >= 0
+    content_model.context_features(found, False)
+    content_model.text_features(found)
+    assert set(blocks["features"]) == set(found[0].features)
+    assert 0.0 < blocks["t_remove"] < 0.5 < blocks["t_add_other"] <= blocks["t_add_article"] <= 1.01
 
 
 def test_page_type_matches_the_training_library() -> None:
@@ -124,86 +126,8 @@ def test_child_blocks_break_a_block_s_text_into_lines_and_never_glue_words() -> 
     assert typed.text == post.shown
 
 
-def test_refine_keeps_trafilatura_text_on_types_without_rule_and_too_little_text() -> None:
-    model = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
-    no_rules = {**model, "rules": {t: None for t in page_type.TYPES}}
-    refined = content_model.refine(tree(), None, "trafilatura's text", no_rules)
-    assert refined.text == "trafilatura's text" and not refined.replaced and refined.blocks is None
-    every_rule = {t: [0.5, 0.5] for t in page_type.TYPES}
-    unsure = {**model, "rules": every_rule, "min_confidence": 1.01, "declared_article_gate": False}
-    refined = content_model.refine(tree(), None, "trafilatura's text", unsure)
-    assert refined.text == "trafilatura's text" and refined.blocks is None
-    too_little = {
-        **model,
-        "rules": every_rule,
-        "min_confidence": 0.0,
-        "min_tokens": 10**6,
-        "declared_article_gate": False,
-    }
-    refined = content_model.refine(tree(), None, "trafilatura's text", too_little)
-    assert refined.text == "trafilatura's text" and refined.blocks
-
-
-def test_refine_replaces_the_text_with_the_kept_blocks() -> None:
-    model = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
-    keep_all = {
-        **model,
-        "rules": {t: [0.0, 0.0] for t in page_type.TYPES},
-        "min_confidence": 0.0,
-        "min_tokens": 0,
-        "declared_article_gate": False,
-    }
-    refined = content_model.refine(tree(), "https://example.com/blog/rust", "", keep_all)
-    assert refined.replaced
-    assert refined.text.splitlines()[0] == "Home"
-    assert "Split large crates." in refined.text.splitlines()
-
-
-def test_declared_articles_keep_trafilatura_text_before_any_classification() -> None:
-    assert page_type.declared_article(tree(), None)  # og:type and a BlogPosting
-    assert page_type.declared_article(document_fromstring("<p>x</p>"), "https://e.com/2024/05/x")
-    assert not page_type.declared_article(document_fromstring("<p>x</p>"), "https://e.com/shop")
-    model = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
-    gated = {
-        **model,
-        "rules": {t: [0.0, 0.0] for t in page_type.TYPES},
-        "min_confidence": 0.0,
-        "declared_article_gate": True,
-    }
-    refined = content_model.refine(tree(), None, "trafilatura's text", gated)
-    assert refined.text == "trafilatura's text" and refined.page_type == "article"
-
-
-def test_shipped_rules_name_every_page_type() -> None:
-    model = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
-    assert set(model["rules"]) == set(page_type.TYPES)
-    for rule in model["rules"].values():
-        assert rule is None or (len(rule) == 2 and all(0.0 <= t <= 1.01 for t in rule))
-
-
 def test_an_empty_page_has_no_blocks() -> None:
     assert content_model.page_blocks(document_fromstring("<html><body></body></html>")) == []
-
-
-@pytest.mark.parametrize(
-    "extracted", ["", "Ten tips for faster Rust builds", "Split large crates."]
-)
-def test_decide_scores_as_score_block_over_block_features(extracted: str) -> None:
-    """`decide` folds the page's constants into the model; `block_features` (what training
-    reads) with `score_block` is the reference it must match."""
-    model = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
-    probabilities = page_type.classify_page(tree(), None).probabilities
-    reference = content_model.page_blocks(tree())
-    content_model.block_features(reference, extracted, probabilities)
-    fast = content_model.decide(content_model.page_blocks(tree()), extracted, probabilities, model)
-    assert len(reference) > 1
-    for expected, got in zip(reference, fast, strict=True):
-        assert got.score == pytest.approx(
-            score := content_model.score_block(expected.features, model)
-        )
-        assert got.keep == (score >= model["threshold"])
-        assert got.features["kept"] == expected.features["kept"]
-        assert got.features["n_tokens"] == expected.features["n_tokens"]
 
 
 @pytest.mark.parametrize(

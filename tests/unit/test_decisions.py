@@ -23,13 +23,13 @@ from article_extractor.options import ProcessingOptions
 from article_extractor.pipeline import process_object
 from article_extractor.pipeline.blocks.clean import clean_blocks, normalize_whitespace
 from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind
+from article_extractor.pipeline.model import content_model
 from article_extractor_tools.files import LocalFileReader
 from tests.conftest import FIXTURES, assert_valid_output
-from tests.unit.test_page_types import FORUM, FORUM_URL, POSTS
 
 ARTICLE = FIXTURES / "review" / "article.html"
 HOSTILE = FIXTURES / "review" / "hostile.html"
-STEPS = {"trafilatura", "content_model", "title", "lede", "figures"}
+STEPS = {"trafilatura", "content_model", "text_model", "title", "lede", "figures"}
 
 
 def explained(path: Path, url: str | None = None, **options: Any) -> OutputDocument:
@@ -106,21 +106,47 @@ def test_the_blocks_are_in_reading_order() -> None:
         cursor = found + 1
 
 
-def test_the_block_model_decides_with_its_score(tmp_path: Path) -> None:
-    page = tmp_path / "forum.html"
-    page.write_text(FORUM, encoding="utf-8")
-    document = explained(page, FORUM_URL)
+def test_the_block_model_decides_with_its_score(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A block the model takes out of trafilatura's content says so, with its score under the
+    removal threshold; the blocks trafilatura kept and the model left alone stay trafilatura's."""
+    paragraphs = [
+        "The harbour board voted on Tuesday to rebuild the eastern pier before the winter.",
+        "Engineers found that the timber piles had rotted further than the survey suggested.",
+        "Work starts in March, and the ferry uses the western berth until the pier reopens.",
+    ]
+    page = tmp_path / "pier.html"
+    page.write_text(
+        "<html><body><main><div class='body'><h1>Pier to be rebuilt</h1>"
+        f"<p>{paragraphs[0]}</p><p>{paragraphs[1]}</p>"
+        "<div class='x1'><div><p>Our morning briefing, every weekday at seven</p></div></div>"
+        f"<p>{paragraphs[2]}</p></div></main></body></html>",
+        encoding="utf-8",
+    )
+    shipped = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
+    names = ["child_of_container", "in_box"]
+    sure = {
+        **shipped,
+        "features": names,
+        "mean": [0.0, 0.0],
+        "scale": [1.0, 1.0],
+        "coef": [8.0, -2.0],
+        "intercept": -4.0,
+        "t_remove": 0.3,
+        "t_add_article": 1.01,
+        "t_add_other": 1.01,
+    }
+    monkeypatch.setattr(content_model, "_model", lambda: sure)
+    document = explained(page)
     report = document.extraction.content_model
-    assert report is not None and report.applied
-    decisions = decisions_of(document)
-    by_model = [d for d in decisions if d.by == "content_model"]
-    assert by_model and all(d.score is not None and 0 <= d.score <= 1 for d in by_model)
-    for post in POSTS:
-        [entry] = [d for d in decisions if d.text == post]
-        assert entry.kept and entry.by == "content_model"
-    [login] = [d for d in decisions if d.text == "Log in"]
-    assert (login.decision, login.by) == ("removed", "content_model")
-    assert login.score is not None and login.score < 0.5
+    assert report is not None and report.applied and report.outcome == "filtered"
+    [briefing] = [d for d in decisions_of(document) if d.text.startswith("Our morning briefing")]
+    assert briefing.decision == "removed" and briefing.by in ("content_model", "text_model")
+    assert briefing.score is not None and briefing.score < 0.3
+    for paragraph in paragraphs:
+        [entry] = [d for d in decisions_of(document) if d.text == paragraph]
+        assert (entry.decision, entry.by, entry.score) == ("kept", "trafilatura", None)
 
 
 def test_with_the_model_off_trafilatura_decides() -> None:

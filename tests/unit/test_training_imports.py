@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 TRAINING = sorted(path for path in (ROOT / "training").glob("*.py") if path.name != "__init__.py")
-TRAINING_ONLY = ("numpy", "sklearn")
+TRAINING_ONLY = ("numpy", "sklearn", "scipy")
 PROJECT = ("training", "bench")
 
 
@@ -87,12 +87,12 @@ def test_the_scripts_without_numpy_import() -> None:
         if not _needs_training_only_packages(path.stem):
             importlib.import_module(f"training.{path.stem}")
             imported.append(path.stem)
-    assert {"data", "oof_product", "run_configs", "cost"} <= set(imported)
+    assert {"data", "page_features", "trees"} <= set(imported)
 
 
 def test_the_scripts_with_numpy_import_where_it_is_installed() -> None:
     needing = [path.stem for path in TRAINING if _needs_training_only_packages(path.stem)]
-    assert {"blocks", "fold_models", "page_type", "rules"} <= set(needing)
+    assert {"page_type", "unified", "unified_data"} <= set(needing)
     missing = [name for name in TRAINING_ONLY if importlib.util.find_spec(name) is None]
     if missing:
         pytest.skip(

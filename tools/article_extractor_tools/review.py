@@ -27,6 +27,7 @@ from article_extractor.document import (
     DECIDED_BY_CONTENT_MODEL,
     DECIDED_BY_FIGURES,
     DECIDED_BY_LEDE,
+    DECIDED_BY_TEXT_MODEL,
     DECIDED_BY_TITLE,
     DECIDED_BY_TRAFILATURA,
     RULE_PREFIX,
@@ -53,6 +54,7 @@ REVIEW_SUFFIX = ".review.html"
 DECIDERS = {
     DECIDED_BY_TRAFILATURA: "trafilatura's main-content extraction",
     DECIDED_BY_CONTENT_MODEL: "the block model (score: its probability that the block is content)",
+    DECIDED_BY_TEXT_MODEL: "the block model, swayed by what the block's words say (score as above)",
     DECIDED_BY_TITLE: "the title check: a heading that says the title (it has a field of its own)",
     DECIDED_BY_LEDE: "the lede recovery: the page's description, shown on the page, put back",
     DECIDED_BY_FIGURES: "the figure placement",

@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any
 
-SCHEMA_VERSION = "1.5"
+SCHEMA_VERSION = "1.6"
 # The cleaning rules, by the names `extraction.cleaning` reports and DISABLED_CLEANING_RULES
 # takes (pipeline.clean holds their code; a test keeps the two in step).
 CLEANING_RULES = (
@@ -156,11 +156,13 @@ class Article:
 class ContentModelReport:
     """What the content model did with the page (`extraction.content_model`, schema 1.2).
 
-    `outcome`: `applied` (the blocks it kept are the content), `declared_article` (the page
-    says it is an article: trafilatura's content), `rule_off` (its page type has no rule),
-    `low_confidence` (page type not certain enough), `too_few_tokens` (it kept too little
-    text), `off` (CONTENT_MODEL is off). Block counts are of the page's text blocks, set when
-    the blocks were scored: `added` kept by the model and not by trafilatura, `removed` kept by
+    `outcome` (schema 1.6: every page's blocks are scored): `applied` (the blocks it kept are
+    the content: it added some), `filtered` (trafilatura's content without the blocks it
+    removed), `unchanged` (no block it was sure enough of to overrule trafilatura), `off`
+    (CONTENT_MODEL is off). Before 1.6: `declared_article`, `rule_off`, `low_confidence`,
+    `too_few_tokens` said why trafilatura's content was kept. `applied`: the model changed the
+    content (`applied` or `filtered`). Block counts are of the page's text blocks, set when the
+    blocks were scored: `added` kept by the model and not by trafilatura, `removed` kept by
     trafilatura and not by the model.
     """
 
@@ -177,6 +179,8 @@ KEPT, REMOVED = "kept", "removed"  # `Decision.decision`
 # `Decision.by` for the steps other than the cleaning rules (which are `rule:<name>`).
 DECIDED_BY_TRAFILATURA = "trafilatura"  # its main-content extraction kept or left out the block
 DECIDED_BY_CONTENT_MODEL = "content_model"  # the block model decided (with its score)
+# the block model decided, and would not have without what the block's words say (text model)
+DECIDED_BY_TEXT_MODEL = "text_model"
 DECIDED_BY_TITLE = "title"  # a first heading that repeats the title (it has a field of its own)
 DECIDED_BY_LEDE = "lede"  # the lede recovery put the block back
 DECIDED_BY_FIGURES = "figures"  # the figure placement kept or left out a figure

@@ -40,9 +40,9 @@ from article_extractor.pipeline.metadata.title_author import (
     choose_title,
     clean_author,
 )
-from article_extractor.pipeline.model.content_model import Outcome, Refined, refine
+from article_extractor.pipeline.model.content_model import Refined, refine
 from article_extractor.pipeline.model.decisions import PageEvidence
-from article_extractor.pipeline.model.kept_blocks import typed_blocks
+from article_extractor.pipeline.model.kept_blocks import revised
 from article_extractor.pipeline.read.parsing import document_elements, element_count, parse_page
 from article_extractor.pipeline.read.sanitize import sanitize_html
 from article_extractor.pipeline.upstream.speedups import fast_paths, install_fast_paths
@@ -162,9 +162,9 @@ def extract_article(
     if content_model:
         decision = refine(tree, url, text)
         report, page_type = _report(decision), decision.page_type
-        if decision.replaced:
-            blocks = with_figures(tree, typed_blocks(decision.kept_blocks), base)
-            text, recovered = to_text(blocks), ()
+        if decision.changed and decision.blocks:
+            blocks = revised(blocks, decision.blocks)
+            text = to_text(blocks)
     article = ExtractedArticle(
         flattened_subtrees=parsed.flattened_subtrees,
         content_model=report,
@@ -224,14 +224,14 @@ def _page_type_source(decision: Refined | None) -> str | None:
     """`declared_article` when the page declares itself an article, else `classifier`."""
     if decision is None:
         return None
-    return "declared_article" if decision.outcome is Outcome.DECLARED_ARTICLE else "classifier"
+    return "declared_article" if decision.declared else "classifier"
 
 
 def _report(decision: Refined) -> ContentModelReport:
     scored = decision.blocks is not None
     confidence = decision.confidence
     return ContentModelReport(
-        applied=decision.replaced,
+        applied=decision.changed,
         outcome=str(decision.outcome),
         page_type_confidence=round(confidence, 4) if confidence is not None else None,
         blocks=len(decision.blocks or ()) if scored else None,

@@ -27,6 +27,8 @@ from typing import Any
 from lxml.html import HtmlElement
 
 from article_extractor.pipeline.literal_prefilter import LazyPattern, vocabulary
+from article_extractor.pipeline.model.text_model import TextModel, words_of
+from article_extractor.pipeline.model.text_model import shipped as shipped_text_model
 
 MODEL_PATH = Path(__file__).with_name("content_model.json")
 
@@ -132,6 +134,7 @@ class PageBlock:
     # the text as lines, where its element's child blocks (a <br>, a nested box) break it;
     # None when it is one line (`text`), which the model's features always read
     lines: str | None = None
+    by_text: bool = False  # the model changed trafilatura's choice because of the block's words
 
     @property
     def shown(self) -> str:
@@ -139,6 +142,9 @@ class PageBlock:
         return self.text if self.lines is None else self.lines
 
 
+# The raw word count a linear model reads, capped: a paragraph of a million words (a log dumped
+# on one line) is as long as one of a few thousand, never a reason to remove it.
+MAX_TOKENS = 2000.0
 _LINK_BIT = 1 << ANCESTOR_TAGS["a"]
 _BREAK = "\x00"  # never in a parsed page's text: libxml2 does not keep NUL characters
 
@@ -280,6 +286,7 @@ def block_features(
         group = TAG_GROUPS.get(block.tag, "div")
         for name in _TAG_NAMES:
             f[f"tag_{name}"] = float(group == name)
+        f["n_tokens"] = min(n_tokens, MAX_TOKENS)
         f["log_tokens"] = math.log1p(n_tokens)
         f["short"] = float(n_tokens <= 3)
         f["link_share"] = min(1.0, block.link_chars / chars) if chars else 0.0
@@ -312,6 +319,68 @@ def block_features(
             f[f"link_x_{name}"] = f["link_share"] * p
             f[f"tokens_x_{name}"] = f["log_tokens"] * p
             f[f"repeat_x_{name}"] = f["log_repeat"] * p
+
+
+def _container(blocks: list[PageBlock], kept_flags: list[float]) -> HtmlElement | None:
+    """The element holding the most words trafilatura kept as direct child blocks: the
+    article's own container, whose direct children are its paragraphs."""
+    words: dict[HtmlElement, float] = {}
+    for block, kept in zip(blocks, kept_flags, strict=True):
+        if kept >= 0.5 and block.element is not None:
+            parent = block.element.getparent()
+            if parent is not None:
+                words[parent] = words.get(parent, 0.0) + block.features["n_tokens"]
+    return max(words, key=words.__getitem__) if words else None
+
+
+def _places(blocks: list[PageBlock], container: HtmlElement | None) -> list[int]:
+    """Each block's levels below `container`: 1 a direct child, more in a nested box, 0 the
+    container itself, -1 outside it (every block when there is no container)."""
+    if container is None:
+        return [-1] * len(blocks)
+    levels: dict[HtmlElement, int] = {}  # element -> levels below the container, -1 outside
+
+    def below(element: HtmlElement | None) -> int:
+        chain = []
+        node = element
+        found = -1
+        while node is not None:
+            if node is container:
+                found = 0
+                break
+            known = levels.get(node)
+            if known is not None:
+                found = known
+                break
+            chain.append(node)
+            node = node.getparent()
+        for node in reversed(chain):
+            found = found + 1 if found >= 0 else -1
+            levels[node] = found
+        return found
+
+    return [below(block.element) for block in blocks]
+
+
+def context_features(blocks: list[PageBlock], declared_article: bool) -> None:
+    """Add where each block sits to its `features` (after `block_features`): a direct child of
+    the article's container (`_container`), inside it in a nested box (`box_levels`: how many
+    elements deeper), or outside it; the same for its neighbours; and the page's declaration."""
+    kept_flags = [block.features["kept"] for block in blocks]
+    places = _places(blocks, _container(blocks, kept_flags))
+    n = len(blocks)
+    for i, block in enumerate(blocks):
+        f = block.features
+        place = places[i]
+        f["declared_article"] = float(declared_article)
+        f["child_of_container"] = float(place == 1)
+        f["in_box"] = float(place > 1)
+        f["box_levels"] = math.log1p(max(0, place - 1))
+        f["outside_container"] = float(place < 0)
+        f["box_x_kept"] = f["in_box"] * f["kept"]
+        f["child_x_kept"] = f["child_of_container"] * f["kept"]
+        f["prev_child"] = float(i > 0 and places[i - 1] == 1)
+        f["next_child"] = float(i + 1 < n and places[i + 1] == 1)
 
 
 @cache
@@ -350,26 +419,63 @@ def _score_fast(features: dict[str, float], bias: float, pairs: list[tuple[str, 
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
+def text_features(blocks: list[PageBlock], model: TextModel | None = None) -> None:
+    """Add what each block's words say (`text_model`), and its neighbours', to its `features`
+    (after `block_features`): the text model's log-odds for the block, the blocks before and
+    after it, the five around it, and for a block trafilatura kept."""
+    model = model or shipped_text_model()
+    logits = [model.logit(words_of(block.text)) for block in blocks]
+    n = len(blocks)
+    for i, block in enumerate(blocks):
+        f = block.features
+        z = logits[i]
+        window = logits[max(0, i - 2) : i + 3]
+        f["text_logit"] = z
+        f["text_prev"] = logits[i - 1] if i else 0.0
+        f["text_next"] = logits[i + 1] if i + 1 < n else 0.0
+        f["text_x_kept"] = z * f["kept"]
+        f["text_window"] = sum(window) / len(window)
+
+
+def add_threshold(
+    model: dict[str, Any], type_probabilities: dict[str, float], declared_article: bool
+) -> float:
+    """The score from which a block trafilatura left out is added: the article threshold and
+    the other pages' mixed by how sure the page is an article (1 when it declares one), so a
+    wrong type guess moves the bar a little instead of switching models."""
+    article = 1.0 if declared_article else type_probabilities.get("article", 0.0)
+    return float(article * model["t_add_article"] + (1.0 - article) * model["t_add_other"])
+
+
 def decide(
     blocks: list[PageBlock],
     extracted: str,
     type_probabilities: dict[str, float],
+    declared_article: bool,
     model: dict[str, Any] | None = None,
-    rule: tuple[float, float] | None = None,
+    text: TextModel | None = None,
 ) -> list[PageBlock]:
-    """Score every block and set `keep`: a block trafilatura kept stays if its score is at
-    least `rule[0]`, another is added if at least `rule[1]` (default: the model's
-    `threshold` for both). The scores are `score_block` over `block_features`, computed
-    without building each block's feature mapping (`features` holds `n_tokens` and `kept`)."""
+    """Score every block and set `keep`: a block trafilatura kept stays unless its score is
+    under the model's `t_remove`; one it left out is added when its score reaches
+    `add_threshold`. Between the two, trafilatura's choice stands.
+
+    The scores are `score_block` over the features training reads (`block_features`,
+    `context_features`, `text_features`), computed without building each block's feature
+    mapping: what is constant on the page is folded into the intercept and a few coefficients
+    (`features` holds `n_tokens` and `kept`). `by_text` is set on a block whose fate the model
+    changed and would not have with its text features at their mean."""
     model = model or _model()
-    t_keep, t_add = rule or (model.get("threshold", 0.5),) * 2
+    text = text or shipped_text_model()
     bias, weights = model.get("_weights") or _weights(model)
+    t_remove = model["t_remove"]
+    t_add = add_threshold(model, type_probabilities, declared_article)
     kept_text = f" {_token_string(extracted)} "
     # a run of words is in the kept text only if its first word is: most others skip the search
     kept_words = frozenset(kept_text.split())
     n = len(blocks)
     signature_counts = Counter(block.signature for block in blocks)
     kept_flags = []
+    logits = []
     page_tokens = 0
     for block in blocks:
         words = _TOKEN.findall(block.text.lower())
@@ -379,8 +485,10 @@ def decide(
         else:
             kept = _kept(words, kept_text)
         kept_flags.append(kept)
+        logits.append(text.logit(words))
         block.features = {"n_tokens": float(len(words)), "kept": kept}
-    # everything constant on the page folded into the intercept and four coefficients
+    places = _places(blocks, _container(blocks, kept_flags))
+    # everything constant on the page folded into the intercept and a few coefficients
     extracted_tokens = kept_text.count(" ") - 1
     page_share = min(1.0, extracted_tokens / page_tokens) if page_tokens else 0.0
     w = weights.get
@@ -389,6 +497,7 @@ def decide(
         + w("page_kept_share", 0.0) * page_share
         + w("page_log_tokens", 0.0) * math.log1p(page_tokens)
         + w("page_log_kept_tokens", 0.0) * math.log1p(extracted_tokens)
+        + w("declared_article", 0.0) * declared_article
     )
     w_kept = w("kept", 0.0) + w("kept_x_page_share", 0.0) * page_share
     w_link, w_tokens, w_repeat = w("link_share", 0.0), w("log_tokens", 0.0), w("log_repeat", 0.0)
@@ -407,30 +516,51 @@ def decide(
     w_depth, w_position = w("log_depth", 0.0), w("position", 0.0)
     w_prev, w_next, w_window = w("kept_prev", 0.0), w("kept_next", 0.0), w("kept_window", 0.0)
     w_kept_tokens = w("kept_x_log_tokens", 0.0)
+    w_child, w_box, w_levels = w("child_of_container", 0.0), w("in_box", 0.0), w("box_levels", 0.0)
+    w_outside, w_box_kept = w("outside_container", 0.0), w("box_x_kept", 0.0)
+    w_child_kept, w_prev_child = w("child_x_kept", 0.0), w("prev_child", 0.0)
+    w_next_child = w("next_child", 0.0)
+    w_text, w_text_prev, w_text_next = (
+        w("text_logit", 0.0),
+        w("text_prev", 0.0),
+        w("text_next", 0.0),
+    )
+    w_text_kept, w_text_window = w("text_x_kept", 0.0), w("text_window", 0.0)
+    text_means = sum(wt * mu for _, wt, mu in _text_weights(model))
     flag_sums: dict[int, float] = {}
     for i, block in enumerate(blocks):
-        text = block.text
+        text_of = block.text
         n_tokens = block.features["n_tokens"]
-        chars = len(text)
+        chars = len(text_of)
         log_tokens = math.log1p(n_tokens)
-        digits = len(_DIGIT.findall(text))
+        digits = len(_DIGIT.findall(text_of))
         flag_sum = flag_sums.get(block.flags)
         if flag_sum is None:
             flag_sum = sum(wf for bit, wf in enumerate(flag_weights) if block.flags & (1 << bit))
             flag_sums[block.flags] = flag_sum
         kept = kept_flags[i]
         window = kept_flags[max(0, i - 3) : i + 4]
+        place = places[i]
+        logit = logits[i]
+        around = logits[max(0, i - 2) : i + 3]
+        said = (
+            w_text * logit
+            + w_text_prev * (logits[i - 1] if i else 0.0)
+            + w_text_next * (logits[i + 1] if i + 1 < n else 0.0)
+            + w_text_kept * (logit * kept)
+            + w_text_window * (sum(around) / len(around))
+        )
         z = (
             page_bias
             + w_tag[TAG_GROUPS.get(block.tag, "div")]
-            + w_n_tokens * n_tokens
+            + w_n_tokens * min(n_tokens, MAX_TOKENS)
             + w_tokens * log_tokens
             + w_short * (n_tokens <= 3)
             + w_link * (min(1.0, block.link_chars / chars) if chars else 0.0)
-            + w_punct * (sum(map(text.count, _PUNCT_CHARS)) / (n_tokens + 1))
-            + w_sentence * text.rstrip().endswith(_SENTENCE_ENDS)
+            + w_punct * (sum(map(text_of.count, _PUNCT_CHARS)) / (n_tokens + 1))
+            + w_sentence * text_of.rstrip().endswith(_SENTENCE_ENDS)
             + w_digits * (digits / (chars + 1))
-            + w_price * (digits > 0 and _PRICE.search(text) is not None)
+            + w_price * (digits > 0 and _PRICE.search(text_of) is not None)
             + w_depth * math.log1p(block.depth)
             + w_position * (i / n)
             + flag_sum
@@ -440,10 +570,40 @@ def decide(
             + w_next * (kept_flags[i + 1] if i + 1 < n else 0.0)
             + w_window * (sum(window) / len(window))
             + w_kept_tokens * (kept * log_tokens)
+            + w_child * (place == 1)
+            + w_box * (place > 1)
+            + w_levels * math.log1p(max(0, place - 1))
+            + w_outside * (place < 0)
+            + w_box_kept * ((place > 1) * kept)
+            + w_child_kept * ((place == 1) * kept)
+            + w_prev_child * (i > 0 and places[i - 1] == 1)
+            + w_next_child * (i + 1 < n and places[i + 1] == 1)
+            + said
         )
-        block.score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
-        block.keep = block.score >= (t_keep if kept >= 0.5 else t_add)
+        block.score = _sigmoid(z)
+        was_kept = kept >= 0.5
+        block.keep = block.score >= t_remove if was_kept else block.score >= t_add
+        if block.keep != was_kept:
+            # its words decided when, with the text features at their mean, it would have
+            # stayed as trafilatura had it
+            plain = _sigmoid(z - said + text_means)
+            block.by_text = (plain >= t_remove) if was_kept else (plain < t_add)
     return blocks
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+def _text_weights(model: dict[str, Any]) -> list[tuple[str, float, float]]:
+    """The text features' raw weights and means: (name, w / sd, mean)."""
+    return [
+        (name, w / sd, mu)
+        for name, mu, sd, w in zip(
+            model["features"], model["mean"], model["scale"], model["coef"], strict=True
+        )
+        if name.startswith("text_")
+    ]
 
 
 def _weights(model: dict[str, Any]) -> tuple[float, dict[str, float]]:
@@ -464,7 +624,10 @@ def main_text(blocks: list[PageBlock]) -> str:
 class Outcome(StrEnum):
     """What `refine` did with a page (`document.ContentModelReport` says what each means)."""
 
-    APPLIED = "applied"
+    APPLIED = "applied"  # trafilatura's content with blocks the model added (and removed)
+    FILTERED = "filtered"  # trafilatura's content without the blocks the model removed
+    UNCHANGED = "unchanged"  # every block scored, none sure enough to overrule trafilatura
+    # older outcomes, still valid in documents written before one decision for every page
     DECLARED_ARTICLE = "declared_article"
     RULE_OFF = "rule_off"
     LOW_CONFIDENCE = "low_confidence"
@@ -475,23 +638,38 @@ class Outcome(StrEnum):
 class Refined:
     """What `refine` decided for one page."""
 
-    text: str  # the page's main text: the kept blocks, or trafilatura's text unchanged
-    page_type: str  # the classifier's label ("article" for a declared article)
-    type_probabilities: dict[str, float]  # empty for a declared article (not classified)
+    text: str  # trafilatura's text (the caller revises its blocks: `kept_blocks.revised`)
+    page_type: str  # "article" for a page that declares one, else the classifier's label
+    type_probabilities: dict[str, float]  # the classifier's (empty when not classified)
     outcome: Outcome
     blocks: list[PageBlock] | None = None  # every block with its score (None when not scored)
+    declared: bool = False  # the page declares an article (its type is not the classifier's)
 
     @property
-    def replaced(self) -> bool:
-        return self.outcome is Outcome.APPLIED
+    def changed(self) -> bool:
+        """The model changed trafilatura's content (added or removed blocks)."""
+        return self.outcome in (Outcome.APPLIED, Outcome.FILTERED)
 
     @property
-    def confidence(self) -> float | None:  # None for a declared article
-        return max(self.type_probabilities.values()) if self.type_probabilities else None
+    def confidence(self) -> float | None:
+        """The classifier's probability of its label; None when the page declares its type."""
+        if self.declared or not self.type_probabilities:
+            return None
+        return max(self.type_probabilities.values())
 
     @property
     def kept_blocks(self) -> list[PageBlock]:
         return [block for block in self.blocks or () if block.keep]
+
+    @property
+    def removed_blocks(self) -> list[PageBlock]:
+        """Blocks trafilatura kept that the model removes."""
+        return [b for b in self.blocks or () if not b.keep and b.features["kept"] >= 0.5]
+
+    @property
+    def added_blocks(self) -> list[PageBlock]:
+        """Blocks trafilatura left out that the model adds."""
+        return [b for b in self.blocks or () if b.keep and b.features["kept"] < 0.5]
 
     @property
     def added(self) -> int:
@@ -501,7 +679,7 @@ class Refined:
     @property
     def removed(self) -> int:
         """Blocks trafilatura kept that the model drops."""
-        return sum(1 for b in self.blocks or () if not b.keep and b.features["kept"] >= 0.5)
+        return len(self.removed_blocks)
 
 
 def refine(
@@ -510,28 +688,29 @@ def refine(
     extracted: str,
     model: dict[str, Any] | None = None,
     type_model: dict[str, Any] | None = None,
+    text: TextModel | None = None,
 ) -> Refined:
-    """The page's main text: trafilatura's (`extracted`) for a declared article, a page type
-    without a rule, below `min_confidence`, or when the kept blocks hold under `min_tokens`
-    words; else the blocks the type's rule (t_keep, t_add) keeps. `tree`: the page as parsed
-    before trafilatura (which works on a copy), `url` or None."""
+    """One decision for every page: classify it (its declaration and the classifier's type
+    probabilities are features, never a gate), score each of its blocks (`decide`), and say
+    what becomes of trafilatura's content (`extracted`): unchanged when the model is sure of
+    no block, filtered when it only removes blocks, applied when it adds some (the caller
+    revises trafilatura's blocks: `kept_blocks.revised`). `tree`: the page as parsed before
+    trafilatura (which works on a copy), `url` or None."""
     from article_extractor.pipeline.model.page_type import article_declaration, classify_page
 
     model = model or _model()
-    schema = None  # the page's schema.org types, once read: the gate's are the classifier's
-    if model.get("declared_article_gate"):
-        declared, schema = article_declaration(tree, url)
-        if declared:
-            return Refined(extracted, "article", {}, Outcome.DECLARED_ARTICLE)
+    declared, schema = article_declaration(tree, url)
     page = classify_page(tree, url, type_model, schema)
-    rule = model.get("rules", {}).get(page.label)
-    if rule is None:
-        return Refined(extracted, page.label, page.probabilities, Outcome.RULE_OFF)
-    if max(page.probabilities.values()) < model.get("min_confidence", 0.0):
-        return Refined(extracted, page.label, page.probabilities, Outcome.LOW_CONFIDENCE)
+    label = "article" if declared else page.label
     blocks = page_blocks(tree)
-    decide(blocks, extracted, page.probabilities, model, (rule[0], rule[1]))
-    kept_tokens = sum(b.features["n_tokens"] for b in blocks if b.keep)
-    if kept_tokens < model.get("min_tokens", 0):
-        return Refined(extracted, page.label, page.probabilities, Outcome.TOO_FEW_TOKENS, blocks)
-    return Refined(main_text(blocks), page.label, page.probabilities, Outcome.APPLIED, blocks)
+    if not blocks:
+        return Refined(extracted, label, page.probabilities, Outcome.UNCHANGED, blocks, declared)
+    decide(blocks, extracted, page.probabilities, declared, model, text)
+    if not any(b.keep for b in blocks):
+        # the model never empties a page trafilatura found content on: unsure of it all
+        for block in blocks:
+            block.keep, block.by_text = block.features["kept"] >= 0.5, False
+    added = any(b.keep and b.features["kept"] < 0.5 for b in blocks)
+    removed = any(not b.keep and b.features["kept"] >= 0.5 for b in blocks)
+    outcome = Outcome.APPLIED if added else Outcome.FILTERED if removed else Outcome.UNCHANGED
+    return Refined(extracted, label, page.probabilities, outcome, blocks, declared)

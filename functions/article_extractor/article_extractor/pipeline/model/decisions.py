@@ -32,6 +32,7 @@ from article_extractor.document import (
     DECIDED_BY_CONTENT_MODEL,
     DECIDED_BY_FIGURES,
     DECIDED_BY_LEDE,
+    DECIDED_BY_TEXT_MODEL,
     DECIDED_BY_TITLE,
     DECIDED_BY_TRAFILATURA,
     KEPT,
@@ -103,8 +104,8 @@ def page_decisions(
     """Every block of the page in reading order with what became of it (see the module doc):
     `content` the blocks before cleaning, `removals` what cleaning removed, in order."""
     refined = evidence.refined
-    model_decided = refined is not None and refined.replaced
-    base = DECIDED_BY_CONTENT_MODEL if model_decided else DECIDED_BY_TRAFILATURA
+    model_decided = False  # trafilatura's content stands but for the blocks the model changed
+    base = DECIDED_BY_TRAFILATURA
     lines = list(_content_lines(content, base, evidence.lede))
     _mark_removals(lines, removals)
     blocks = refined.blocks if refined is not None and refined.blocks is not None else None
@@ -118,12 +119,25 @@ def page_decisions(
     ]
     _line_up(page, lines)
     figures = _figure_of_blocks(blocks, content, evidence)
+    # blocks the model took out of trafilatura's content or put in
+    filtered = {id(b) for b in refined.removed_blocks} if refined is not None else set()
+    added = {id(b) for b in refined.added_blocks} if refined is not None else set()
     entries: list[list[Decision]] = [[] for _ in range(len(blocks) + 1)]  # [0]: before all
     by_block: list[list[_PageLine]] = [[] for _ in blocks]
     for page_line in page:
         by_block[page_line.block].append(page_line)
     for index, (block, own) in enumerate(zip(blocks, by_block, strict=True)):
-        decided = (_page_line_decision(block, line, lines, model_decided, figures) for line in own)
+        decided = (
+            _page_line_decision(
+                block,
+                line,
+                lines,
+                model_decided,
+                figures,
+                id(block) in filtered or id(block) in added,
+            )
+            for line in own
+        )
         entries[index + 1].extend(_runs(decided))
     anchor = 0
     for line in lines:
@@ -278,10 +292,13 @@ def _page_line_decision(
     content: list[_ContentLine],
     model_decided: bool,
     figures: dict[int, bool],
+    model_removed: bool = False,  # the model changed this block's fate (added or removed it)
 ) -> Decision:
-    score = round(block.score, _SCORE_DIGITS) if model_decided else None
+    score = round(block.score, _SCORE_DIGITS) if model_decided or model_removed else None
     if line.content_line is not None:
         decided = _content_decision(content[line.content_line], line.text)
+        if model_removed and decided.by == DECIDED_BY_TRAFILATURA:  # a block the model added
+            return replace(decided, by=_model_source(block), score=score)
         if decided.by == DECIDED_BY_CONTENT_MODEL:
             return replace(decided, score=score)
         return decided
@@ -291,9 +308,13 @@ def _page_line_decision(
         return Decision(kind, line.text, KEPT, DECIDED_BY_CONTENT_MODEL, score)
     if line.block in figures and not figures[line.block]:
         return Decision(kind, line.text, REMOVED, DECIDED_BY_FIGURES)
-    if model_decided:
-        return Decision(kind, line.text, REMOVED, DECIDED_BY_CONTENT_MODEL, score)
+    if model_decided or model_removed:
+        return Decision(kind, line.text, REMOVED, _model_source(block), score)
     return Decision(kind, line.text, REMOVED, DECIDED_BY_TRAFILATURA)
+
+
+def _model_source(block: PageBlock) -> str:
+    return DECIDED_BY_TEXT_MODEL if block.by_text else DECIDED_BY_CONTENT_MODEL
 
 
 def _content_decision(line: _ContentLine, text: str) -> Decision:

@@ -12,12 +12,13 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lxml.html import HtmlElement
 
 from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind, ListItem, code_language
 from article_extractor.pipeline.model.content_model import BLOCK_TAGS, PageBlock
+from article_extractor.pipeline.model.text_model import words_of
 
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
 _LISTS = frozenset({"ul", "ol", "menu"})
@@ -179,3 +180,76 @@ def _table(cells: list[PageBlock]) -> Block:
     return Block(
         BlockKind.TABLE, header=pad(header) if header else None, rows=tuple(map(pad, values))
     )
+
+
+def revised(blocks: Sequence[Block], page: Sequence[PageBlock]) -> list[Block]:
+    """trafilatura's blocks as the block model revised them (`page`: every page block, scored):
+    without the blocks it removed (`without_removed`), with the blocks it added put in where
+    they stand on the page, after the last of trafilatura's blocks that comes before them."""
+    removed = [b for b in page if not b.keep and b.features["kept"] >= 0.5]
+    kept = without_removed(blocks, removed)
+    at: dict[str, int] = {}  # a kept block's (or list item's, cell's) words -> its index
+    for index, block in enumerate(kept):
+        for text in _texts(block):
+            at.setdefault(_words(text), index)
+    inserts: dict[int, list[PageBlock]] = {}
+    anchor = -1
+    for scored in page:
+        if not scored.keep:
+            continue
+        if scored.features["kept"] < 0.5:
+            inserts.setdefault(anchor, []).append(scored)
+        else:
+            anchor = max(anchor, at.get(_words(scored.text), anchor))
+    if not inserts:
+        return kept
+    out = typed_blocks(inserts.get(-1, []))
+    for index, block in enumerate(kept):
+        out.append(block)
+        out.extend(typed_blocks(inserts.get(index, [])))
+    return out
+
+
+def _texts(block: Block) -> Iterator[str]:
+    """The texts a page block of `block` could have: its own, its items', cells', children's."""
+    if block.text:
+        yield block.text
+    for item in block.items:
+        yield item.text
+        for child in item.children:
+            yield from _texts(child)
+    for row in (block.header or (), *block.rows):
+        yield from row
+    for child in block.children:
+        yield from _texts(child)
+
+
+def without_removed(blocks: Sequence[Block], removed: Sequence[PageBlock]) -> list[Block]:
+    """trafilatura's blocks without those the block model removed: a paragraph, heading or list
+    item goes when its words are a block's the model removed (all of them, in order); a quote
+    loses such children; anything else (tables, code, figures) stays."""
+    gone = {_words(block.text) for block in removed}
+    gone.discard("")
+    if not gone:
+        return list(blocks)
+    return [kept for block in blocks if (kept := _without(block, gone)) is not None]
+
+
+def _words(text: str) -> str:
+    return " ".join(words_of(text))
+
+
+def _without(block: Block, gone: set[str]) -> Block | None:
+    if block.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING):
+        return None if _words(block.text) in gone else block
+    if block.kind is BlockKind.LIST:
+        items = tuple(item for item in block.items if _words(item.text) not in gone)
+        if not items:
+            return None
+        return block if len(items) == len(block.items) else replace(block, items=items)
+    if block.kind is BlockKind.QUOTE:
+        children = tuple(c for child in block.children if (c := _without(child, gone)) is not None)
+        if not children:
+            return None
+        return block if len(children) == len(block.children) else replace(block, children=children)
+    return block
