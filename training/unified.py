@@ -34,7 +34,7 @@ from scipy import sparse
 from sklearn.linear_model import LogisticRegression, SGDClassifier
 from sklearn.preprocessing import StandardScaler
 
-from article_extractor.pipeline.model import text_model
+from article_extractor.pipeline.model import content_model, text_model
 from training.data import CACHE, ROOT, TYPES
 from training.unified_data import page_folds
 
@@ -49,7 +49,30 @@ def load() -> list[dict[str, Any]]:
     records: list[dict[str, Any]] = []
     for name in ("wcxb", "trafeval"):
         records.extend(pickle.loads((CACHE / f"unified-{name}.pkl").read_bytes()))
-    return [r for r in records if r["blocks"]]
+    records = [r for r in records if r["blocks"]]
+    for record in records:
+        if record["declared"]:
+            declared_types(record)
+    return records
+
+
+def declared_types(record: dict[str, Any]) -> None:
+    """A page that declares an article is not classified (`content_model.refine`): its type
+    features are an article's for sure, and so are their products with the block's."""
+    names = record["names"]
+    matrix = record["matrix"]
+    column = {name: i for i, name in enumerate(names)}
+    sure = content_model.DECLARED_TYPES
+    for kind, p in sure.items():
+        matrix[:, column[f"type_{kind}"]] = p
+        for product, base in (
+            ("kept_x", "kept"),
+            ("link_x", "link_share"),
+            ("tokens_x", "log_tokens"),
+            ("repeat_x", "log_repeat"),
+        ):
+            matrix[:, column[f"{product}_type_{kind}"]] = matrix[:, column[base]] * p
+    record["probabilities"] = dict(sure)
 
 
 def text_matrix(texts: list[str]) -> sparse.csr_matrix:
@@ -246,16 +269,20 @@ def fit_all(
     args: Any,
 ) -> dict[str, Any]:
     """Both models per fold (out-of-fold scores of every block) and on everything."""
-    x_text = text_matrix(texts)
-    print(f"text matrix: {x_text.nnz} entries", flush=True)
-    logits = np.zeros(len(y))
-    text_models = []
-    for k in range(K):
-        train = labelled & (fold != k)
-        model = fit_text(x_text[train], y[train], weight[train], args.alpha)
-        logits[fold == k] = model.decision_function(x_text[fold == k])
-        text_models.append(model)
-    full_text = fit_text(x_text[labelled], y[labelled], weight[labelled], args.alpha)
+    if args.reuse_text:  # the text models of the last run (they read the texts only)
+        earlier = pickle.loads((CACHE / "unified-models.pkl").read_bytes())
+        logits, (*text_models, full_text) = earlier["logits"], earlier["text_models"]
+    else:
+        x_text = text_matrix(texts)
+        print(f"text matrix: {x_text.nnz} entries", flush=True)
+        logits = np.zeros(len(y))
+        text_models = []
+        for k in range(K):
+            train = labelled & (fold != k)
+            model = fit_text(x_text[train], y[train], weight[train], args.alpha)
+            logits[fold == k] = model.decision_function(x_text[fold == k])
+            text_models.append(model)
+        full_text = fit_text(x_text[labelled], y[labelled], weight[labelled], args.alpha)
     x_all = np.hstack([x_dense, neighbour_text(logits, kept, page)])
     probs = np.zeros(len(y))
     block_models = []
@@ -281,6 +308,7 @@ def main() -> None:
     parser.add_argument("--alpha", type=float, default=2e-6)
     parser.add_argument("--C", type=float, default=1.0)
     parser.add_argument("--reuse", action="store_true", help="the fits of the last run")
+    parser.add_argument("--reuse-text", action="store_true", help="its text models only")
     args = parser.parse_args()
     from training.data import pages
 

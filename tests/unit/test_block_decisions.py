@@ -252,3 +252,23 @@ def test_a_block_of_a_million_words_is_no_reason_to_remove_it() -> None:
     refined = content_model.refine(tree, None, long_block)
     assert refined.blocks and refined.blocks[0].features["n_tokens"] > content_model.MAX_TOKENS
     assert not refined.removed_blocks
+
+
+def test_on_a_page_where_nothing_can_be_added_only_trafilatura_s_blocks_are_scored() -> None:
+    model = json.loads(content_model.MODEL_PATH.read_text(encoding="utf-8"))
+    tree = document_fromstring(PAGE)
+    probabilities = page_type.classify_page(tree, None).probabilities
+    never = {**model, "t_add_article": 1.01, "t_add_other": 1.01}
+    reachable = {**model, "t_add_article": 1.0, "t_add_other": 1.0}  # no score reaches 1.0
+    fast = content_model.decide(
+        content_model.page_blocks(tree), _trafilatura_text(), probabilities, True, never
+    )
+    full = content_model.decide(
+        content_model.page_blocks(tree), _trafilatura_text(), probabilities, True, reachable
+    )
+    assert [b.keep for b in fast] == [b.keep for b in full]
+    for got, expected in zip(fast, full, strict=True):
+        if expected.features["kept"] >= 0.5:
+            assert got.score == pytest.approx(expected.score)
+        else:
+            assert got.score == 0.0 and expected.score < 1.0

@@ -37,6 +37,7 @@ LOSES_SUBHEADINGS_OR_ITEMS = frozenset(
     {
         "newsletter-de-2",
         "newsletter-fr-2",
+        "paywall-fr-1",
         "donation-fr-3",
         "consent-de-2",
         "consent-fr-2",

@@ -142,6 +142,12 @@ class PageBlock:
         return self.text if self.lines is None else self.lines
 
 
+# The type probabilities of a page that declares an article (og:type, schema.org, a dated URL):
+# the classifier does not run on it.
+DECLARED_TYPES = {
+    kind: float(kind == "article")
+    for kind in ("article", "collection", "documentation", "forum", "listing", "product", "service")
+}
 # The raw word count a linear model reads, capped: a paragraph of a million words (a log dumped
 # on one line) is as long as one of a few thousand, never a reason to remove it.
 MAX_TOKENS = 2000.0
@@ -463,7 +469,8 @@ def decide(
     `context_features`, `text_features`), computed without building each block's feature
     mapping: what is constant on the page is folded into the intercept and a few coefficients
     (`features` holds `n_tokens` and `kept`). `by_text` is set on a block whose fate the model
-    changed and would not have with its text features at their mean."""
+    changed and would not have with its text features at their mean. When no block can reach
+    the add threshold (over 1), blocks trafilatura left out keep score 0 unscored."""
     model = model or _model()
     text = text or shipped_text_model()
     bias, weights = model.get("_weights") or _weights(model)
@@ -475,7 +482,7 @@ def decide(
     n = len(blocks)
     signature_counts = Counter(block.signature for block in blocks)
     kept_flags = []
-    logits = []
+    block_words = []
     page_tokens = 0
     for block in blocks:
         words = _TOKEN.findall(block.text.lower())
@@ -485,8 +492,15 @@ def decide(
         else:
             kept = _kept(words, kept_text)
         kept_flags.append(kept)
-        logits.append(text.logit(words))
+        block_words.append(words)
         block.features = {"n_tokens": float(len(words)), "kept": kept}
+    # When no score can reach the add threshold (an article's), only trafilatura's blocks can
+    # change: the others are not scored, and only the text those need is read.
+    scored = [True] * n if t_add <= 1.0 else [k >= 0.5 for k in kept_flags]
+    logits = [
+        text.logit(block_words[i]) if any(scored[max(0, i - 2) : i + 3]) else 0.0
+        for i in range(n)
+    ]
     places = _places(blocks, _container(blocks, kept_flags))
     # everything constant on the page folded into the intercept and a few coefficients
     extracted_tokens = kept_text.count(" ") - 1
@@ -529,6 +543,9 @@ def decide(
     text_means = sum(wt * mu for _, wt, mu in _text_weights(model))
     flag_sums: dict[int, float] = {}
     for i, block in enumerate(blocks):
+        if not scored[i]:
+            block.score, block.keep = 0.0, False
+            continue
         text_of = block.text
         n_tokens = block.features["n_tokens"]
         chars = len(text_of)
@@ -700,12 +717,15 @@ def refine(
 
     model = model or _model()
     declared, schema = article_declaration(tree, url)
-    page = classify_page(tree, url, type_model, schema)
-    label = "article" if declared else page.label
+    if declared:  # its own word: an article for sure, and no classifier to run
+        label, probabilities = "article", dict(DECLARED_TYPES)
+    else:
+        page = classify_page(tree, url, type_model, schema)
+        label, probabilities = page.label, page.probabilities
     blocks = page_blocks(tree)
     if not blocks:
-        return Refined(extracted, label, page.probabilities, Outcome.UNCHANGED, blocks, declared)
-    decide(blocks, extracted, page.probabilities, declared, model, text)
+        return Refined(extracted, label, probabilities, Outcome.UNCHANGED, blocks, declared)
+    decide(blocks, extracted, probabilities, declared, model, text)
     if not any(b.keep for b in blocks):
         # the model never empties a page trafilatura found content on: unsure of it all
         for block in blocks:
@@ -713,4 +733,4 @@ def refine(
     added = any(b.keep and b.features["kept"] < 0.5 for b in blocks)
     removed = any(not b.keep and b.features["kept"] >= 0.5 for b in blocks)
     outcome = Outcome.APPLIED if added else Outcome.FILTERED if removed else Outcome.UNCHANGED
-    return Refined(extracted, label, page.probabilities, outcome, blocks, declared)
+    return Refined(extracted, label, probabilities, outcome, blocks, declared)
