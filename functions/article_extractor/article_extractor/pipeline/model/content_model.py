@@ -498,8 +498,7 @@ def decide(
     # change: the others are not scored, and only the text those need is read.
     scored = [True] * n if t_add <= 1.0 else [k >= 0.5 for k in kept_flags]
     logits = [
-        text.logit(block_words[i]) if any(scored[max(0, i - 2) : i + 3]) else 0.0
-        for i in range(n)
+        text.logit(block_words[i]) if any(scored[max(0, i - 2) : i + 3]) else 0.0 for i in range(n)
     ]
     places = _places(blocks, _container(blocks, kept_flags))
     # everything constant on the page folded into the intercept and a few coefficients
