@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 # Measured (see the module docstring and docs/performance.md).
-MS_PER_PAGE = 27.4  # bench/speed.py: the product at 36.5 docs/s on one core
+MS_PER_PAGE = 50.0  # bench/speed.py: the product at 20.0 docs/s on one core
 RESULT_KIB = 9.3  # bench/speed.py: the result JSON at the median
 LOG_BYTES_PER_PAGE = 661  # the "object processed" line
 # One EMF line per invocation: 365 bytes for a batch of 1 page, 556 for a batch of 10.

@@ -88,7 +88,7 @@ def structure_costs(bodies: list[bytes]) -> dict[str, list[float]]:
     steps = (
         (extract_module, "blocks_from_result", "blocks"),
         (extract_module, "refine", "refine"),
-        (extract_module, "typed_blocks", "typed"),
+        (extract_module, "revised", "revised"),
         (process_module, "clean_blocks", "clean"),
         (process_module, "to_text", "text"),
         (process_module, "to_markdown", "markdown"),
