@@ -201,11 +201,11 @@ stack = create_pipeline(endpoint, "artifact-in", "artifact-out", queue_name="art
 with lambda_environment(stack):
     for path in sorted(Path(samples).iterdir()):
         upload(stack, path.name, path.read_bytes(), {})
-    # A page that declares no article: the page-type and block models are read and applied.
+    # A page that declares no article: the page-type, text and block models are read and scored.
     upload(stack, "forum/thread.html", Path(forum).read_bytes(), {"source-url": forum_url})
     drain(stack, lambda_handler)
     results = read_results(stack)
-from article_extractor.pipeline.model import content_model, page_type
+from article_extractor.pipeline.model import content_model, page_type, text_model
 forum_result = results.pop("forum/thread.html")
 origins = sorted({getattr(m, "__file__", None) or "" for m in list(sys.modules.values())})
 print(json.dumps({
@@ -216,8 +216,11 @@ print(json.dumps({
         "content_model": forum_result["extraction"]["content_model"],
         "text": forum_result["document"]["text"],
     },
-    "models": [str(content_model.MODEL_PATH), str(page_type.MODEL_PATH)],
-    "models_loaded": [m._model.cache_info().currsize for m in (content_model, page_type)],
+    "models": [str(m.MODEL_PATH) for m in (content_model, page_type, text_model)],
+    "models_loaded": [
+        *(m._model.cache_info().currsize for m in (content_model, page_type)),
+        text_model.shipped.cache_info().currsize,
+    ],
 }))
 """
 
@@ -319,11 +322,12 @@ def test_handler_runs_from_the_built_artifacts_alone(tmp_path: Path) -> None:
         "english-news-article.html": "ok",
         "russian-windows-1251.html": "ok",
     }
-    # The model files are read from the built function, on first use, and applied.
-    assert report["models_loaded"] == [1, 1]
+    # The model files are read from the built function, on first use, and every block scored.
+    assert report["models_loaded"] == [1, 1, 1]
     assert all(Path(model).is_relative_to(FUNCTION_DIR) for model in report["models"])
     assert report["forum"]["page_type"] == "forum"
-    assert report["forum"]["content_model"]["outcome"] == "applied"
+    assert report["forum"]["content_model"]["outcome"] in ("applied", "filtered", "unchanged")
+    assert report["forum"]["content_model"]["blocks"] > 0
     assert all(post in report["forum"]["text"].splitlines() for post in POSTS)
     venv = str(ROOT / ".venv")
     assert [origin for origin in report["origins"] if origin.startswith(venv)] == []

@@ -52,7 +52,7 @@ def test_s3_notification_writes_the_record_field_by_field(
         ]
     }
     document = buckets.result("news/2025/quiet morning.html")
-    assert document["schema_version"] == "1.5"
+    assert document["schema_version"] == "1.6"
     assert document["status"] == "ok"
     assert "error" not in document
     assert document["source"] == {
