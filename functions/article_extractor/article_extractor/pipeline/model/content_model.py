@@ -155,18 +155,44 @@ _LINK_BIT = 1 << ANCESTOR_TAGS["a"]
 _BREAK = "\x00"  # never in a parsed page's text: libxml2 does not keep NUL characters
 
 
+# class/id string -> its vocabulary bits, shared by the pages a process reads (a site's pages
+# repeat their class names); started over past this many entries
+_CLASS_FLAGS: dict[tuple[str | None, str | None], int] = {}
+_CLASS_FLAGS_LIMIT = 100_000
+
+
+def _class_bits(names: str | None, ident: str | None) -> int:
+    key = (names, ident)
+    bits = _CLASS_FLAGS.get(key)
+    if bits is None:
+        lowered = f"{names or ''} {ident or ''}".lower()
+        bits = 0
+        for bit, (_, regex) in enumerate(CLASS_FLAGS):
+            if regex.search(lowered):
+                bits |= 1 << (N_TAG_FLAGS + bit)
+        if len(_CLASS_FLAGS) >= _CLASS_FLAGS_LIMIT:
+            _CLASS_FLAGS.clear()
+        _CLASS_FLAGS[key] = bits
+    return bits
+
+
 class _Walker:
     def __init__(self) -> None:
         # a slot per block element in document order, filled when its text is complete
         self.blocks: list[PageBlock | None] = []
-        self.class_flags: dict[str, int] = {}  # class/id string -> its vocabulary bits
 
     def walk(self, root: HtmlElement) -> list[PageBlock]:
-        self._element(root, None, 0, 0, "")
+        self._element(root, None, 0, 0, "", None)
         return [b for b in self.blocks if b is not None]
 
     def _element(
-        self, el: HtmlElement, current: list[Any] | None, depth: int, flags: int, parent_sig: str
+        self,
+        el: HtmlElement,
+        current: list[Any] | None,
+        depth: int,
+        flags: int,
+        parent_tag: str,
+        parent_names: str | None,
     ) -> None:
         tag = el.tag
         if not isinstance(tag, str) or tag in SKIP_TAGS:
@@ -174,21 +200,15 @@ class _Walker:
         names = el.get("class")
         ident = el.get("id")
         if names or ident:
-            key = f"{names or ''} {ident or ''}"
-            bits = self.class_flags.get(key)
-            if bits is None:
-                lowered = key.lower()
-                bits = 0
-                for bit, (_, regex) in enumerate(CLASS_FLAGS):
-                    if regex.search(lowered):
-                        bits |= 1 << (N_TAG_FLAGS + bit)
-                self.class_flags[key] = bits
-            flags |= bits
-        own_sig = f"{tag}.{names or ''}"
+            flags |= _class_bits(names, ident)
         target: list[Any] | None
         if tag in BLOCK_TAGS:
-            # text pieces, link characters, and the block's fields known before its text
-            target = [[], 0, depth, flags, f"{parent_sig}>{own_sig}"]
+            # text pieces, link characters, and the block's fields known before its text (its
+            # signature: parent tag.class > tag.class)
+            signature = f"{parent_tag}.{parent_names or ''}>{tag}.{names or ''}"
+            if not parent_tag:
+                signature = f">{tag}.{names or ''}"
+            target = [[], 0, depth, flags, signature]
             index = len(self.blocks)
             self.blocks.append(None)
         else:
@@ -204,7 +224,7 @@ class _Walker:
                 if in_link:
                     target[1] += len(text.strip())
             for child in el:
-                self._element(child, target, depth + 1, flags, own_sig)
+                self._element(child, target, depth + 1, flags, tag, names)
                 if child.tag in BLOCK_TAGS:  # the text around a child block is two lines
                     target[0].append(_BREAK)
                 tail = child.tail
@@ -214,7 +234,7 @@ class _Walker:
                         target[1] += len(tail.strip())
         else:
             for child in el:
-                self._element(child, None, depth + 1, flags, own_sig)
+                self._element(child, None, depth + 1, flags, tag, names)
         if index >= 0:
             assert target is not None
             joined = "".join(target[0])
