@@ -158,7 +158,7 @@ _BREAK = "\x00"  # never in a parsed page's text: libxml2 does not keep NUL char
 # class/id string -> its vocabulary bits, shared by the pages a process reads (a site's pages
 # repeat their class names); started over past this many entries
 _CLASS_FLAGS: dict[tuple[str | None, str | None], int] = {}
-_CLASS_FLAGS_LIMIT = 100_000
+_CLASS_FLAGS_LIMIT = 20_000
 
 
 def _class_bits(names: str | None, ident: str | None) -> int:

@@ -37,7 +37,7 @@ BUCKETS = 1 << BITS
 CHAR_SIZES = (3, 4, 5)
 _MASK = BUCKETS - 1
 _TOKEN = LazyPattern(r"\w+")
-_WORD_CACHE_LIMIT = 200_000  # cached words (a few tens of MB at most) before starting over
+_WORD_CACHE_LIMIT = 50_000  # cached words and word pairs (some MB each) before starting over
 
 
 def word_slot(word: str) -> int:
