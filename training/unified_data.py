@@ -71,7 +71,7 @@ def _trigrams(words: list[str]) -> set[tuple[str, ...]]:
 
 
 def labels(token_strings: list[str], truth: str) -> list[float]:
-    truth_string = f" {content_model._token_string(truth)} "
+    truth_string = f" {content_model.token_string(truth)} "
     truth_trigrams = _trigrams(truth_string.split())
     out = []
     for i, tokens in enumerate(token_strings):
@@ -134,7 +134,7 @@ def _recorder(tree: Any, url: str | None, extracted: str, *_: Any, **__: Any) ->
             dtype=np.float32,
         ),
     }
-    return Refined(extracted, "article", {}, Outcome.DECLARED_ARTICLE)
+    return Refined("article", {}, Outcome.DECLARED_ARTICLE)
 
 
 def one(job: tuple[Page, int]) -> dict[str, Any] | None:
@@ -158,7 +158,7 @@ def one(job: tuple[Page, int]) -> dict[str, Any] | None:
         return {"set": page.dataset, "id": page.id, "fold": fold, "baseline": baseline, "blocks": 0}
     texts = seen["texts"]
     if page.dataset == "wcxb":
-        y = labels([content_model._token_string(t) for t in texts], page.truth)
+        y = labels([content_model.token_string(t) for t in texts], page.truth)
     else:
         y = snippet_labels(texts, page)
     return {

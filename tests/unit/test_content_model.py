@@ -120,8 +120,6 @@ def test_child_blocks_break_a_block_s_text_into_lines_and_never_glue_words() -> 
     one_line = document_fromstring("<html><body><p>One <b>line</b> only</p></body></html>")
     (paragraph,) = content_model.page_blocks(one_line)
     assert paragraph.lines is None and paragraph.shown == "One line only"
-    post.keep = True
-    assert content_model.main_text([post]) == post.shown
     (typed,) = typed_blocks([post])
     assert typed.text == post.shown
 

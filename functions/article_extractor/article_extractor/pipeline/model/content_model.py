@@ -89,7 +89,6 @@ CLASS_FLAGS = (
     ("hidden", re.compile(r"hidden|sr-only|visually-hidden|screen-reader|offscreen|d-none")),
 )
 N_TAG_FLAGS = 11
-_TOKEN = LazyPattern(r"\w+")
 _PUNCT = LazyPattern(r"[.!?;:,]")
 _SENTENCE_END = LazyPattern(r"[.!?…]\s*$")
 # A price: [$€£¥₹]\s?\d or \d(?:[.,]\d\d)?\s?(?:€|EUR|USD|GBP|zł|kr)\b, written to start with one
@@ -267,8 +266,10 @@ def page_blocks(tree: HtmlElement) -> list[PageBlock]:
         return []
 
 
-def _token_string(text: str) -> str:
-    return " ".join(_TOKEN.findall(text.lower()))
+def token_string(text: str) -> str:
+    """The text's words (`text_model.words_of`) between single spaces: how a block's text is
+    matched against trafilatura's (`_kept`, `kept_blocks.revised`)."""
+    return " ".join(words_of(text))
 
 
 def _kept(words: list[str], kept_text: str) -> float:
@@ -289,13 +290,13 @@ def block_features(
     blocks: list[PageBlock], extracted: str, type_probabilities: dict[str, float]
 ) -> None:
     """Fill each block's `features` (names are the model's keys)."""
-    kept_text = f" {_token_string(extracted)} "
+    kept_text = f" {token_string(extracted)} "
     n = len(blocks)
     signature_counts = Counter(block.signature for block in blocks)
     kept_flags = []
     page_tokens = 0
     for block in blocks:
-        tokens = _token_string(block.text)
+        tokens = token_string(block.text)
         words = tokens.split()
         block.features["n_tokens"] = float(len(words))
         page_tokens += len(words)
@@ -416,6 +417,7 @@ def _model() -> dict[str, Any]:
     loaded: dict[str, Any] = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     loaded["_folded"] = _folded(loaded)
     loaded["_weights"] = _weights(loaded)
+    loaded["_text_means"] = _text_means(loaded)
     return loaded
 
 
@@ -496,7 +498,7 @@ def decide(
     bias, weights = model.get("_weights") or _weights(model)
     t_remove = model["t_remove"]
     t_add = add_threshold(model, type_probabilities, declared_article)
-    kept_text = f" {_token_string(extracted)} "
+    kept_text = f" {token_string(extracted)} "
     # a run of words is in the kept text only if its first word is: most others skip the search
     kept_words = frozenset(kept_text.split())
     n = len(blocks)
@@ -505,7 +507,7 @@ def decide(
     block_words = []
     page_tokens = 0
     for block in blocks:
-        words = _TOKEN.findall(block.text.lower())
+        words = words_of(block.text)
         page_tokens += len(words)
         if words and words[0] not in kept_words and (len(words) < 8 or words[-6] not in kept_words):
             kept = 0.0  # none of the searches below can find it
@@ -559,7 +561,7 @@ def decide(
         w("text_next", 0.0),
     )
     w_text_kept, w_text_window = w("text_x_kept", 0.0), w("text_window", 0.0)
-    text_means = sum(wt * mu for _, wt, mu in _text_weights(model))
+    text_means = model["_text_means"] if "_text_means" in model else _text_means(model)
     flag_sums: dict[int, float] = {}
     for i, block in enumerate(blocks):
         if not scored[i]:
@@ -631,15 +633,15 @@ def _sigmoid(z: float) -> float:
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def _text_weights(model: dict[str, Any]) -> list[tuple[str, float, float]]:
-    """The text features' raw weights and means: (name, w / sd, mean)."""
-    return [
-        (name, w / sd, mu)
+def _text_means(model: dict[str, Any]) -> float:
+    """The text features' share of the linear function at their means: sum(w / sd * mean)."""
+    return sum(
+        float(w) / float(sd) * float(mu)
         for name, mu, sd, w in zip(
             model["features"], model["mean"], model["scale"], model["coef"], strict=True
         )
         if name.startswith("text_")
-    ]
+    )
 
 
 def _weights(model: dict[str, Any]) -> tuple[float, dict[str, float]]:
@@ -649,12 +651,6 @@ def _weights(model: dict[str, Any]) -> tuple[float, dict[str, float]]:
     for name, w in pairs:
         weights[name] = weights.get(name, 0.0) + w
     return bias, weights
-
-
-def main_text(blocks: list[PageBlock]) -> str:
-    """The kept blocks' text in document order, one block a line (or several, where its
-    child blocks break it)."""
-    return "\n".join(block.shown for block in blocks if block.keep)
 
 
 class Outcome(StrEnum):
@@ -674,7 +670,6 @@ class Outcome(StrEnum):
 class Refined:
     """What `refine` decided for one page."""
 
-    text: str  # trafilatura's text (the caller revises its blocks: `kept_blocks.revised`)
     page_type: str  # "article" for a page that declares one, else the classifier's label
     type_probabilities: dict[str, float]  # the classifier's (empty when not classified)
     outcome: Outcome
@@ -710,7 +705,7 @@ class Refined:
     @property
     def added(self) -> int:
         """Blocks the model keeps that trafilatura dropped."""
-        return sum(1 for b in self.blocks or () if b.keep and b.features["kept"] < 0.5)
+        return len(self.added_blocks)
 
     @property
     def removed(self) -> int:
@@ -743,7 +738,7 @@ def refine(
         label, probabilities = page.label, page.probabilities
     blocks = page_blocks(tree)
     if not blocks:
-        return Refined(extracted, label, probabilities, Outcome.UNCHANGED, blocks, declared)
+        return Refined(label, probabilities, Outcome.UNCHANGED, blocks, declared)
     decide(blocks, extracted, probabilities, declared, model, text)
     if not any(b.keep for b in blocks):
         # the model never empties a page trafilatura found content on: unsure of it all
@@ -752,4 +747,4 @@ def refine(
     added = any(b.keep and b.features["kept"] < 0.5 for b in blocks)
     removed = any(not b.keep and b.features["kept"] >= 0.5 for b in blocks)
     outcome = Outcome.APPLIED if added else Outcome.FILTERED if removed else Outcome.UNCHANGED
-    return Refined(extracted, label, probabilities, outcome, blocks, declared)
+    return Refined(label, probabilities, outcome, blocks, declared)

@@ -104,9 +104,7 @@ def page_decisions(
     """Every block of the page in reading order with what became of it (see the module doc):
     `content` the blocks before cleaning, `removals` what cleaning removed, in order."""
     refined = evidence.refined
-    model_decided = False  # trafilatura's content stands but for the blocks the model changed
-    base = DECIDED_BY_TRAFILATURA
-    lines = list(_content_lines(content, base, evidence.lede))
+    lines = list(_content_lines(content, evidence.lede))
     _mark_removals(lines, removals)
     blocks = refined.blocks if refined is not None and refined.blocks is not None else None
     if blocks is None:
@@ -119,24 +117,17 @@ def page_decisions(
     ]
     _line_up(page, lines)
     figures = _figure_of_blocks(blocks, content, evidence)
-    # blocks the model took out of trafilatura's content or put in
-    filtered = {id(b) for b in refined.removed_blocks} if refined is not None else set()
-    added = {id(b) for b in refined.added_blocks} if refined is not None else set()
+    # blocks the model took out of trafilatura's content or put in (which otherwise stands)
+    changed = (
+        {id(b) for b in (*refined.removed_blocks, *refined.added_blocks)} if refined else set()
+    )
     entries: list[list[Decision]] = [[] for _ in range(len(blocks) + 1)]  # [0]: before all
     by_block: list[list[_PageLine]] = [[] for _ in blocks]
     for page_line in page:
         by_block[page_line.block].append(page_line)
     for index, (block, own) in enumerate(zip(blocks, by_block, strict=True)):
         decided = (
-            _page_line_decision(
-                block,
-                line,
-                lines,
-                model_decided,
-                figures,
-                id(block) in filtered or id(block) in added,
-            )
-            for line in own
+            _page_line_decision(block, line, lines, figures, id(block) in changed) for line in own
         )
         entries[index + 1].extend(_runs(decided))
     anchor = 0
@@ -150,11 +141,11 @@ def page_decisions(
     return tuple(decision for group in entries for decision in group)
 
 
-def _content_lines(blocks: Sequence[Block], base: str, lede: str | None) -> Iterator[_ContentLine]:
+def _content_lines(blocks: Sequence[Block], lede: str | None) -> Iterator[_ContentLine]:
     """The lines of the content as cleaning judges them, each with the step that put it there."""
     lede_text = " ".join(lede.split()) if lede else None
     for block in blocks:
-        by = base
+        by = DECIDED_BY_TRAFILATURA
         if block.kind is BlockKind.FIGURE:
             by = DECIDED_BY_FIGURES
         elif lede_text is not None and " ".join(block.text.split()) == lede_text:
@@ -290,25 +281,19 @@ def _page_line_decision(
     block: PageBlock,
     line: _PageLine,
     content: list[_ContentLine],
-    model_decided: bool,
     figures: dict[int, bool],
-    model_removed: bool = False,  # the model changed this block's fate (added or removed it)
+    model_changed: bool,  # the model changed this block's fate (added or removed it)
 ) -> Decision:
-    score = round(block.score, _SCORE_DIGITS) if model_decided or model_removed else None
+    score = round(block.score, _SCORE_DIGITS) if model_changed else None
     if line.content_line is not None:
         decided = _content_decision(content[line.content_line], line.text)
-        if model_removed and decided.by == DECIDED_BY_TRAFILATURA:  # a block the model added
+        if model_changed and decided.by == DECIDED_BY_TRAFILATURA:  # a block the model added
             return replace(decided, by=_model_source(block), score=score)
-        if decided.by == DECIDED_BY_CONTENT_MODEL:
-            return replace(decided, score=score)
         return decided
     kind = str(BlockKind.FIGURE) if line.block in figures else _kind(block)
-    if model_decided and block.keep:
-        # kept by the model, though the content writes it otherwise
-        return Decision(kind, line.text, KEPT, DECIDED_BY_CONTENT_MODEL, score)
     if line.block in figures and not figures[line.block]:
         return Decision(kind, line.text, REMOVED, DECIDED_BY_FIGURES)
-    if model_decided or model_removed:
+    if model_changed:
         return Decision(kind, line.text, REMOVED, _model_source(block), score)
     return Decision(kind, line.text, REMOVED, DECIDED_BY_TRAFILATURA)
 

@@ -17,8 +17,7 @@ from dataclasses import dataclass, field, replace
 from lxml.html import HtmlElement
 
 from article_extractor.pipeline.blocks.typed_blocks import Block, BlockKind, ListItem, code_language
-from article_extractor.pipeline.model.content_model import BLOCK_TAGS, PageBlock
-from article_extractor.pipeline.model.text_model import words_of
+from article_extractor.pipeline.model.content_model import BLOCK_TAGS, PageBlock, token_string
 
 _HEADINGS = {f"h{level}": level for level in range(1, 7)}
 _LISTS = frozenset({"ul", "ol", "menu"})
@@ -191,7 +190,7 @@ def revised(blocks: Sequence[Block], page: Sequence[PageBlock]) -> list[Block]:
     at: dict[str, int] = {}  # a kept block's (or list item's, cell's) words -> its index
     for index, block in enumerate(kept):
         for text in _texts(block):
-            at.setdefault(_words(text), index)
+            at.setdefault(token_string(text), index)
     inserts: dict[int, list[PageBlock]] = {}
     anchor = -1
     for scored in page:
@@ -200,7 +199,7 @@ def revised(blocks: Sequence[Block], page: Sequence[PageBlock]) -> list[Block]:
         if scored.features["kept"] < 0.5:
             inserts.setdefault(anchor, []).append(scored)
         else:
-            anchor = max(anchor, at.get(_words(scored.text), anchor))
+            anchor = max(anchor, at.get(token_string(scored.text), anchor))
     if not inserts:
         return kept
     out = typed_blocks(inserts.get(-1, []))
@@ -228,22 +227,18 @@ def without_removed(blocks: Sequence[Block], removed: Sequence[PageBlock]) -> li
     """trafilatura's blocks without those the block model removed: a paragraph, heading or list
     item goes when its words are a block's the model removed (all of them, in order); a quote
     loses such children; anything else (tables, code, figures) stays."""
-    gone = {_words(block.text) for block in removed}
+    gone = {token_string(block.text) for block in removed}
     gone.discard("")
     if not gone:
         return list(blocks)
     return [kept for block in blocks if (kept := _without(block, gone)) is not None]
 
 
-def _words(text: str) -> str:
-    return " ".join(words_of(text))
-
-
 def _without(block: Block, gone: set[str]) -> Block | None:
     if block.kind in (BlockKind.PARAGRAPH, BlockKind.HEADING):
-        return None if _words(block.text) in gone else block
+        return None if token_string(block.text) in gone else block
     if block.kind is BlockKind.LIST:
-        items = tuple(item for item in block.items if _words(item.text) not in gone)
+        items = tuple(item for item in block.items if token_string(item.text) not in gone)
         if not items:
             return None
         return block if len(items) == len(block.items) else replace(block, items=items)
